@@ -1,0 +1,60 @@
+// The main↔worker contract. The same messages travel over Electron's utilityProcess port and over
+// a Node child_process IPC channel; both ends validate what they receive.
+import { z } from 'zod';
+import { Id, JobKind, MediaInfo, Stage, Waveform } from './domain';
+
+export const ToolPaths = z.object({
+  ffmpegPath: z.string().nullable(),
+  ffprobePath: z.string().nullable(),
+});
+export type ToolPaths = z.infer<typeof ToolPaths>;
+
+export const ProcessMediaInput = z.object({
+  path: z.string(),
+  /** Folder where decoded PCM is cached; the worker names the file. */
+  cacheDir: z.string(),
+  cacheKey: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  tools: ToolPaths,
+});
+export type ProcessMediaInput = z.infer<typeof ProcessMediaInput>;
+
+export const ProcessMediaOutput = z.object({
+  info: MediaInfo,
+  waveform: Waveform,
+  /** 16 kHz mono float32 little-endian samples. */
+  pcmPath: z.string(),
+  decodedSec: z.number().nonnegative(),
+});
+export type ProcessMediaOutput = z.infer<typeof ProcessMediaOutput>;
+
+export const ToWorker = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run'), jobId: Id, kind: JobKind, input: ProcessMediaInput }),
+  z.object({ type: z.literal('cancel'), jobId: Id }),
+  z.object({ type: z.literal('shutdown') }),
+]);
+export type ToWorker = z.infer<typeof ToWorker>;
+
+export const WorkerProgress = z.object({
+  stage: Stage,
+  /** Fraction of the whole job, 0…1. */
+  progress: z.number().min(0).max(1),
+  /** Audio seconds handled so far, for throughput. */
+  processedSec: z.number().nonnegative(),
+});
+export type WorkerProgress = z.infer<typeof WorkerProgress>;
+
+export const FromWorker = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), pid: z.number().int() }),
+  z.object({ type: z.literal('heartbeat'), rssBytes: z.number().nonnegative() }),
+  z.object({ type: z.literal('progress'), jobId: Id, update: WorkerProgress }),
+  z.object({
+    type: z.literal('done'),
+    jobId: Id,
+    output: ProcessMediaOutput,
+    /** Peak resident memory of the worker so far, in bytes. */
+    maxRssBytes: z.number().nonnegative(),
+  }),
+  z.object({ type: z.literal('failed'), jobId: Id, error: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({ type: z.literal('canceled'), jobId: Id }),
+]);
+export type FromWorker = z.infer<typeof FromWorker>;

@@ -1,0 +1,40 @@
+import { ApiMethodName, apiRequests, type ApiError, type ApiMethod, type ApiParams, type ApiResult } from '../contracts/api';
+import { JobError, oneLine } from './errors';
+import type { VerbatimCore } from './verbatim-core';
+
+type Handlers = { [M in ApiMethod]: (params: ApiParams<M>) => ApiResult<M> | Promise<ApiResult<M>> };
+
+function handlersFor(core: VerbatimCore): Handlers {
+  return {
+    'jobs.list': () => core.listJobs(),
+    'jobs.cancel': ({ jobId }) => (core.cancel(jobId), null),
+    'jobs.retry': ({ jobId }) => (core.retry(jobId), null),
+    'jobs.setPriority': ({ jobId, priority }) => (core.setPriority(jobId, priority), null),
+    'media.add': ({ paths }) => core.addFiles(paths),
+    'media.get': ({ mediaId }) => core.getMedia(mediaId),
+  };
+}
+
+export type ApiDispatcher = (method: unknown, params: unknown) => Promise<unknown>;
+
+/**
+ * The one entry for requests from any renderer, over any transport: validates the method and its
+ * parameters against the contract before anything in the core sees them.
+ */
+export function createApiDispatcher(core: VerbatimCore): ApiDispatcher {
+  const handlers = handlersFor(core);
+  return async (method, params) => {
+    const name = ApiMethodName.safeParse(method);
+    if (!name.success) throw new JobError(`Unknown request ${JSON.stringify(method)}.`, 'invalid-request');
+    const parsed = apiRequests[name.data].params.safeParse(params);
+    if (!parsed.success) {
+      throw new JobError(`Invalid ${name.data} request: ${parsed.error.issues[0]?.message ?? 'bad parameters'}.`, 'invalid-request');
+    }
+    const handler = handlers[name.data] as (params: unknown) => unknown;
+    return handler(parsed.data);
+  };
+}
+
+export function toApiError(error: unknown): ApiError {
+  return { message: oneLine(error), code: error instanceof JobError ? error.code : 'internal' };
+}

@@ -1,0 +1,131 @@
+import { JOB_KINDS, type JobKind, type JobState, type Lane, type Stage } from '../../contracts/domain';
+import { transition, type JobEvent } from '../queue/job-state';
+import type { Database } from './database';
+
+export interface JobRecord {
+  id: number;
+  mediaId: number;
+  kind: JobKind;
+  lane: Lane;
+  state: JobState;
+  priority: number;
+  attempts: number;
+  stage: Stage | null;
+  progress: number;
+  error: string | null;
+  createdAt: number;
+  queuedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  // From the job's media, for display and estimates.
+  fileName: string;
+  path: string;
+  durationSec: number | null;
+  sizeBytes: number | null;
+}
+
+const SELECT_JOB = `
+  SELECT j.id, j.media_id AS mediaId, j.kind, j.lane, j.state, j.priority, j.attempts, j.stage, j.progress,
+         j.error, j.created_at AS createdAt, j.queued_at AS queuedAt, j.started_at AS startedAt,
+         j.finished_at AS finishedAt, m.file_name AS fileName, m.path, m.duration_sec AS durationSec,
+         m.size_bytes AS sizeBytes
+  FROM jobs j JOIN media m ON m.id = j.media_id`;
+
+/** The order a lane runs its queued jobs in: priority, then first come first served. */
+const LANE_ORDER = 'ORDER BY j.priority DESC, j.queued_at, j.id';
+
+export class JobStore {
+  constructor(private readonly db: Database) {}
+
+  create(mediaId: number, kind: JobKind, priority = 0, now = Date.now()): number {
+    const result = this.db.run(
+      `INSERT INTO jobs (media_id, kind, lane, state, priority, created_at, queued_at)
+       VALUES (?, ?, ?, 'queued', ?, ?, ?)`,
+      [mediaId, kind, JOB_KINDS[kind].lane, priority, now, now],
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  get(id: number): JobRecord | undefined {
+    return this.db.get<JobRecord>(`${SELECT_JOB} WHERE j.id = ?`, [id]);
+  }
+
+  /** The newest job of this kind for the media, if any. */
+  latestFor(mediaId: number, kind: JobKind): JobRecord | undefined {
+    return this.db.get<JobRecord>(`${SELECT_JOB} WHERE j.media_id = ? AND j.kind = ? ORDER BY j.id DESC LIMIT 1`, [
+      mediaId,
+      kind,
+    ]);
+  }
+
+  list(): JobRecord[] {
+    return this.db.all<JobRecord>(`${SELECT_JOB} ORDER BY j.id`);
+  }
+
+  inState(state: JobState): JobRecord[] {
+    return this.db.all<JobRecord>(`${SELECT_JOB} WHERE j.state = ? ORDER BY j.id`, [state]);
+  }
+
+  queued(lane: Lane): JobRecord[] {
+    return this.db.all<JobRecord>(`${SELECT_JOB} WHERE j.lane = ? AND j.state = 'queued' ${LANE_ORDER}`, [lane]);
+  }
+
+  /**
+   * Moves a job through the state machine, reading its current state in the same transaction so
+   * two callers can never both win. Returns the updated record.
+   */
+  apply(
+    id: number,
+    event: JobEvent,
+    details: { error?: string | null; refundAttempt?: boolean } = {},
+    now = Date.now(),
+  ): JobRecord {
+    return this.db.transaction(() => {
+      const job = this.get(id);
+      if (!job) throw new Error(`No job ${id}.`);
+      const to = transition(job.state, event);
+      switch (event) {
+        case 'start':
+          this.db.run(
+            `UPDATE jobs SET state = ?, attempts = attempts + 1, started_at = ?, finished_at = NULL,
+               error = NULL, stage = NULL, progress = 0 WHERE id = ?`,
+            [to, now, id],
+          );
+          break;
+        case 'requeue':
+        case 'retry':
+          this.db.run(
+            `UPDATE jobs SET state = ?, queued_at = ?, started_at = NULL, finished_at = NULL, stage = NULL,
+               progress = 0, error = ?, attempts = ? WHERE id = ?`,
+            [to, now, details.error ?? null, event === 'retry' ? 0 : job.attempts - (details.refundAttempt ? 1 : 0), id],
+          );
+          break;
+        case 'complete':
+          this.db.run('UPDATE jobs SET state = ?, finished_at = ?, progress = 1, error = NULL WHERE id = ?', [
+            to,
+            now,
+            id,
+          ]);
+          break;
+        case 'fail':
+        case 'cancel':
+          this.db.run('UPDATE jobs SET state = ?, finished_at = ?, error = ? WHERE id = ?', [
+            to,
+            now,
+            details.error ?? null,
+            id,
+          ]);
+          break;
+      }
+      return this.get(id)!;
+    });
+  }
+
+  saveProgress(id: number, stage: Stage, progress: number): void {
+    this.db.run(`UPDATE jobs SET stage = ?, progress = ? WHERE id = ? AND state = 'running'`, [stage, progress, id]);
+  }
+
+  setPriority(id: number, priority: number): void {
+    this.db.run('UPDATE jobs SET priority = ? WHERE id = ?', [priority, id]);
+  }
+}

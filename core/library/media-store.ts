@@ -1,0 +1,106 @@
+import path from 'node:path';
+import type { MediaDetail, MediaInfo, Waveform } from '../../contracts/domain';
+import type { Database } from './database';
+
+interface MediaRow {
+  id: number;
+  path: string;
+  file_name: string;
+  content_hash: string | null;
+  size_bytes: number | null;
+  duration_sec: number | null;
+  container: string | null;
+  codec: string | null;
+  sample_rate: number | null;
+  channels: number | null;
+  peaks: Buffer | null;
+  peaks_per_sec: number | null;
+  pcm_path: string | null;
+}
+
+export interface MediaIdentity {
+  path: string;
+  /** null when the file could not be read; such media are matched by path instead. */
+  contentHash: string | null;
+  sizeBytes: number | null;
+}
+
+export class MediaStore {
+  constructor(private readonly db: Database) {}
+
+  /** Finds the media with the same content (or, unreadable, the same path) or creates it. */
+  upsert(identity: MediaIdentity, now = Date.now()): { id: number; created: boolean } {
+    return this.db.transaction(() => {
+      const existing = identity.contentHash
+        ? this.db.get<{ id: number }>('SELECT id FROM media WHERE content_hash = ?', [identity.contentHash])
+        : this.db.get<{ id: number }>('SELECT id FROM media WHERE path = ? AND content_hash IS NULL', [identity.path]);
+      if (existing) {
+        // The same bytes may have moved: remember where the user last dropped them from.
+        this.db.run('UPDATE media SET path = ?, file_name = ?, updated_at = ? WHERE id = ?', [
+          identity.path,
+          path.basename(identity.path),
+          now,
+          existing.id,
+        ]);
+        return { id: existing.id, created: false };
+      }
+      const result = this.db.run(
+        `INSERT INTO media (path, file_name, content_hash, size_bytes, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        [identity.path, path.basename(identity.path), identity.contentHash, identity.sizeBytes, now, now],
+      );
+      return { id: Number(result.lastInsertRowid), created: true };
+    });
+  }
+
+  saveDecoded(id: number, decoded: { info: MediaInfo; waveform: Waveform; pcmPath: string }, now = Date.now()): void {
+    const { info, waveform } = decoded;
+    this.db.run(
+      `UPDATE media SET duration_sec = ?, container = ?, codec = ?, sample_rate = ?, channels = ?,
+         peaks = ?, peaks_per_sec = ?, pcm_path = ?, updated_at = ? WHERE id = ?`,
+      [
+        info.durationSec,
+        info.container,
+        info.codec,
+        info.sampleRate,
+        info.channels,
+        Buffer.from(waveform.peaks.map((peak) => Math.round(peak * 255))),
+        waveform.peaksPerSec,
+        decoded.pcmPath,
+        now,
+        id,
+      ],
+    );
+  }
+
+  get(id: number): MediaDetail | undefined {
+    const row = this.db.get<MediaRow>('SELECT * FROM media WHERE id = ?', [id]);
+    return row && toDetail(row);
+  }
+
+  /** Bytes per audio second over decoded media: estimates the length of files not yet probed. */
+  averageBytesPerSecond(): number | null {
+    const row = this.db.get<{ ratio: number | null }>(
+      'SELECT SUM(size_bytes) / SUM(duration_sec) AS ratio FROM media WHERE duration_sec > 0 AND size_bytes > 0',
+    );
+    return row?.ratio ?? null;
+  }
+}
+
+function toDetail(row: MediaRow): MediaDetail {
+  const info =
+    row.duration_sec !== null && row.sample_rate !== null && row.channels !== null
+      ? {
+          durationSec: row.duration_sec,
+          container: row.container ?? '',
+          codec: row.codec ?? '',
+          sampleRate: row.sample_rate,
+          channels: row.channels,
+        }
+      : null;
+  const waveform =
+    row.peaks && row.peaks_per_sec
+      ? { peaks: Array.from(row.peaks, (byte) => byte / 255), peaksPerSec: row.peaks_per_sec }
+      : null;
+  return { id: row.id, path: row.path, fileName: row.file_name, sizeBytes: row.size_bytes, info, waveform };
+}

@@ -1,0 +1,4 @@
+import initial from './001-initial';
+
+/** Schema history, oldest first. The position in this list is the schema version. */
+export const migrations: readonly string[] = [initial];

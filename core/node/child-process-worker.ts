@@ -1,0 +1,21 @@
+import { fork } from 'node:child_process';
+import type { WorkerHandle, WorkerSpawner } from '../supervisor/worker-handle';
+
+/**
+ * Runs the worker as a Node child process: what tests, the CLI and the web host use. It speaks
+ * the same protocol as the Electron utility process.
+ */
+export function childProcessSpawner(entry: string, env: NodeJS.ProcessEnv = process.env): WorkerSpawner {
+  return (): WorkerHandle => {
+    const child = fork(entry, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    return {
+      pid: child.pid,
+      send: (message) => {
+        if (child.connected) child.send(message);
+      },
+      onMessage: (listener) => child.on('message', listener),
+      onExit: (listener) => child.on('exit', (code, signal) => listener({ code, signal })),
+      kill: () => child.kill('SIGKILL'),
+    };
+  };
+}

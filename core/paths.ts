@@ -1,0 +1,27 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Where the library lives when not running inside Electron (web host, CLI, tests): the same
+ * folder Electron's userData resolves to, unless VERBATIM_DATA_DIR says otherwise.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.VERBATIM_DATA_DIR) return path.resolve(env.VERBATIM_DATA_DIR);
+  const home = os.homedir();
+  switch (process.platform) {
+    case 'win32':
+      return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Verbatim');
+    case 'darwin':
+      return path.join(home, 'Library', 'Application Support', 'Verbatim');
+    default:
+      return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'Verbatim');
+  }
+}
+
+export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string } {
+  return {
+    database: path.join(dataDir, 'library.sqlite'),
+    pcmCache: path.join(dataDir, 'cache', 'pcm'),
+    uploads: path.join(dataDir, 'imports'),
+  };
+}

@@ -1,0 +1,175 @@
+import type { JobKind, Lane, Stage } from '../../contracts/domain';
+import { CanceledError, JobError, oneLine } from '../errors';
+import type { JobRecord, JobStore } from '../library/job-store';
+import { isFinished } from './job-state';
+
+export interface ProgressUpdate {
+  stage: Stage;
+  progress: number;
+}
+
+export interface RunContext {
+  /** Aborted when the user cancels; the runner must settle within a second. */
+  signal: AbortSignal;
+  progress(update: ProgressUpdate): void;
+}
+
+export type JobRunner = (job: JobRecord, context: RunContext) => Promise<void>;
+
+export interface JobQueueOptions {
+  runners: Record<JobKind, JobRunner>;
+  /** How many jobs each lane runs at once. */
+  concurrency?: Partial<Record<Lane, number>>;
+  /** A job whose worker crashes this many times fails for good. */
+  maxAttempts?: number;
+  onChange(jobId: number): void;
+  onFinished?(job: JobRecord): void;
+  log?(message: string): void;
+}
+
+const LANES: readonly Lane[] = ['heavy', 'light'];
+
+/**
+ * The persistent queue. SQLite holds every job's state, so a restart (or a crash) loses nothing:
+ * jobs found running at start-up go back to the queue. Two lanes keep quick work from waiting
+ * behind a long transcription.
+ */
+export class JobQueue {
+  private readonly running = new Map<number, { lane: Lane; controller: AbortController; settled: Promise<void> }>();
+  private readonly concurrency: Record<Lane, number>;
+  private readonly maxAttempts: number;
+  private stopped = true;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly options: JobQueueOptions,
+  ) {
+    this.concurrency = { heavy: 1, light: 2, ...options.concurrency };
+    this.maxAttempts = options.maxAttempts ?? 3;
+  }
+
+  /** Recovers jobs a crash left running, then starts working. */
+  start(): void {
+    for (const job of this.store.inState('running')) {
+      this.store.apply(job.id, 'requeue', { error: 'Interrupted when Verbatim closed; resuming.' });
+      this.options.log?.(`[queue] job ${job.id} was running when the app stopped; queued again`);
+    }
+    this.stopped = false;
+    for (const lane of LANES) this.pump(lane);
+  }
+
+  /**
+   * Stops dispatching and interrupts running jobs without counting the interruption against them;
+   * they run again on the next start.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const interrupted = [...this.running.entries()];
+    for (const [, run] of interrupted) run.controller.abort();
+    await Promise.all(interrupted.map(([, run]) => run.settled));
+    for (const [id] of interrupted) {
+      if (this.store.get(id)?.state === 'running') this.store.apply(id, 'requeue', { refundAttempt: true });
+    }
+  }
+
+  /** Call after adding or re-queueing jobs. */
+  wake(lane?: Lane): void {
+    for (const each of lane ? [lane] : LANES) this.pump(each);
+  }
+
+  runningJobs(lane: Lane): JobRecord[] {
+    return [...this.running.entries()]
+      .filter(([, run]) => run.lane === lane)
+      .map(([id]) => this.store.get(id))
+      .filter((job): job is JobRecord => job !== undefined);
+  }
+
+  cancel(jobId: number): void {
+    const job = this.requireJob(jobId);
+    const run = this.running.get(jobId);
+    if (run) {
+      run.controller.abort();
+      return;
+    }
+    if (isFinished(job.state)) return;
+    this.store.apply(jobId, 'cancel');
+    this.options.onChange(jobId);
+  }
+
+  retry(jobId: number): void {
+    const job = this.store.apply(this.requireJob(jobId).id, 'retry');
+    this.options.onChange(jobId);
+    this.pump(job.lane);
+  }
+
+  setPriority(jobId: number, priority: number): void {
+    const job = this.requireJob(jobId);
+    this.store.setPriority(jobId, priority);
+    for (const queued of this.store.queued(job.lane)) this.options.onChange(queued.id);
+  }
+
+  private pump(lane: Lane): void {
+    while (!this.stopped && this.countRunning(lane) < this.concurrency[lane]) {
+      const next = this.store.queued(lane)[0];
+      if (!next) return;
+      this.execute(this.store.apply(next.id, 'start'));
+    }
+  }
+
+  private execute(job: JobRecord): void {
+    const controller = new AbortController();
+    const settled = this.runToOutcome(job, controller.signal).finally(() => {
+      this.running.delete(job.id);
+      this.options.onChange(job.id);
+      for (const queued of this.store.queued(job.lane)) this.options.onChange(queued.id);
+      this.pump(job.lane);
+    });
+    this.running.set(job.id, { lane: job.lane, controller, settled });
+    this.options.onChange(job.id);
+  }
+
+  private async runToOutcome(job: JobRecord, signal: AbortSignal): Promise<void> {
+    const context: RunContext = {
+      signal,
+      progress: ({ stage, progress }) => {
+        this.store.saveProgress(job.id, stage, Math.min(1, Math.max(0, progress)));
+        this.options.onChange(job.id);
+      },
+    };
+    try {
+      await this.options.runners[job.kind](job, context);
+      this.finishWith(this.store.apply(job.id, 'complete'));
+    } catch (error) {
+      if (this.stopped) return;
+      if (signal.aborted || error instanceof CanceledError) {
+        this.finishWith(this.store.apply(job.id, 'cancel'));
+      } else if (error instanceof JobError && error.retryable && job.attempts < this.maxAttempts) {
+        this.options.log?.(`[queue] job ${job.id} attempt ${job.attempts} failed (${error.message}); retrying`);
+        this.store.apply(job.id, 'requeue', { error: `Attempt ${job.attempts} failed: ${error.message} Retrying.` });
+      } else {
+        const message =
+          error instanceof JobError && error.retryable
+            ? `${error.message} Gave up after ${job.attempts} attempts.`
+            : oneLine(error);
+        if (!(error instanceof JobError)) this.options.log?.(`[queue] job ${job.id} failed: ${String(error)}`);
+        this.finishWith(this.store.apply(job.id, 'fail', { error: message }));
+      }
+    }
+  }
+
+  private finishWith(job: JobRecord): void {
+    this.options.onFinished?.(job);
+  }
+
+  private countRunning(lane: Lane): number {
+    let count = 0;
+    for (const run of this.running.values()) if (run.lane === lane) count++;
+    return count;
+  }
+
+  private requireJob(jobId: number): JobRecord {
+    const job = this.store.get(jobId);
+    if (!job) throw new JobError(`There is no job ${jobId}.`, 'not-found');
+    return job;
+  }
+}

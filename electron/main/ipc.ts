@@ -1,0 +1,33 @@
+import { ipcMain, type BrowserWindow, type WebFrameMain } from 'electron';
+import { pathToFileURL } from 'node:url';
+import type { IpcReply } from '../../contracts/api';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../contracts/ipc-channels';
+import { createApiDispatcher, toApiError } from '../../core/api-handler';
+import type { VerbatimCore } from '../../core/verbatim-core';
+
+/**
+ * Connects the renderer to the core. Only our own page may call; every message is validated by
+ * the dispatcher against the contract before the core sees it.
+ */
+export function registerIpc(core: VerbatimCore, window: BrowserWindow, rendererIndex: string): void {
+  const dispatch = createApiDispatcher(core);
+  const trustedUrl = pathToFileURL(rendererIndex).href;
+  const isTrusted = (frame: WebFrameMain | null): boolean => frame !== null && frame.url.split('#')[0] === trustedUrl;
+
+  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, params: unknown): Promise<IpcReply> => {
+    if (!isTrusted(event.senderFrame)) return { ok: false, error: { code: 'forbidden', message: 'Not allowed.' } };
+    try {
+      return { ok: true, result: await dispatch(method, params) };
+    } catch (error) {
+      return { ok: false, error: toApiError(error) };
+    }
+  });
+
+  core.on('jobs.changed', (jobs) => {
+    if (window.isDestroyed()) return;
+    window.webContents.send(IPC_EVENT_CHANNEL, 'jobs.changed', { jobs });
+    // The dock/taskbar shows how far the running job is; -1 removes the bar when nothing runs.
+    const running = core.listJobs().filter((job) => job.state === 'running');
+    window.setProgressBar(running.length > 0 ? Math.min(...running.map((job) => job.progress)) : -1);
+  });
+}

@@ -1,0 +1,60 @@
+// Electron's main process: windows, menus, dialogs, IPC. Everything else is the Electron-free core.
+import { app, BrowserWindow } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VerbatimCore } from '../../core/verbatim-core';
+import { registerIpc } from './ipc';
+import { installMenu } from './menu';
+import { hardenWebContents } from './security';
+import { utilityProcessSpawner } from './utility-process-worker';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererIndex = path.join(here, '../renderer/index.html');
+
+app.enableSandbox();
+hardenWebContents();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let core: VerbatimCore | undefined;
+
+async function createWindow(): Promise<void> {
+  const dataDir = process.env.VERBATIM_DATA_DIR ? path.resolve(process.env.VERBATIM_DATA_DIR) : app.getPath('userData');
+  core = new VerbatimCore({ dataDir, spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.mjs')) });
+  const window = new BrowserWindow({
+    width: 1100,
+    height: 720,
+    minWidth: 720,
+    minHeight: 480,
+    title: 'Verbatim',
+    show: false,
+    webPreferences: {
+      preload: path.join(here, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  registerIpc(core, window, rendererIndex);
+  installMenu(core, window);
+  window.once('ready-to-show', () => window.show());
+  core.start();
+  await window.loadFile(rendererIndex);
+}
+
+app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+app.whenReady().then(createWindow, (error: unknown) => {
+  console.error('Verbatim could not start:', error);
+  app.exit(1);
+});
+app.on('window-all-closed', () => app.quit());
+
+let closing = false;
+app.on('before-quit', (event) => {
+  if (closing || !core) return;
+  // Let the queue put its running job back before the process ends, so nothing is lost.
+  event.preventDefault();
+  closing = true;
+  void core.close().finally(() => app.quit());
+});

@@ -1,0 +1,31 @@
+import { Menu, dialog, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import type { VerbatimCore } from '../../core/verbatim-core';
+
+export function installMenu(core: VerbatimCore, window: BrowserWindow): void {
+  const addFiles = async (): Promise<void> => {
+    const picked = await dialog.showOpenDialog(window, {
+      title: 'Add files',
+      properties: ['openFile', 'multiSelections'],
+      filters: [
+        { name: 'Audio and video', extensions: ['wav', 'mp3', 'm4a', 'aac', 'flac', 'ogg', 'opus', 'wma', 'mp4', 'mov', 'mkv', 'webm', 'avi'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    });
+    if (!picked.canceled && picked.filePaths.length > 0) await core.addFiles(picked.filePaths);
+  };
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Add Files…', accelerator: 'CmdOrCtrl+O', click: () => void addFiles() },
+        { type: 'separator' },
+        process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}

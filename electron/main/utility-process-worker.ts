@@ -1,0 +1,34 @@
+import { app, utilityProcess, type Details } from 'electron';
+import type { WorkerExit, WorkerHandle, WorkerSpawner } from '../../core/supervisor/worker-handle';
+
+const SERVICE_NAME = 'Verbatim Engine';
+
+/** Runs the worker as an Electron utility process; the supervisor treats it like any other worker. */
+export function utilityProcessSpawner(entry: string): WorkerSpawner {
+  return (): WorkerHandle => {
+    const child = utilityProcess.fork(entry, [], { serviceName: SERVICE_NAME, stdio: 'inherit' });
+    // Electron says why a utility process died ('oom', 'crashed', 'killed') only through the app.
+    let reason: string | undefined;
+    const onGone = (_: unknown, details: Details): void => {
+      if (details.type === 'Utility' && details.serviceName === SERVICE_NAME) reason = details.reason;
+    };
+    app.on('child-process-gone', onGone);
+    return {
+      get pid() {
+        return child.pid;
+      },
+      send: (message) => child.postMessage(message),
+      onMessage: (listener) => child.on('message', listener),
+      onExit: (listener) =>
+        child.on('exit', (code) => {
+          // 'child-process-gone' can arrive just after 'exit'.
+          setTimeout(() => {
+            app.off('child-process-gone', onGone);
+            const exit: WorkerExit = { code, signal: null, reason };
+            listener(exit);
+          }, 50);
+        }),
+      kill: () => void child.kill(),
+    };
+  };
+}

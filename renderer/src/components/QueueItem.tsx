@@ -1,0 +1,79 @@
+import { memo } from 'react';
+import type { JobView } from '../../../contracts/domain';
+import { formatClock, formatEta } from '../format';
+import { useJobsStore } from '../stores/jobs-store';
+
+const STAGE_LABEL: Record<NonNullable<JobView['stage']>, string> = { probe: 'Reading file', decode: 'Decoding audio' };
+const STATE_LABEL: Record<JobView['state'], string> = {
+  queued: 'Queued',
+  running: 'Working',
+  done: 'Done',
+  failed: 'Failed',
+  canceled: 'Canceled',
+};
+
+function statusLine(job: JobView): string | null {
+  if (job.state === 'running') {
+    const stage = job.stage ? STAGE_LABEL[job.stage] : 'Starting';
+    return job.etaSec === null ? stage : `${stage} · ${formatEta(job.etaSec)} left`;
+  }
+  if (job.state === 'queued') {
+    const place = job.position ? `#${job.position} in queue` : 'Queued';
+    return job.etaSec === null ? place : `${place} · done in ${formatEta(job.etaSec)}`;
+  }
+  if (job.state === 'done' && job.durationSec !== null) return `${formatClock(job.durationSec)} of audio`;
+  return null;
+}
+
+export const QueueItem = memo(function QueueItem({ job }: { job: JobView }) {
+  const selected = useJobsStore((state) => state.selectedId === job.id);
+  const { select, cancel, retry } = useJobsStore.getState();
+  const active = job.state === 'queued' || job.state === 'running';
+  const status = statusLine(job);
+  return (
+    <li
+      className={`job ${selected ? 'selected' : ''}`}
+      data-testid="job-row"
+      data-state={job.state}
+      data-job-id={job.id}
+      aria-current={selected ? 'true' : undefined}
+    >
+      <button type="button" className="job-main" onClick={() => select(job.id)}>
+        <span className="job-name" title={job.path}>
+          {job.fileName}
+        </span>
+        <span className={`badge ${job.state}`}>{STATE_LABEL[job.state]}</span>
+        {status !== null && (
+          <span className="job-status" data-testid="job-status">
+            {status}
+          </span>
+        )}
+        {active && (
+          <progress
+            className="job-progress"
+            max={1}
+            value={job.state === 'running' ? job.progress : 0}
+            aria-label={`Progress of ${job.fileName}`}
+          />
+        )}
+        {job.error && (
+          <span className="job-error" data-testid="job-error">
+            {job.error}
+          </span>
+        )}
+      </button>
+      <div className="job-actions">
+        {active && (
+          <button type="button" className="button ghost" onClick={() => void cancel(job.id)}>
+            Cancel
+          </button>
+        )}
+        {(job.state === 'failed' || job.state === 'canceled') && (
+          <button type="button" className="button ghost" onClick={() => void retry(job.id)}>
+            Retry
+          </button>
+        )}
+      </div>
+    </li>
+  );
+});

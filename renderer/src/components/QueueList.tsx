@@ -1,0 +1,23 @@
+import { useShallow } from 'zustand/react/shallow';
+import { orderedJobs, useJobsStore } from '../stores/jobs-store';
+import { QueueItem } from './QueueItem';
+
+export function QueueList() {
+  const jobs = useJobsStore(useShallow((state) => orderedJobs(state.jobs)));
+  return (
+    <section className="queue" aria-label="Queue">
+      {jobs.length === 0 ? (
+        <div className="empty">
+          <p className="empty-title">Nothing here yet</p>
+          <p>Drop audio or video files anywhere in this window, or choose Add files.</p>
+        </div>
+      ) : (
+        <ul className="queue-list">
+          {jobs.map((job) => (
+            <QueueItem key={job.id} job={job} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,115 @@
+import ffmpeg from 'fluent-ffmpeg';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaInfo, Waveform } from '../../contracts/domain';
+import { MediaError, explainMediaFailure } from './media-error';
+import { PeakAccumulator } from './peaks';
+import type { StageContext } from './stage-progress';
+
+export const PCM_SAMPLE_RATE = 16_000;
+const BYTES_PER_SAMPLE = 4;
+
+export interface DecodeResult {
+  pcmPath: string;
+  waveform: Waveform;
+  decodedSec: number;
+}
+
+export class DecodeCanceled extends Error {
+  constructor() {
+    super('Decoding was canceled.');
+  }
+}
+
+/**
+ * Stage 2: decode the first audio track to 16 kHz mono float32, streamed to `outPath` with
+ * waveform peaks computed on the way. Memory stays flat whatever the length: samples pass through
+ * in chunks and only the peaks (bounded) are kept.
+ */
+export async function decodeToPcm(
+  file: string,
+  info: MediaInfo,
+  options: { ffmpegPath: string; outPath: string },
+  context: StageContext,
+): Promise<DecodeResult> {
+  const partial = `${options.outPath}.partial`;
+  await mkdir(path.dirname(options.outPath), { recursive: true });
+  const command = ffmpeg(file)
+    .setFfmpegPath(options.ffmpegPath)
+    .noVideo()
+    .outputOptions(['-map', '0:a:0'])
+    .audioChannels(1)
+    .audioFrequency(PCM_SAMPLE_RATE)
+    .audioCodec('pcm_f32le')
+    .format('f32le');
+  const finished = new Promise<void>((resolve, reject) => {
+    command.on('end', () => resolve()).on('error', (error: Error) => reject(error));
+  });
+  finished.catch(() => undefined);
+  const kill = (): void => void command.kill('SIGKILL');
+  context.signal.addEventListener('abort', kill, { once: true });
+
+  const out = createWriteStream(partial);
+  const peaks = new PeakAccumulator(PCM_SAMPLE_RATE);
+  let samples = 0;
+  let carry = new Uint8Array(0);
+  try {
+    for await (const chunk of command.pipe() as AsyncIterable<Buffer>) {
+      const bytes = joined(carry, chunk);
+      const usable = bytes.length - (bytes.length % BYTES_PER_SAMPLE);
+      carry = bytes.slice(usable);
+      // A fresh buffer, so the float view is aligned whatever offset the chunk had.
+      const block = bytes.slice(0, usable);
+      peaks.push(new Float32Array(block.buffer, block.byteOffset, usable / BYTES_PER_SAMPLE));
+      samples += usable / BYTES_PER_SAMPLE;
+      if (!out.write(block)) await once(out, 'drain');
+      const decodedSec = samples / PCM_SAMPLE_RATE;
+      context.progress(info.durationSec > 0 ? decodedSec / info.durationSec : 0, decodedSec);
+    }
+    await finished;
+    out.end();
+    await once(out, 'finish');
+    const decodedSec = samples / PCM_SAMPLE_RATE;
+    checkComplete(file, info, decodedSec);
+    await rename(partial, options.outPath);
+    return { pcmPath: options.outPath, waveform: peaks.finish(), decodedSec };
+  } catch (error) {
+    out.destroy();
+    await rm(partial, { force: true });
+    if (context.signal.aborted) throw new DecodeCanceled();
+    throw explainMediaFailure(file, error);
+  } finally {
+    context.signal.removeEventListener('abort', kill);
+  }
+}
+
+function joined(carry: Uint8Array, chunk: Buffer): Uint8Array {
+  if (carry.length === 0) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+  const bytes = new Uint8Array(carry.length + chunk.length);
+  bytes.set(carry);
+  bytes.set(chunk, carry.length);
+  return bytes;
+}
+
+/** ffmpeg decodes what it can of a cut-off file without complaint; the shortfall gives it away. */
+function checkComplete(file: string, info: MediaInfo, decodedSec: number): void {
+  const name = path.basename(file);
+  if (decodedSec === 0) throw new MediaError('damaged', `“${name}” contains no audio that could be decoded.`);
+  const missing = info.durationSec - decodedSec;
+  if (info.durationSec > 0 && missing > 1 && decodedSec < info.durationSec * 0.9) {
+    throw new MediaError(
+      'truncated',
+      `“${name}” is incomplete: it should last ${formatClock(info.durationSec)} but only ${formatClock(decodedSec)} could be read.`,
+    );
+  }
+}
+
+function formatClock(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}

@@ -1,0 +1,69 @@
+// The engine process. Runs one job at a time for the supervisor in the main process; never imports electron.
+import { ToWorker, type WorkerProgress } from '../contracts/worker-protocol';
+import { connectToParent } from './parent-port';
+import { DecodeCanceled } from './pipeline/decode';
+import { MediaError } from './pipeline/media-error';
+import { processMedia } from './pipeline/process-media';
+
+const HEARTBEAT_MS = 1_000;
+/** Progress goes up at most this often; the main process throttles again for the UI. */
+const PROGRESS_INTERVAL_MS = 100;
+
+const port = connectToParent();
+let current: { jobId: number; controller: AbortController } | undefined;
+
+port.onMessage((raw) => {
+  const parsed = ToWorker.safeParse(raw);
+  if (!parsed.success) {
+    console.error(`[worker] ignored an invalid message: ${parsed.error.message}`);
+    return;
+  }
+  const message = parsed.data;
+  switch (message.type) {
+    case 'run':
+      void run(message.jobId, message.input);
+      break;
+    case 'cancel':
+      if (current?.jobId === message.jobId) current.controller.abort();
+      break;
+    case 'shutdown':
+      current?.controller.abort();
+      process.exit(0);
+  }
+});
+
+async function run(jobId: number, input: Parameters<typeof processMedia>[0]): Promise<void> {
+  if (current) {
+    port.send({ type: 'failed', jobId, error: { code: 'busy', message: 'The engine is busy with another job.' } });
+    return;
+  }
+  const controller = new AbortController();
+  current = { jobId, controller };
+  let lastSent = 0;
+  let lastStage: string | undefined;
+  const report = (update: WorkerProgress): void => {
+    const now = Date.now();
+    if (now - lastSent < PROGRESS_INTERVAL_MS && update.stage === lastStage && update.progress < 1) return;
+    lastSent = now;
+    lastStage = update.stage;
+    port.send({ type: 'progress', jobId, update });
+  };
+  try {
+    const output = await processMedia(input, controller.signal, report);
+    if (controller.signal.aborted) port.send({ type: 'canceled', jobId });
+    else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+  } catch (error) {
+    if (controller.signal.aborted || error instanceof DecodeCanceled) port.send({ type: 'canceled', jobId });
+    else if (error instanceof MediaError) port.send({ type: 'failed', jobId, error: { code: error.code, message: error.message } });
+    else {
+      console.error('[worker] job failed unexpectedly:', error);
+      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      port.send({ type: 'failed', jobId, error: { code: 'internal', message } });
+    }
+  } finally {
+    current = undefined;
+  }
+}
+
+setInterval(() => port.send({ type: 'heartbeat', rssBytes: process.memoryUsage.rss() }), HEARTBEAT_MS);
+port.send({ type: 'ready', pid: process.pid });
