@@ -27,7 +27,8 @@ export class WorkerCrashError extends JobError {
 
 export class JobTimeoutError extends JobError {
   constructor(limitMs: number) {
-    super(`Stopped after ${Math.round(limitMs / 1000)} s: the job took longer than its time limit.`, 'timeout');
+    const seconds = (limitMs / 1000).toLocaleString('en', { maximumFractionDigits: 1 });
+    super(`Stopped after ${seconds} s: the job took longer than its time limit.`, 'timeout');
   }
 }
 

@@ -120,7 +120,8 @@ async function handleHttp(
 
 /** Keeps the user's file name (spaces, quotes, any script) in a folder of its own. */
 async function saveUpload(request: http.IncomingMessage, name: string, uploadsDir: string): Promise<string> {
-  const safeName = path.basename(name.replace(/[\\/]/g, '_')).replace(/[\u0000-\u001f]/g, '') || 'upload';
+  const printable = [...name].filter((char) => char.charCodeAt(0) >= 0x20).join('');
+  const safeName = path.basename(printable.replace(/[\\/]/g, '_')) || 'upload';
   const folder = path.join(uploadsDir, randomUUID());
   await mkdir(folder, { recursive: true });
   const target = path.join(folder, safeName === '.' || safeName === '..' ? 'upload' : safeName);

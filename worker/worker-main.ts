@@ -2,7 +2,7 @@
 import { ToWorker, type WorkerProgress } from '../contracts/worker-protocol';
 import { connectToParent } from './parent-port';
 import { DecodeCanceled } from './pipeline/decode';
-import { MediaError } from './pipeline/media-error';
+import { MediaError, ToolError } from './pipeline/media-error';
 import { processMedia } from './pipeline/process-media';
 
 const HEARTBEAT_MS = 1_000;
@@ -54,7 +54,7 @@ async function run(jobId: number, input: Parameters<typeof processMedia>[0]): Pr
     else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
   } catch (error) {
     if (controller.signal.aborted || error instanceof DecodeCanceled) port.send({ type: 'canceled', jobId });
-    else if (error instanceof MediaError) port.send({ type: 'failed', jobId, error: { code: error.code, message: error.message } });
+    else if (error instanceof MediaError || error instanceof ToolError) port.send({ type: 'failed', jobId, error: { code: error.code, message: error.message } });
     else {
       console.error('[worker] job failed unexpectedly:', error);
       const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);

@@ -93,11 +93,19 @@ export class JobStore {
           );
           break;
         case 'requeue':
+          // An interrupted job keeps its place in line.
+          this.db.run(
+            `UPDATE jobs SET state = ?, started_at = NULL, finished_at = NULL, stage = NULL, progress = 0,
+               error = ?, attempts = attempts - ? WHERE id = ?`,
+            [to, details.error ?? null, details.refundAttempt ? 1 : 0, id],
+          );
+          break;
         case 'retry':
+          // A retry asked for by the user is new work: to the back of the line, with fresh attempts.
           this.db.run(
             `UPDATE jobs SET state = ?, queued_at = ?, started_at = NULL, finished_at = NULL, stage = NULL,
-               progress = 0, error = ?, attempts = ? WHERE id = ?`,
-            [to, now, details.error ?? null, event === 'retry' ? 0 : job.attempts - (details.refundAttempt ? 1 : 0), id],
+               progress = 0, error = NULL, attempts = 0 WHERE id = ?`,
+            [to, now, id],
           );
           break;
         case 'complete':

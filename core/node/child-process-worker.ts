@@ -5,9 +5,18 @@ import type { WorkerHandle, WorkerSpawner } from '../supervisor/worker-handle';
  * Runs the worker as a Node child process: what tests, the CLI and the web host use. It speaks
  * the same protocol as the Electron utility process.
  */
-export function childProcessSpawner(entry: string, env: NodeJS.ProcessEnv = process.env): WorkerSpawner {
+export function childProcessSpawner(
+  entry: string,
+  options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
+): WorkerSpawner {
   return (): WorkerHandle => {
-    const child = fork(entry, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    const child = fork(entry, [], {
+      env: options.env ?? process.env,
+      uid: options.uid,
+      gid: options.gid,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [],
+    });
     return {
       pid: child.pid,
       send: (message) => {

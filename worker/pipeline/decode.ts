@@ -79,7 +79,7 @@ export async function decodeToPcm(
     out.destroy();
     await rm(partial, { force: true });
     if (context.signal.aborted) throw new DecodeCanceled();
-    throw explainMediaFailure(file, error);
+    throw explainMediaFailure(file, error, 'decode');
   } finally {
     context.signal.removeEventListener('abort', kill);
   }

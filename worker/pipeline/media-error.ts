@@ -19,11 +19,24 @@ export class MediaError extends Error {
   }
 }
 
+/** ffmpeg or ffprobe itself could not run: the installation's fault, not the file's. */
+export class ToolError extends Error {
+  readonly code = 'tool-unavailable';
+  constructor(tool: string, reason: string) {
+    super(
+      `Verbatim could not run ${path.basename(tool)} (${reason}); reinstall Verbatim or set VERBATIM_FFMPEG_PATH and VERBATIM_FFPROBE_PATH.`,
+    );
+    this.name = 'ToolError';
+  }
+}
+
 /** Turns what the file system and ffmpeg said into one sentence a person can act on. */
-export function explainMediaFailure(file: string, cause: unknown): MediaError {
-  if (cause instanceof MediaError) return cause;
+export function explainMediaFailure(file: string, cause: unknown, stage: 'probe' | 'decode'): MediaError | ToolError {
+  if (cause instanceof MediaError || cause instanceof ToolError) return cause;
   const name = path.basename(file);
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const errno = cause as NodeJS.ErrnoException | undefined;
+  if (errno?.syscall?.startsWith('spawn')) return new ToolError(errno.path ?? 'ffmpeg', errno.code ?? 'failed to start');
+  const code = errno?.code;
   if (code === 'ENOENT') return new MediaError('not-found', `“${name}” could not be found; it may have been moved or deleted.`);
   if (code === 'EACCES' || code === 'EPERM')
     return new MediaError('no-permission', `Verbatim is not allowed to read “${name}”; check the file's permissions.`);
@@ -31,7 +44,8 @@ export function explainMediaFailure(file: string, cause: unknown): MediaError {
   const text = cause instanceof Error ? cause.message : String(cause);
   if (/moov atom not found|end of file|truncat|partial file/i.test(text))
     return new MediaError('damaged', `“${name}” is damaged or incomplete; Verbatim could not read its audio.`);
-  if (/invalid data found|could not find codec|unknown format|not supported/i.test(text))
+  // What ffprobe cannot make sense of is not media; what it accepted but ffmpeg then choked on is damaged.
+  if (stage === 'probe')
     return new MediaError('unrecognised', `“${name}” is not an audio or video format Verbatim can read.`);
   return new MediaError('damaged', `“${name}” could not be decoded; the file may be damaged.`);
 }

@@ -1,5 +1,6 @@
 import ffmpeg from 'fluent-ffmpeg';
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaInfo } from '../../contracts/domain';
 import { MediaError, explainMediaFailure } from './media-error';
@@ -11,6 +12,7 @@ export async function probeMedia(file: string, ffprobePath: string): Promise<Med
     const info = await stat(file);
     if (info.isDirectory()) throw new MediaError('not-a-file', `“${name}” is a folder, not a media file.`);
     if (info.size === 0) throw new MediaError('empty', `“${name}” is empty (0 bytes).`);
+    await access(file, constants.R_OK);
     const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
       ffmpeg(file)
         .setFfprobePath(ffprobePath)
@@ -27,6 +29,6 @@ export async function probeMedia(file: string, ffprobePath: string): Promise<Med
       channels: audio.channels ?? 0,
     };
   } catch (error) {
-    throw explainMediaFailure(file, error);
+    throw explainMediaFailure(file, error, 'probe');
   }
 }

@@ -1,0 +1,50 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const electronOnly = {
+  paths: [{ name: 'electron', message: 'Only electron/ may use Electron; keep this code runnable in plain Node.' }],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'release/', 'node_modules/', 'test-results/', 'playwright-report/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Layering, as VS Code does it: a file's folder decides which runtime APIs it may touch.
+      'no-restricted-imports': ['error', electronOnly],
+    },
+  },
+  { files: ['electron/**'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    files: ['renderer/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronOnly,
+          patterns: [
+            { group: ['node:*'], message: 'The renderer runs in a browser sandbox: no Node APIs.' },
+            { group: ['**/core/**', '**/worker/**', '**/web-host/**'], message: 'The renderer reaches the core only through the API.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['contracts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { ...electronOnly, patterns: [{ group: ['node:*', '../core/**', '../worker/**'], message: 'Contracts are plain data shared by every process.' }] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,2 @@
+export function buildNodeBundles(): Promise<void>;
+export function buildRenderer(): Promise<void>;

@@ -1,0 +1,48 @@
+import { chmodSync } from 'node:fs';
+import type { JobView } from '../../contracts/domain';
+import { childProcessSpawner } from '../../core/node/child-process-worker';
+import { VerbatimCore, type CoreOptions } from '../../core/verbatim-core';
+import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
+import { workerEntry } from './media';
+
+/**
+ * Root can read any file, so permission errors cannot happen to a worker running as root; tests
+ * run it as `nobody` then, which makes the unreadable-file case real.
+ */
+export const workerUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+if (process.getuid?.() === 0) {
+  // npm installs the bundled ffprobe executable by its owner only; let the other user run it too.
+  const tools = resolveTools({ ffmpegPath: null, ffprobePath: null });
+  for (const tool of [tools.ffmpeg, tools.ffprobe]) chmodSync(tool, 0o755);
+}
+
+export function openCore(dataDir: string, options: Partial<CoreOptions> = {}): VerbatimCore {
+  const core = new VerbatimCore({
+    dataDir,
+    spawnWorker: childProcessSpawner(workerEntry, workerUser),
+    log: () => undefined,
+    ...options,
+  });
+  core.start();
+  return core;
+}
+
+/** Resolves once `predicate` holds for the core's jobs; fails with the jobs' last state after `timeoutMs`. */
+export async function waitForJobs(
+  core: VerbatimCore,
+  predicate: (jobs: JobView[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<JobView[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const jobs = core.listJobs();
+    if (predicate(jobs)) return jobs;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for jobs: ${JSON.stringify(jobs.map((j) => [j.fileName, j.state, j.error]))}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const allFinished = (jobs: JobView[]): boolean =>
+  jobs.length > 0 && jobs.every((job) => ['done', 'failed', 'canceled'].includes(job.state));

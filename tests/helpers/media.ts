@@ -1,0 +1,97 @@
+// Real media for tests, made on the spot with the ffmpeg the app ships, from the shared audio.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sharedAudio = path.resolve(projectRoot, '../shared/audio');
+export const dialogueWav = path.join(sharedAudio, 'synthetic/dialogue-2spk.wav');
+export const workerEntry = path.join(projectRoot, 'dist/worker/worker-main.mjs');
+
+const tools = resolveTools({ ffmpegPath: null, ffprobePath: null });
+
+export function ffmpeg(...args: string[]): void {
+  execFileSync(tools.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+}
+
+/** Exact duration of a file's first audio stream, as ffprobe reads it. */
+export function probeDuration(file: string): number {
+  const out = execFileSync(tools.ffprobe, [
+    '-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=duration', '-of', 'csv=p=0', file,
+  ]);
+  return Number(String(out).trim());
+}
+
+/** A fresh folder that a worker running as another user can read and write. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `verbatim-${prefix}-`));
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+/** The shared dialogue, looped to about `minutes` long, as MP3 (slow enough to interrupt mid-decode). */
+export function longMp3(dir: string, minutes: number): string {
+  const out = path.join(dir, `long-${minutes}min.mp3`);
+  ffmpeg('-stream_loop', '-1', '-i', dialogueWav, '-t', String(minutes * 60), '-c:a', 'libmp3lame', '-b:a', '64k', out);
+  return out;
+}
+
+export interface MediaSet {
+  good: { wav: string; mp3: string; m4a: string; oddName: string };
+  bad: Record<
+    'missing' | 'empty' | 'textAsMp3' | 'truncatedM4a' | 'cutOffWav' | 'videoOnly' | 'folder' | 'oddNameCorrupt' | 'unreadable',
+    string
+  >;
+}
+
+/** Every kind of input the queue must cope with, good and bad, in `dir`. */
+export function makeMediaSet(dir: string): MediaSet {
+  const at = (name: string): string => path.join(dir, name);
+  const wav = at('dialogue.wav');
+  copyFileSync(dialogueWav, wav);
+  const mp3 = at('dialogue.mp3');
+  ffmpeg('-i', wav, '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '96k', mp3);
+  const m4a = at('dialogue.m4a');
+  ffmpeg('-i', wav, '-ar', '44100', '-c:a', 'aac', '-b:a', '96k', m4a);
+  // Distinct recordings: identical bytes would (rightly) be one media item.
+  const oddName = at(`it's a "quoted" naïve — 会議 recording.wav`);
+  copyFileSync(path.join(sharedAudio, 'synthetic/podcast-3spk.wav'), oddName);
+
+  const empty = at('empty.wav');
+  writeFileSync(empty, '');
+  const textAsMp3 = at('notes.mp3');
+  writeFileSync(textAsMp3, 'Meeting notes: these are words, not sound.\n'.repeat(200));
+  const truncatedM4a = at('truncated.m4a');
+  const m4aBytes = readFileSync(m4a);
+  // ffmpeg writes the index (moov) last: cutting the end leaves a file no player can open.
+  writeFileSync(truncatedM4a, m4aBytes.subarray(0, Math.floor(m4aBytes.length * 0.6)));
+  const cutOffWav = at('cut-off.wav');
+  const wavBytes = readFileSync(wav);
+  writeFileSync(cutOffWav, wavBytes.subarray(0, Math.floor(wavBytes.length * 0.4)));
+  const videoOnly = at('screen-capture.mp4');
+  ffmpeg('-f', 'lavfi', '-i', 'testsrc=duration=2:size=160x120:rate=10', '-c:v', 'mpeg4', videoOnly);
+  const folder = at('looks-like-audio.mp3');
+  mkdirSync(folder);
+  const oddNameCorrupt = at(`Ünïcödé "broken" file's.mp3`);
+  writeFileSync(oddNameCorrupt, Buffer.concat([Buffer.from('ID3\u0003\u0000\u0000\u0000\u0000\u0000\u0000'), Buffer.alloc(4096, 0x5a)]));
+  const unreadable = at('locked.wav');
+  copyFileSync(path.join(sharedAudio, 'ami-debug/trn01.wav'), unreadable);
+  chmodSync(unreadable, 0o000);
+  return {
+    good: { wav, mp3, m4a, oddName },
+    bad: {
+      missing: at('moved-away.wav'),
+      empty,
+      textAsMp3,
+      truncatedM4a,
+      cutOffWav,
+      videoOnly,
+      folder,
+      oddNameCorrupt,
+      unreadable,
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobView } from '../../contracts/domain';
+import type { VerbatimCore } from '../../core/verbatim-core';
+import { allFinished, openCore, waitForJobs } from '../helpers/core';
+import { makeMediaSet, probeDuration, scratchDir, type MediaSet } from '../helpers/media';
+
+describe('every kind of bad input fails its own job with a human message; the rest go on', () => {
+  let core: VerbatimCore;
+  let media: MediaSet;
+  let dataDir: string;
+  let jobs: JobView[];
+  const byPath = (file: string): JobView => {
+    const job = jobs.find((each) => each.path === file);
+    if (!job) throw new Error(`no job for ${file}`);
+    return job;
+  };
+
+  beforeAll(async () => {
+    media = makeMediaSet(scratchDir('media'));
+    dataDir = scratchDir('data');
+    core = openCore(dataDir);
+    // Bad and good interleaved: a failure must not hold up the files after it.
+    const { good, bad } = media;
+    await core.addFiles([
+      bad.missing, good.wav, bad.empty, bad.textAsMp3, good.mp3, bad.truncatedM4a, bad.cutOffWav,
+      bad.videoOnly, good.m4a, bad.folder, bad.oddNameCorrupt, bad.unreadable, good.oddName,
+    ]);
+    jobs = await waitForJobs(core, allFinished, 60_000);
+  });
+
+  afterAll(async () => {
+    await core?.close();
+  });
+
+  const expectations: [keyof MediaSet['bad'], RegExp][] = [
+    ['missing', /“moved-away\.wav” could not be found/],
+    ['empty', /“empty\.wav” is empty/],
+    ['textAsMp3', /“notes\.mp3” is not an audio or video format/],
+    ['truncatedM4a', /“truncated\.m4a” is damaged or incomplete/],
+    ['videoOnly', /“screen-capture\.mp4” has no audio track/],
+    ['folder', /“looks-like-audio\.mp3” is a folder/],
+    ['oddNameCorrupt', /“Ünïcödé "broken" file's\.mp3” (is not an audio or video format|could not be decoded|contains no audio)/],
+    ['unreadable', /Verbatim is not allowed to read “locked\.wav”/],
+  ];
+
+  it.each(expectations)('%s → failed: %s', (kind, message) => {
+    const job = byPath(media.bad[kind]);
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatch(message);
+    // One line for people: no stack trace, no newline, no raw ffmpeg dump.
+    expect(job.error).not.toMatch(/\n|\bat .+:\d+|Error:/);
+    // Bad input is not retried as if the worker had crashed.
+    expect(job.attempts).toBe(1);
+  });
+
+  it('keeps what can be read of a recording cut off mid-way (a recorder that crashed)', () => {
+    const job = byPath(media.bad.cutOffWav);
+    expect(job.state).toBe('done');
+    // 40 % of the bytes of a 34.4 s file, less its header.
+    expect(job.durationSec).toBeGreaterThan(13.5);
+    expect(job.durationSec).toBeLessThan(13.9);
+  });
+
+  it('decodes every good file, whatever its name, to the right length', () => {
+    for (const file of Object.values(media.good)) {
+      const job = byPath(file);
+      expect(job.state, `${path.basename(file)}: ${job.error}`).toBe('done');
+      expect(job.durationSec).toBeCloseTo(probeDuration(file), 2);
+      expect(core.getMedia(job.mediaId).waveform?.peaks.length).toBeGreaterThan(100);
+    }
+  });
+
+  it('leaves the database consistent and no half-written cache files', () => {
+    expect(core.db.all('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    expect(core.db.all('PRAGMA foreign_key_check')).toEqual([]);
+    const unfinished = core.db.all(`SELECT id FROM jobs WHERE state IN ('done','failed') AND finished_at IS NULL`);
+    expect(unfinished).toEqual([]);
+    const cache = readdirSync(path.join(dataDir, 'cache', 'pcm'));
+    expect(cache.filter((name) => name.endsWith('.partial'))).toEqual([]);
+    // One cache file per decoded media, each exactly duration × 16 kHz × 4 bytes.
+    const decoded = core.db.all<{ pcm_path: string; duration_sec: number }>('SELECT pcm_path, duration_sec FROM media WHERE pcm_path IS NOT NULL');
+    expect(cache.sort()).toEqual(decoded.map((row) => path.basename(row.pcm_path)).sort());
+  });
+});

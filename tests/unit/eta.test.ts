@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { JobRecord } from '../../core/library/job-store';
+import { estimateLane } from '../../core/queue/eta';
+
+const now = 1_000_000;
+let nextId = 1;
+function job(fields: Partial<JobRecord>): JobRecord {
+  return {
+    id: nextId++, mediaId: 1, kind: 'process-media', lane: 'heavy', state: 'queued', priority: 0, attempts: 0,
+    stage: null, progress: 0, error: null, createdAt: now, queuedAt: now, startedAt: null, finishedAt: null,
+    fileName: 'a.wav', path: '/a.wav', durationSec: null, sizeBytes: null, ...fields,
+  };
+}
+const inputs = { audioSecPerSec: 10, bytesPerAudioSec: 16_000, now };
+
+describe('queue position and ETA', () => {
+  it('adds up the jobs ahead in the lane, at the measured speed', () => {
+    const running = job({ state: 'running', startedAt: now - 2_000, durationSec: 100 });
+    const second = job({ durationSec: 50 });
+    const third = job({ sizeBytes: 16_000 * 30 }); // length unknown yet: estimated from its size
+    const estimates = estimateLane([running], [second, third], inputs);
+    expect(estimates.get(running.id)).toEqual({ position: 0, etaSec: 8 }); // 10 s expected, 2 s spent
+    expect(estimates.get(second.id)).toEqual({ position: 1, etaSec: 13 });
+    expect(estimates.get(third.id)).toEqual({ position: 2, etaSec: 16 });
+  });
+
+  it("trusts a running job's own pace once it has shown one", () => {
+    const running = job({ state: 'running', startedAt: now - 30_000, durationSec: 100, progress: 0.25 });
+    expect(estimateLane([running], [], inputs).get(running.id)!.etaSec).toBeCloseTo(90);
+  });
+
+  it('says unknown rather than guessing when a length ahead is unknown', () => {
+    const mystery = job({});
+    const after = job({ durationSec: 10 });
+    const estimates = estimateLane([], [mystery, after], inputs);
+    expect(estimates.get(mystery.id)).toEqual({ position: 1, etaSec: null });
+    expect(estimates.get(after.id)).toEqual({ position: 2, etaSec: null });
+  });
+});
