@@ -22,6 +22,8 @@ export interface CoreOptions {
   env?: NodeJS.ProcessEnv;
   supervisor?: Omit<SupervisorOptions, 'spawn'>;
   maxAttempts?: number;
+  /** See DatabaseOptions.nativeBinding. */
+  sqliteBinding?: string;
   log?(message: string): void;
 }
 
@@ -53,7 +55,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     super();
     this.log = options.log ?? ((message) => console.log(message));
     this.paths = libraryPaths(options.dataDir);
-    this.db = new Database(this.paths.database, { log: this.log });
+    this.db = new Database(this.paths.database, { log: this.log, nativeBinding: options.sqliteBinding });
     this.media = new MediaStore(this.db);
     this.jobs = new JobStore(this.db);
     this.settings = new SettingsStore(this.db);

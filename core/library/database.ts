@@ -9,6 +9,8 @@ export interface DatabaseOptions {
   /** Queries slower than this are logged: synchronous SQLite shares the main thread with the UI's IPC. */
   slowQueryMs?: number;
   log?: (message: string) => void;
+  /** A better-sqlite3 binary built for this runtime; Electron's ABI differs from Node's. */
+  nativeBinding?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export class Database {
 
   constructor(file: string, options: DatabaseOptions = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new BetterSqlite3(file);
+    this.db = new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     this.slowQueryMs = options.slowQueryMs ?? 50;
     this.log = options.log ?? ((message) => console.warn(message));
     this.db.pragma('journal_mode = WAL');

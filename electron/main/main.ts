@@ -1,5 +1,6 @@
 // Electron's main process: windows, menus, dialogs, IPC. Everything else is the Electron-free core.
 import { app, BrowserWindow } from 'electron';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VerbatimCore } from '../../core/verbatim-core';
@@ -19,7 +20,13 @@ let core: VerbatimCore | undefined;
 
 async function createWindow(): Promise<void> {
   const dataDir = process.env.VERBATIM_DATA_DIR ? path.resolve(process.env.VERBATIM_DATA_DIR) : app.getPath('userData');
-  core = new VerbatimCore({ dataDir, spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.mjs')) });
+  // `npm start` builds an Electron copy of better-sqlite3 here; packaged apps have it rebuilt in place.
+  const devBinding = path.join(here, '../native/better_sqlite3.node');
+  core = new VerbatimCore({
+    dataDir,
+    spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.mjs')),
+    sqliteBinding: existsSync(devBinding) ? devBinding : undefined,
+  });
   const window = new BrowserWindow({
     width: 1100,
     height: 720,
