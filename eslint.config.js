@@ -21,6 +21,18 @@ export default tseslint.config(
   },
   { files: ['electron/**'], rules: { 'no-restricted-imports': 'off' } },
   {
+    files: ['core/**'],
+    rules: {
+      'no-restricted-imports': ['error', { ...electronOnly, patterns: [{ group: ['**/worker/**'], message: 'The core talks to the worker only through contracts/worker-protocol.' }] }],
+    },
+  },
+  {
+    files: ['worker/**'],
+    rules: {
+      'no-restricted-imports': ['error', { ...electronOnly, patterns: [{ group: ['**/core/**'], message: 'The worker is its own process: it shares only contracts/ with the core.' }] }],
+    },
+  },
+  {
     files: ['renderer/src/**'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

@@ -164,15 +164,16 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private views(ids?: ReadonlySet<number>): JobView[] {
     const estimates = new Map<number, LaneEstimate>();
     const active: JobRecord[] = [];
+    const allRunning = this.jobs.inState('running');
+    const inputs = {
+      audioSecPerSec: this.throughput.audioSecPerSec,
+      bytesPerAudioSec: this.bytesPerAudioSec,
+      now: Date.now(),
+    };
     for (const lane of ['heavy', 'light'] as Lane[]) {
-      const running = this.jobs.inState('running').filter((job) => job.lane === lane);
+      const running = allRunning.filter((job) => job.lane === lane);
       const queued = this.jobs.queued(lane);
       active.push(...running, ...queued);
-      const inputs = {
-        audioSecPerSec: this.throughput.audioSecPerSec,
-        bytesPerAudioSec: this.bytesPerAudioSec,
-        now: Date.now(),
-      };
       for (const [id, estimate] of estimateLane(running, queued, inputs)) estimates.set(id, estimate);
     }
     const records = new Map<number, JobRecord>();

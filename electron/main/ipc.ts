@@ -27,7 +27,8 @@ export function registerIpc(core: VerbatimCore, window: BrowserWindow, rendererI
     if (window.isDestroyed()) return;
     window.webContents.send(IPC_EVENT_CHANNEL, 'jobs.changed', { jobs });
     // The dock/taskbar shows how far the running job is; -1 removes the bar when nothing runs.
-    const running = core.listJobs().filter((job) => job.state === 'running');
+    // Every change event carries all active jobs, so the running ones are in it.
+    const running = jobs.filter((job) => job.state === 'running');
     window.setProgressBar(running.length > 0 ? Math.min(...running.map((job) => job.progress)) : -1);
   });
 }

@@ -12,10 +12,6 @@ import { utilityProcessSpawner } from './utility-process-worker';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.join(here, '../renderer/index.html');
 
-app.enableSandbox();
-hardenWebContents();
-if (!app.requestSingleInstanceLock()) app.quit();
-
 let core: VerbatimCore | undefined;
 
 async function createWindow(): Promise<void> {
@@ -50,12 +46,19 @@ async function createWindow(): Promise<void> {
   await window.loadFile(rendererIndex);
 }
 
-app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
-app.whenReady().then(createWindow, (error: unknown) => {
-  console.error('Verbatim could not start:', error);
-  app.exit(1);
-});
-app.on('window-all-closed', () => app.quit());
+app.enableSandbox();
+hardenWebContents();
+// One library, one process: a second launch hands over to the first instead of opening the database too.
+if (!app.requestSingleInstanceLock()) {
+  app.exit(0);
+} else {
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+  app.whenReady().then(createWindow, (error: unknown) => {
+    console.error('Verbatim could not start:', error);
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => app.quit());
+}
 
 let closing = false;
 app.on('before-quit', (event) => {

@@ -20,6 +20,8 @@ export async function processMedia(
   stages.probe.progress(0, 0);
   const info = await probeMedia(input.path, tools.ffprobe);
   stages.probe.progress(1, 0);
+  // A cancel that arrived while probing: the decode's abort listener would never hear it.
+  signal.throwIfAborted();
 
   const decoded = await decodeToPcm(
     input.path,
