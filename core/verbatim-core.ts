@@ -10,7 +10,7 @@ import { MediaStore } from './library/media-store';
 import { SettingsStore } from './library/settings-store';
 import { libraryPaths } from './paths';
 import { ChangeCoalescer } from './queue/change-coalescer';
-import { estimateLane, type LaneEstimate } from './queue/eta';
+import { estimateLane, estimatedAudioSec, jobTimeLimitMs, type LaneEstimate } from './queue/eta';
 import { JobQueue, type JobRunner } from './queue/job-queue';
 import { ThroughputMeter } from './queue/throughput';
 import type { WorkerSpawner } from './supervisor/worker-handle';
@@ -149,6 +149,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       input: { path: job.path, cacheDir: this.paths.pcmCache, cacheKey: `media-${job.mediaId}`, tools: this.toolPaths() },
       signal: context.signal,
       onProgress: (update) => context.progress(update),
+      timeoutMs: this.options.supervisor?.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.bytesPerAudioSec)),
     });
     this.media.saveDecoded(job.mediaId, output);
   };

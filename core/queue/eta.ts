@@ -39,9 +39,22 @@ export function estimateLane(
   return estimates;
 }
 
+/** The job's audio length: measured once probed, estimated from its file size before. */
+export function estimatedAudioSec(job: JobRecord, bytesPerAudioSec: number): number | null {
+  if (job.durationSec !== null) return job.durationSec;
+  return job.sizeBytes !== null && job.sizeBytes > 0 ? job.sizeBytes / bytesPerAudioSec : null;
+}
+
+/**
+ * How long a job may run before it is stopped: half an hour plus ten times its audio length, so a
+ * ten-hour recording on a slow machine is never cut short, while a job that will never end is.
+ */
+export function jobTimeLimitMs(audioSec: number | null): number {
+  return 30 * 60_000 + (audioSec ?? 6 * 3600) * 10_000;
+}
+
 function expectedSec(job: JobRecord, inputs: EstimateInputs): number | null {
-  const audioSec =
-    job.durationSec ?? (job.sizeBytes !== null && job.sizeBytes > 0 ? job.sizeBytes / inputs.bytesPerAudioSec : null);
+  const audioSec = estimatedAudioSec(job, inputs.bytesPerAudioSec);
   return audioSec === null ? null : audioSec / inputs.audioSecPerSec;
 }
 

@@ -13,7 +13,7 @@ export interface SupervisorOptions {
   spawn: WorkerSpawner;
   /** A worker silent for this long is stuck and gets killed. */
   heartbeatTimeoutMs?: number;
-  /** The longest one job may run. */
+  /** The longest one job may run, unless its run request says otherwise. */
   jobTimeoutMs?: number;
   /** How long a canceled job may take to stop before its worker is killed. */
   cancelGraceMs?: number;
@@ -31,6 +31,8 @@ export interface RunRequest {
   input: ProcessMediaInput;
   signal: AbortSignal;
   onProgress(update: WorkerProgress): void;
+  /** This job's time limit; defaults to the supervisor's. */
+  timeoutMs?: number;
 }
 
 export interface RunResult {
@@ -127,11 +129,12 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
         },
       };
       worker.active = active;
+      const timeoutMs = request.timeoutMs ?? this.o.jobTimeoutMs;
       timers.push(
         setTimeout(() => {
           this.killOnPurpose(worker);
-          active.settle({ error: new JobTimeoutError(this.o.jobTimeoutMs) });
-        }, this.o.jobTimeoutMs),
+          active.settle({ error: new JobTimeoutError(timeoutMs) });
+        }, timeoutMs),
       );
       request.signal.addEventListener('abort', onAbort, { once: true });
       worker.handle.send({ type: 'run', jobId: request.jobId, kind: request.kind, input: request.input });

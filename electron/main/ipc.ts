@@ -1,5 +1,6 @@
 import { ipcMain, type BrowserWindow, type WebFrameMain } from 'electron';
-import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { IpcReply } from '../../contracts/api';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../contracts/ipc-channels';
 import { createApiDispatcher, toApiError } from '../../core/api-handler';
@@ -11,8 +12,12 @@ import type { VerbatimCore } from '../../core/verbatim-core';
  */
 export function registerIpc(core: VerbatimCore, window: BrowserWindow, rendererIndex: string): void {
   const dispatch = createApiDispatcher(core);
-  const trustedUrl = pathToFileURL(rendererIndex).href;
-  const isTrusted = (frame: WebFrameMain | null): boolean => frame !== null && frame.url.split('#')[0] === trustedUrl;
+  // Compare file paths, not URL strings: encodings of spaces, accents and drive letters vary.
+  const isTrusted = (frame: WebFrameMain | null): boolean => {
+    if (!frame?.url.startsWith('file:')) return false;
+    const same = (a: string, b: string) => (process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b);
+    return same(path.resolve(fileURLToPath(frame.url)), path.resolve(rendererIndex));
+  };
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, params: unknown): Promise<IpcReply> => {
     if (!isTrusted(event.senderFrame)) return { ok: false, error: { code: 'forbidden', message: 'Not allowed.' } };

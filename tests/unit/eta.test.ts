@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../core/library/job-store';
-import { estimateLane } from '../../core/queue/eta';
+import { estimateLane, jobTimeLimitMs } from '../../core/queue/eta';
 
 const now = 1_000_000;
 let nextId = 1;
@@ -35,5 +35,14 @@ describe('queue position and ETA', () => {
     const estimates = estimateLane([], [mystery, after], inputs);
     expect(estimates.get(mystery.id)).toEqual({ position: 1, etaSec: null });
     expect(estimates.get(after.id)).toEqual({ position: 2, etaSec: null });
+  });
+});
+
+describe('job time limit', () => {
+  it('grows with the audio, so long recordings are never cut short', () => {
+    expect(jobTimeLimitMs(60)).toBe(30 * 60_000 + 600_000);
+    expect(jobTimeLimitMs(10 * 3600)).toBe(30 * 60_000 + 100 * 3600_000);
+    // Unknown length: assume a long recording rather than a short one.
+    expect(jobTimeLimitMs(null)).toBe(jobTimeLimitMs(6 * 3600));
   });
 });
