@@ -15,31 +15,31 @@ const shared = {
   sourcemap: true,
   // Native modules and ffmpeg binaries must stay real files in node_modules.
   packages: 'external',
+  external: ['electron'],
   logLevel: 'warning',
+  // CommonJS everywhere: Electron loads CommonJS entries synchronously (before 'ready') in every
+  // process type, while ES-module entries are loaded late in main and not documented for utility
+  // processes. The sources are ES modules, so import.meta.url is provided from __filename.
+  format: 'cjs',
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 export async function buildNodeBundles() {
   await Promise.all([
     esbuild({
       ...shared,
-      format: 'esm',
-      outExtension: { '.js': '.mjs' },
+      outExtension: { '.js': '.cjs' },
       outdir: 'dist',
       entryPoints: {
         'worker/worker-main': 'worker/worker-main.ts',
         'web-host/main': 'web-host/main.ts',
         'electron/main': 'electron/main/main.ts',
       },
-      external: ['electron'],
     }),
-    // Sandboxed preloads cannot load ES modules or anything but a few built-ins: one CommonJS file.
-    esbuild({
-      ...shared,
-      format: 'cjs',
-      outfile: 'dist/electron/preload.cjs',
-      entryPoints: ['electron/preload/preload.ts'],
-      external: ['electron'],
-    }),
+    // Sandboxed preloads can require only 'electron' and a few built-ins ('node:url' is not one):
+    // one self-contained file, without the banner.
+    esbuild({ ...shared, banner: {}, define: {}, outfile: 'dist/electron/preload.cjs', entryPoints: ['electron/preload/preload.ts'] }),
   ]);
 }
 

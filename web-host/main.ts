@@ -1,4 +1,4 @@
-// `node dist/web-host/main.mjs [--port N]`: the app's UI in any local browser, backed by the real core.
+// `node dist/web-host/main.cjs [--port N]`: the app's UI in any local browser, backed by the real core.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
 
 const dataDir = defaultDataDir();
-const core = new VerbatimCore({ dataDir, spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.mjs')) });
+const core = new VerbatimCore({ dataDir, spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.cjs')) });
 core.start();
 
 const server = createWebHost({

@@ -20,7 +20,7 @@ async function createWindow(): Promise<void> {
   const devBinding = path.join(here, '../native/better_sqlite3.node');
   core = new VerbatimCore({
     dataDir,
-    spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.mjs')),
+    spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
     sqliteBinding: existsSync(devBinding) ? devBinding : undefined,
   });
   const window = new BrowserWindow({

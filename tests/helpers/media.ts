@@ -9,7 +9,7 @@ import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedAudio = path.resolve(projectRoot, '../shared/audio');
 export const dialogueWav = path.join(sharedAudio, 'synthetic/dialogue-2spk.wav');
-export const workerEntry = path.join(projectRoot, 'dist/worker/worker-main.mjs');
+export const workerEntry = path.join(projectRoot, 'dist/worker/worker-main.cjs');
 
 const tools = resolveTools({ ffmpegPath: null, ffprobePath: null });
 

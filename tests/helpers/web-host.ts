@@ -10,7 +10,7 @@ export interface RunningHost {
 
 /** Starts the built web host on a free loopback port with its library in `dataDir`. */
 export async function startWebHost(dataDir: string): Promise<RunningHost> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, 'dist/web-host/main.mjs')], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, 'dist/web-host/main.cjs')], {
     env: { ...process.env, VERBATIM_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
