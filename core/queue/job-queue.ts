@@ -72,16 +72,9 @@ export class JobQueue {
     }
   }
 
-  /** Call after adding or re-queueing jobs. */
-  wake(lane?: Lane): void {
-    for (const each of lane ? [lane] : LANES) this.pump(each);
-  }
-
-  runningJobs(lane: Lane): JobRecord[] {
-    return [...this.running.entries()]
-      .filter(([, run]) => run.lane === lane)
-      .map(([id]) => this.store.get(id))
-      .filter((job): job is JobRecord => job !== undefined);
+  /** Call after adding jobs. */
+  wake(): void {
+    for (const lane of LANES) this.pump(lane);
   }
 
   cancel(jobId: number): void {

@@ -100,6 +100,8 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
     await this.waitForRestartBackoff(request.signal);
     const worker = this.ensureWorker();
     await abortable(worker.ready, request.signal);
+    // It may have died after saying it was ready; nobody would then answer the run message.
+    if (this.worker !== worker) throw new WorkerCrashError('stopped before the job could start');
 
     return new Promise<RunResult>((resolve, reject) => {
       const timers: NodeJS.Timeout[] = [];
