@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorkerProgress } from '../../contracts/worker-protocol';
@@ -58,6 +58,23 @@ describe('pipeline stages', () => {
     });
     await expect(decoding).rejects.toBeInstanceOf(DecodeCanceled);
     expect(readdirSync(path.dirname(outPath))).toEqual([]);
+  });
+
+  it('a full disk fails the decode with a plain message, not a crash', async () => {
+    const dir = scratchDir('pcm');
+    const outPath = path.join(dir, 'a.f32');
+    // Every write to /dev/full fails with ENOSPC: a real full disk, without filling one.
+    symlinkSync('/dev/full', `${outPath}.partial`);
+    const info = await probeMedia(dialogueWav, tools.ffprobe);
+    const decoding = decodeToPcm(dialogueWav, info, { ffmpegPath: tools.ffmpeg, outPath }, {
+      signal: new AbortController().signal,
+      progress: () => undefined,
+    });
+    await expect(decoding).rejects.toMatchObject({
+      code: 'disk-full',
+      message: 'There is not enough free disk space to decode “dialogue-2spk.wav”; free some space and retry.',
+    });
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('a job canceled before decoding starts does not decode', async () => {

@@ -1,7 +1,8 @@
 import ffmpeg from 'fluent-ffmpeg';
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import type { MediaInfo, Waveform } from '../../contracts/domain';
 import { MediaError, explainMediaFailure } from './media-error';
@@ -51,12 +52,12 @@ export async function decodeToPcm(
   const kill = (): void => void command.kill('SIGKILL');
   context.signal.addEventListener('abort', kill, { once: true });
 
-  const out = createWriteStream(partial);
   const peaks = new PeakAccumulator(PCM_SAMPLE_RATE);
   let samples = 0;
-  let carry = new Uint8Array(0);
-  try {
-    for await (const chunk of command.pipe() as AsyncIterable<Buffer>) {
+  // Splits ffmpeg's byte chunks into whole float samples, feeds the peaks, reports progress.
+  async function* toSamples(source: AsyncIterable<Buffer>): AsyncGenerator<Uint8Array> {
+    let carry = new Uint8Array(0);
+    for await (const chunk of source) {
       const bytes = joined(carry, chunk);
       const usable = bytes.length - (bytes.length % BYTES_PER_SAMPLE);
       carry = bytes.slice(usable);
@@ -64,19 +65,21 @@ export async function decodeToPcm(
       const block = bytes.slice(0, usable);
       peaks.push(new Float32Array(block.buffer, block.byteOffset, usable / BYTES_PER_SAMPLE));
       samples += usable / BYTES_PER_SAMPLE;
-      if (!out.write(block)) await once(out, 'drain');
       const decodedSec = samples / PCM_SAMPLE_RATE;
       context.progress(info.durationSec > 0 ? decodedSec / info.durationSec : 0, decodedSec);
+      yield block;
     }
+  }
+  try {
+    // pipeline() carries backpressure and any stage's error (a full disk, say) to one place.
+    await pipeline(command.pipe() as Readable, toSamples, createWriteStream(partial));
     await finished;
-    out.end();
-    await once(out, 'finish');
     const decodedSec = samples / PCM_SAMPLE_RATE;
     checkComplete(file, info, decodedSec);
     await rename(partial, options.outPath);
     return { pcmPath: options.outPath, waveform: peaks.finish(), decodedSec };
   } catch (error) {
-    out.destroy();
+    kill();
     await rm(partial, { force: true });
     if (context.signal.aborted) throw new DecodeCanceled();
     throw explainMediaFailure(file, error, 'decode');

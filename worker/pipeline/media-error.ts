@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-/** A problem with the user's file, described for the user. */
+/** A problem reading the user's file (or storing its audio), described for the user. */
 export class MediaError extends Error {
   constructor(
     readonly code:
@@ -11,7 +11,8 @@ export class MediaError extends Error {
       | 'unrecognised'
       | 'no-audio'
       | 'damaged'
-      | 'truncated',
+      | 'truncated'
+      | 'disk-full',
     message: string,
   ) {
     super(message);
@@ -41,6 +42,8 @@ export function explainMediaFailure(file: string, cause: unknown, stage: 'probe'
   if (code === 'EACCES' || code === 'EPERM')
     return new MediaError('no-permission', `Verbatim is not allowed to read “${name}”; check the file's permissions.`);
   if (code === 'EISDIR') return new MediaError('not-a-file', `“${name}” is a folder, not a media file.`);
+  if (code === 'ENOSPC')
+    return new MediaError('disk-full', `There is not enough free disk space to decode “${name}”; free some space and retry.`);
   const text = cause instanceof Error ? cause.message : String(cause);
   if (/moov atom not found|end of file|truncat|partial file/i.test(text))
     return new MediaError('damaged', `“${name}” is damaged or incomplete; Verbatim could not read its audio.`);
