@@ -33,6 +33,8 @@ type CoreEvents = { 'jobs.changed': [jobs: JobView[]] };
 const DEFAULT_BYTES_PER_AUDIO_SEC = 16_000;
 /** Decode speed assumed before the first job has been measured. */
 const DEFAULT_DECODE_SPEED = 100;
+/** How often queued jobs' drifting ETAs are resent even when nothing else about them changed. */
+const ACTIVE_REFRESH_MS = 2_000;
 
 /**
  * The application without Electron: library, queue, supervised worker and settings, behind the
@@ -50,6 +52,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private readonly paths: ReturnType<typeof libraryPaths>;
   private readonly log: (message: string) => void;
   private bytesPerAudioSec: number;
+  private lastActiveRefresh = 0;
 
   constructor(private readonly options: CoreOptions) {
     super();
@@ -161,7 +164,12 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
   }
 
-  /** Views of the given jobs (all when omitted) plus every active job, whose positions and ETAs move together. */
+  /**
+   * Views of the given jobs, or of all jobs when omitted. Positions only move when the queue marks
+   * the jobs concerned; queued jobs' ETAs drift with the running job, so every active job is
+   * included too, but at most every ACTIVE_REFRESH_MS: a long queue must not be resent ten times a
+   * second.
+   */
   private views(ids?: ReadonlySet<number>): JobView[] {
     const estimates = new Map<number, LaneEstimate>();
     const active: JobRecord[] = [];
@@ -183,7 +191,10 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
         const job = this.jobs.get(id);
         if (job) records.set(id, job);
       }
-      for (const job of active) records.set(job.id, job);
+      if (Date.now() - this.lastActiveRefresh >= ACTIVE_REFRESH_MS) {
+        this.lastActiveRefresh = Date.now();
+        for (const job of active) records.set(job.id, job);
+      }
     } else {
       for (const job of this.jobs.list()) records.set(job.id, job);
     }

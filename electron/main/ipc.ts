@@ -28,12 +28,16 @@ export function registerIpc(core: VerbatimCore, window: BrowserWindow, rendererI
     }
   });
 
+  const runningProgress = new Map<number, number>();
   core.on('jobs.changed', (jobs) => {
     if (window.isDestroyed()) return;
     window.webContents.send(IPC_EVENT_CHANNEL, 'jobs.changed', { jobs });
     // The dock/taskbar shows how far the running job is; -1 removes the bar when nothing runs.
-    // Every change event carries all active jobs, so the running ones are in it.
-    const running = jobs.filter((job) => job.state === 'running');
-    window.setProgressBar(running.length > 0 ? Math.min(...running.map((job) => job.progress)) : -1);
+    // A running job changes with every progress step, and a finishing one is in its last event.
+    for (const job of jobs) {
+      if (job.state === 'running') runningProgress.set(job.id, job.progress);
+      else runningProgress.delete(job.id);
+    }
+    window.setProgressBar(runningProgress.size > 0 ? Math.min(...runningProgress.values()) : -1);
   });
 }
