@@ -1,7 +1,7 @@
 // The renderer↔main contract: every request the UI may make, its result, and every event the
 // core pushes. Electron IPC and the web host's WebSocket both carry exactly these messages.
 import { z } from 'zod';
-import { AddOutcome, Id, JobView, MediaDetail } from './domain';
+import { AddOutcome, Id, JobView, MediaDetail, Settings } from './domain';
 
 const JobRef = z.object({ jobId: Id }).strict();
 
@@ -18,6 +18,9 @@ export const apiRequests = {
     result: z.array(AddOutcome),
   },
   'media.get': { params: z.object({ mediaId: Id }).strict(), result: MediaDetail },
+  'settings.get': { params: z.object({}).strict(), result: Settings },
+  /** Changes the given settings only; answers with all of them. */
+  'settings.update': { params: Settings.partial().strict(), result: Settings },
 } as const;
 
 export type ApiMethod = keyof typeof apiRequests;

@@ -82,3 +82,10 @@ export const AddOutcome = z.object({
   duplicate: z.boolean(),
 });
 export type AddOutcome = z.infer<typeof AddOutcome>;
+
+/** What the user can set. null means "the default" (for tools: the copies bundled with the app). */
+export const Settings = z.object({
+  ffmpegPath: z.string().min(1).max(4096).nullable(),
+  ffprobePath: z.string().min(1).max(4096).nullable(),
+});
+export type Settings = z.infer<typeof Settings>;

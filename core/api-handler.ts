@@ -12,6 +12,8 @@ function handlersFor(core: VerbatimCore): Handlers {
     'jobs.setPriority': ({ jobId, priority }) => (core.setPriority(jobId, priority), null),
     'media.add': ({ paths }) => core.addFiles(paths),
     'media.get': ({ mediaId }) => core.getMedia(mediaId),
+    'settings.get': () => core.getSettings(),
+    'settings.update': (patch) => core.updateSettings(patch),
   };
 }
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { AddOutcome, JobView, Lane, MediaDetail } from '../contracts/domain';
-import type { ToolPaths } from '../contracts/worker-protocol';
+import type { AddOutcome, JobView, Lane, MediaDetail, Settings } from '../contracts/domain';
+import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
 import { JobError } from './errors';
 import { Database } from './library/database';
@@ -45,7 +45,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   readonly supervisor: WorkerSupervisor;
   private readonly media: MediaStore;
   private readonly jobs: JobStore;
-  private readonly settings: SettingsStore;
+  private readonly appSettings: AppSettings;
   private readonly queue: JobQueue;
   private readonly throughput: ThroughputMeter;
   private readonly coalescer: ChangeCoalescer;
@@ -61,8 +61,9 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.db = new Database(this.paths.database, { log: this.log, nativeBinding: options.sqliteBinding });
     this.media = new MediaStore(this.db);
     this.jobs = new JobStore(this.db);
-    this.settings = new SettingsStore(this.db);
-    this.throughput = new ThroughputMeter(this.settings, 'throughput.process-media', DEFAULT_DECODE_SPEED);
+    const settingsStore = new SettingsStore(this.db);
+    this.appSettings = new AppSettings(settingsStore, options.env ?? process.env);
+    this.throughput = new ThroughputMeter(settingsStore, 'throughput.process-media', DEFAULT_DECODE_SPEED);
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
     this.supervisor = new WorkerSupervisor({ ...options.supervisor, spawn: options.spawnWorker });
     this.supervisor.on('log', this.log);
@@ -136,20 +137,19 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.queue.setPriority(jobId, priority);
   }
 
-  /** ffmpeg/ffprobe: environment first, then settings; null means the copies bundled with the app. */
-  toolPaths(): ToolPaths {
-    const env = this.options.env ?? process.env;
-    return {
-      ffmpegPath: env.VERBATIM_FFMPEG_PATH || this.settings.get<string>('tools.ffmpegPath') || null,
-      ffprobePath: env.VERBATIM_FFPROBE_PATH || this.settings.get<string>('tools.ffprobePath') || null,
-    };
+  getSettings(): Settings {
+    return this.appSettings.get();
+  }
+
+  updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    return this.appSettings.update(patch);
   }
 
   private readonly processMedia: JobRunner = async (job, context) => {
     const { output } = await this.supervisor.run({
       jobId: job.id,
       kind: job.kind,
-      input: { path: job.path, cacheDir: this.paths.pcmCache, cacheKey: `media-${job.mediaId}`, tools: this.toolPaths() },
+      input: { path: job.path, cacheDir: this.paths.pcmCache, cacheKey: `media-${job.mediaId}`, tools: this.appSettings.toolPaths() },
       signal: context.signal,
       onProgress: (update) => context.progress(update),
       timeoutMs: this.options.supervisor?.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.bytesPerAudioSec)),

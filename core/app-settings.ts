@@ -1,0 +1,53 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Settings } from '../contracts/domain';
+import type { ToolPaths } from '../contracts/worker-protocol';
+import { JobError } from './errors';
+import type { SettingsStore } from './library/settings-store';
+
+const DEFAULTS: Settings = { ffmpegPath: null, ffprobePath: null };
+const KEY = 'app.settings';
+
+/** The user's settings, kept in the library, with their defaults and the environment's overrides. */
+export class AppSettings {
+  constructor(
+    private readonly store: SettingsStore,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  get(): Settings {
+    // Unknown or invalid stored keys (from another version) fall back to defaults instead of failing.
+    const stored = Settings.partial().safeParse(this.store.get(KEY) ?? {});
+    return { ...DEFAULTS, ...(stored.success ? stored.data : {}) };
+  }
+
+  async update(patch: Partial<Settings>): Promise<Settings> {
+    for (const [name, value] of Object.entries(patch)) {
+      if (typeof value === 'string') await assertExecutable(name, value);
+    }
+    const next = { ...this.get(), ...patch };
+    this.store.set(KEY, next);
+    return next;
+  }
+
+  /** ffmpeg/ffprobe: the environment first, then the settings; null means the bundled copies. */
+  toolPaths(): ToolPaths {
+    const settings = this.get();
+    return {
+      ffmpegPath: this.env.VERBATIM_FFMPEG_PATH || settings.ffmpegPath,
+      ffprobePath: this.env.VERBATIM_FFPROBE_PATH || settings.ffprobePath,
+    };
+  }
+}
+
+async function assertExecutable(setting: string, file: string): Promise<void> {
+  const problem = !path.isAbsolute(file)
+    ? 'is not an absolute path'
+    : !(await stat(file).then((info) => info.isFile(), () => false))
+      ? 'is not a file'
+      : !(await access(file, constants.X_OK).then(() => true, () => false))
+        ? 'is not executable'
+        : null;
+  if (problem) throw new JobError(`${setting}: “${file}” ${problem}.`, 'invalid-setting');
+}

@@ -1,0 +1,66 @@
+import { chmodSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApiDispatcher } from '../../core/api-handler';
+import type { VerbatimCore } from '../../core/verbatim-core';
+import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
+import { openCore, waitForJobs } from '../helpers/core';
+import { dialogueWav, scratchDir, sharedAudio } from '../helpers/media';
+
+describe('settings', () => {
+  let core: VerbatimCore | undefined;
+  afterEach(async () => {
+    await core?.close();
+    core = undefined;
+  });
+
+  it('start at the defaults, persist what the user sets, and survive a restart', async () => {
+    const dataDir = scratchDir('data');
+    core = openCore(dataDir);
+    const api = createApiDispatcher(core);
+    expect(await api('settings.get', {})).toEqual({ ffmpegPath: null, ffprobePath: null });
+    const ffprobe = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffprobe;
+    expect(await api('settings.update', { ffprobePath: ffprobe })).toEqual({ ffmpegPath: null, ffprobePath: ffprobe });
+    await core.close();
+    core = openCore(dataDir);
+    expect(await createApiDispatcher(core)('settings.get', {})).toEqual({ ffmpegPath: null, ffprobePath: ffprobe });
+  });
+
+  it('refuse a tool path that is not an executable file', async () => {
+    core = openCore(scratchDir('data'));
+    const api = createApiDispatcher(core);
+    await expect(api('settings.update', { ffmpegPath: 'ffmpeg' })).rejects.toMatchObject({
+      code: 'invalid-setting',
+      message: 'ffmpegPath: “ffmpeg” is not an absolute path.',
+    });
+    await expect(api('settings.update', { ffmpegPath: dialogueWav })).rejects.toThrow('is not executable');
+    await expect(api('settings.update', { ffmpegPath: sharedAudio })).rejects.toThrow('is not a file');
+    await expect(api('settings.update', { colour: 'blue' })).rejects.toMatchObject({ code: 'invalid-request' });
+    expect(await api('settings.get', {})).toEqual({ ffmpegPath: null, ffprobePath: null });
+  });
+
+  it('the worker runs the ffprobe the settings name, and the environment overrides the settings', async () => {
+    const toolsDir = scratchDir('tools');
+    const ownProbe = path.join(toolsDir, 'my-ffprobe');
+    copyFileSync(resolveTools({ ffmpegPath: null, ffprobePath: null }).ffprobe, ownProbe);
+    chmodSync(ownProbe, 0o755);
+    core = openCore(scratchDir('data'));
+    await core.updateSettings({ ffprobePath: ownProbe });
+    await core.addFiles([dialogueWav]);
+    await waitForJobs(core, (jobs) => jobs[0]?.state === 'done');
+
+    // Still set, but no longer runnable: the next job names the configured tool, proving it was used.
+    chmodSync(ownProbe, 0o644);
+    await core.addFiles([path.join(sharedAudio, 'synthetic/podcast-3spk.wav')]);
+    const [, failed] = await waitForJobs(core, (jobs) => jobs[1]?.state === 'failed');
+    expect(failed!.error).toBe(
+      'Verbatim could not run my-ffprobe (EACCES); reinstall Verbatim or set VERBATIM_FFMPEG_PATH and VERBATIM_FFPROBE_PATH.',
+    );
+    await core.close();
+
+    core = openCore(scratchDir('data'), { env: { VERBATIM_FFPROBE_PATH: path.join(toolsDir, 'missing-ffprobe') } });
+    await core.addFiles([dialogueWav]);
+    const [overridden] = await waitForJobs(core, (jobs) => jobs[0]?.state === 'failed');
+    expect(overridden!.error).toMatch(/^Verbatim could not run missing-ffprobe \(ENOENT\)/);
+  });
+});
