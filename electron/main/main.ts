@@ -1,5 +1,5 @@
 // Electron's main process: windows, menus, dialogs, IPC. Everything else is the Electron-free core.
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,10 +53,15 @@ if (!app.requestSingleInstanceLock()) {
   app.exit(0);
 } else {
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
-  app.whenReady().then(createWindow, (error: unknown) => {
-    console.error('Verbatim could not start:', error);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(createWindow)
+    .catch((error: unknown) => {
+      // E.g. a library folder that cannot be written, or a library from a newer Verbatim.
+      console.error('Verbatim could not start:', error);
+      dialog.showErrorBox('Verbatim could not start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
   app.on('window-all-closed', () => app.quit());
 }
 
