@@ -1,6 +1,6 @@
 // Real media for tests, made on the spot with the ffmpeg the app ships, from the shared audio.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,10 +32,19 @@ export function scratchDir(prefix: string): string {
   return dir;
 }
 
-/** The shared dialogue, looped to about `minutes` long, as MP3 (slow enough to interrupt mid-decode). */
-export function longMp3(dir: string, minutes: number): string {
+/**
+ * The shared dialogue looped to `minutes` long, as MP3 (long enough to interrupt mid-decode). Made
+ * once per machine and shared by the test files; written under a temporary name, then renamed, so
+ * an interrupted run never leaves a short file behind.
+ */
+export function longMp3(minutes: number): string {
+  const dir = path.join(os.tmpdir(), 'verbatim-test-media');
+  mkdirSync(dir, { recursive: true, mode: 0o777 });
   const out = path.join(dir, `long-${minutes}min.mp3`);
-  ffmpeg('-stream_loop', '-1', '-i', dialogueWav, '-t', String(minutes * 60), '-c:a', 'libmp3lame', '-b:a', '64k', out);
+  if (existsSync(out)) return out;
+  const partial = `${out}.${process.pid}.partial.mp3`;
+  ffmpeg('-stream_loop', '-1', '-i', dialogueWav, '-t', String(minutes * 60), '-c:a', 'libmp3lame', '-b:a', '64k', partial);
+  renameSync(partial, out);
   return out;
 }
 

@@ -6,6 +6,8 @@ import { projectRoot } from './media';
 export interface RunningHost {
   url: string;
   stop(): Promise<void>;
+  /** Kills the host as a crash would: no chance to save anything. */
+  crash(): Promise<void>;
 }
 
 /** Starts the built web host on a free loopback port with its library in `dataDir`. */
@@ -23,12 +25,10 @@ export async function startWebHost(dataDir: string): Promise<RunningHost> {
     });
     child.once('exit', (code) => reject(new Error(`web host exited with ${code}: ${output}`)));
   });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    await once(child, 'exit');
   };
+  return { url, stop: () => end('SIGTERM'), crash: () => end('SIGKILL') };
 }

@@ -11,7 +11,7 @@ describe('jobs.changed events', () => {
 
   it('arrive at most ten a second, carry only what changed, and add up to the true state', async () => {
     const dir = scratchDir('events');
-    const long = longMp3(dir, 30);
+    const long = longMp3(30);
     // Thirty short, distinct recordings queued behind the long one.
     const tones = Array.from({ length: 30 }, (_, i) => {
       const file = path.join(dir, `tone-${i}.wav`);

@@ -48,7 +48,7 @@ describe('pipeline stages', () => {
 
   it('a canceled decode stops and leaves no file behind', async () => {
     const dir = scratchDir('pcm');
-    const file = longMp3(dir, 10);
+    const file = longMp3(30);
     const info = await probeMedia(file, tools.ffprobe);
     const controller = new AbortController();
     const outPath = path.join(dir, 'cache', 'long.f32');

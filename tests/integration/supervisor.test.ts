@@ -23,7 +23,7 @@ describe('worker supervisor', () => {
 
   beforeAll(() => {
     // Long enough that decoding takes a few seconds, so it can be interrupted mid-way.
-    longFile = longMp3(scratchDir('long'), 20);
+    longFile = longMp3(30);
   });
 
   afterEach(async () => {
