@@ -45,7 +45,7 @@ export type WorkerProgress = z.infer<typeof WorkerProgress>;
 
 export const FromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
-  z.object({ type: z.literal('heartbeat'), rssBytes: z.number().nonnegative() }),
+  z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('progress'), jobId: Id, update: WorkerProgress }),
   z.object({
     type: z.literal('done'),

@@ -1,5 +1,5 @@
 // The engine process. Runs one job at a time for the supervisor in the main process; never imports electron.
-import { ToWorker, type WorkerProgress } from '../contracts/worker-protocol';
+import { ToWorker, type ProcessMediaInput, type WorkerProgress } from '../contracts/worker-protocol';
 import { connectToParent } from './parent-port';
 import { DecodeCanceled } from './pipeline/decode';
 import { MediaError, ToolError } from './pipeline/media-error';
@@ -32,7 +32,7 @@ port.onMessage((raw) => {
   }
 });
 
-async function run(jobId: number, input: Parameters<typeof processMedia>[0]): Promise<void> {
+async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
   if (current) {
     port.send({ type: 'failed', jobId, error: { code: 'busy', message: 'The engine is busy with another job.' } });
     return;
@@ -65,5 +65,5 @@ async function run(jobId: number, input: Parameters<typeof processMedia>[0]): Pr
   }
 }
 
-setInterval(() => port.send({ type: 'heartbeat', rssBytes: process.memoryUsage.rss() }), HEARTBEAT_MS);
+setInterval(() => port.send({ type: 'heartbeat' }), HEARTBEAT_MS);
 port.send({ type: 'ready', pid: process.pid });
