@@ -51,9 +51,11 @@ export function longMp3(minutes: number): string {
 export interface MediaSet {
   good: { wav: string; mp3: string; m4a: string; oddName: string };
   bad: Record<
-    'missing' | 'empty' | 'textAsMp3' | 'truncatedM4a' | 'cutOffWav' | 'videoOnly' | 'folder' | 'oddNameCorrupt' | 'unreadable',
+    'missing' | 'empty' | 'textAsMp3' | 'truncatedM4a' | 'videoOnly' | 'folder' | 'oddNameCorrupt' | 'unreadable',
     string
   >;
+  /** A WAV whose recording stopped mid-way (its header promises more): kept, not failed. */
+  cutOffWav: string;
 }
 
 /** Every kind of input the queue must cope with, good and bad, in `dir`. */
@@ -96,11 +98,11 @@ export function makeMediaSet(dir: string): MediaSet {
       empty,
       textAsMp3,
       truncatedM4a,
-      cutOffWav,
       videoOnly,
       folder,
       oddNameCorrupt,
       unreadable,
     },
+    cutOffWav,
   };
 }

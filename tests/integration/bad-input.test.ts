@@ -24,7 +24,7 @@ describe('every kind of bad input fails its own job with a human message; the re
     // Bad and good interleaved: a failure must not hold up the files after it.
     const { good, bad } = media;
     await core.addFiles([
-      bad.missing, good.wav, bad.empty, bad.textAsMp3, good.mp3, bad.truncatedM4a, bad.cutOffWav,
+      bad.missing, good.wav, bad.empty, bad.textAsMp3, good.mp3, bad.truncatedM4a, media.cutOffWav,
       bad.videoOnly, good.m4a, bad.folder, bad.oddNameCorrupt, bad.unreadable, good.oddName,
     ]);
     jobs = await waitForJobs(core, allFinished, 60_000);
@@ -56,7 +56,7 @@ describe('every kind of bad input fails its own job with a human message; the re
   });
 
   it('keeps what can be read of a recording cut off mid-way (a recorder that crashed)', () => {
-    const job = byPath(media.bad.cutOffWav);
+    const job = byPath(media.cutOffWav);
     expect(job.state).toBe('done');
     // 40 % of the bytes of a 34.4 s file, less its header.
     expect(job.durationSec).toBeGreaterThan(13.5);
