@@ -53,7 +53,7 @@ async function viaVerbatimWorker(file: string): Promise<Result> {
   const { output, maxRssBytes } = await supervisor.run({
     jobId: 1,
     kind: 'process-media',
-    input: { path: file, cacheDir, cacheKey: 'bench', tools: { ffmpegPath: null, ffprobePath: null } },
+    input: { path: file, cacheDir, cacheKey: 'bench', tools: { ffmpegPath: null, ffprobePath: null }, transcribe: null },
     signal: new AbortController().signal,
     onProgress: () => undefined,
   });

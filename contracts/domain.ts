@@ -17,11 +17,31 @@ export const JobKind = z.enum(Object.keys(JOB_KINDS) as [keyof typeof JOB_KINDS]
 export type JobKind = z.infer<typeof JobKind>;
 
 /** Pipeline stages in the order they run; later capabilities append theirs. */
-export const STAGES = ['probe', 'decode'] as const;
+export const STAGES = ['download-model', 'probe', 'decode', 'detect-speech', 'transcribe'] as const;
 export const Stage = z.enum(STAGES);
 export type Stage = z.infer<typeof Stage>;
 
 export const Id = z.number().int().positive();
+
+/** Where inference runs. "auto" tries the GPU providers this platform has, then the CPU. */
+export const DEVICES = ['auto', 'cuda', 'webgpu', 'dml', 'coreml', 'cpu'] as const;
+export const Device = z.enum(DEVICES);
+export type Device = z.infer<typeof Device>;
+
+export const Task = z.enum(['transcribe', 'translate']);
+export type Task = z.infer<typeof Task>;
+
+/** A provider that was tried and not used, and why: shown to the user, never silent. */
+export const ProviderFallback = z.object({ provider: z.string(), reason: z.string() });
+export type ProviderFallback = z.infer<typeof ProviderFallback>;
+
+/** Which model ran where, recorded on the job and in every export. */
+export const EngineRun = z.object({
+  model: z.string(),
+  provider: z.string(),
+  fallbacks: z.array(ProviderFallback),
+});
+export type EngineRun = z.infer<typeof EngineRun>;
 
 export const JobView = z.object({
   id: Id,
@@ -44,6 +64,8 @@ export const JobView = z.object({
   position: z.number().int().nonnegative().nullable(),
   /** Seconds until this job should be done, from measured throughput; null when unknown. */
   etaSec: z.number().nonnegative().nullable(),
+  /** Which model ran on which provider, once the worker has opened it. */
+  engine: EngineRun.nullable(),
 });
 export type JobView = z.infer<typeof JobView>;
 
@@ -83,9 +105,49 @@ export const AddOutcome = z.object({
 });
 export type AddOutcome = z.infer<typeof AddOutcome>;
 
+
+
+
+export const Word = z.object({
+  start: z.number().nonnegative(),
+  end: z.number().nonnegative(),
+  text: z.string(),
+  probability: z.number().min(0).max(1),
+});
+export type Word = z.infer<typeof Word>;
+
+export const Segment = z.object({
+  start: z.number().nonnegative(),
+  end: z.number().nonnegative(),
+  text: z.string(),
+  avgLogprob: z.number(),
+  noSpeechProb: z.number().min(0).max(1),
+  /** Sampling temperature of the decode that was kept; above 0 means the greedy one was rejected. */
+  temperature: z.number().nonnegative(),
+  words: z.array(Word),
+});
+export type Segment = z.infer<typeof Segment>;
+
+export const Transcript = z.object({
+  language: z.string(),
+  task: Task,
+  engine: EngineRun,
+  durationSec: z.number().nonnegative(),
+  segments: z.array(Segment),
+});
+export type Transcript = z.infer<typeof Transcript>;
+
 /** What the user can set. null means "the default" (for tools: the copies bundled with the app). */
 export const Settings = z.object({
   ffmpegPath: z.string().min(1).max(4096).nullable(),
   ffprobePath: z.string().min(1).max(4096).nullable(),
+  /** A model id from the catalog. */
+  model: z.string().regex(/^whisper-[a-z0-9.-]+$/),
+  /** An ISO 639-1 code Whisper knows, or "auto" to detect it. */
+  language: z.string().regex(/^(auto|[a-z]{2,3})$/),
+  task: Task,
+  device: Device,
+  /** Names and terms to spell right, given to the model as earlier context. */
+  initialPrompt: z.string().max(1000).nullable(),
 });
 export type Settings = z.infer<typeof Settings>;

@@ -1,7 +1,7 @@
 // The main↔worker contract. The same messages travel over Electron's utilityProcess port and over
 // a Node child_process IPC channel; both ends validate what they receive.
 import { z } from 'zod';
-import { Id, JobKind, MediaInfo, Stage, Waveform } from './domain';
+import { Device, EngineRun, Id, JobKind, MediaInfo, Stage, Task, Transcript, Waveform } from './domain';
 
 export const ToolPaths = z.object({
   ffmpegPath: z.string().nullable(),
@@ -9,12 +9,26 @@ export const ToolPaths = z.object({
 });
 export type ToolPaths = z.infer<typeof ToolPaths>;
 
+export const TranscribeSettings = z.object({
+  /** An installed model: catalog id, its folder in the Hugging Face layout, and its weights' file suffix. */
+  model: z.object({ id: z.string(), dir: z.string(), dtypeSuffix: z.string() }),
+  vadModelPath: z.string(),
+  /** null: detect the language from the first speech. */
+  language: z.string().nullable(),
+  task: Task,
+  initialPrompt: z.string().nullable(),
+  device: Device,
+});
+export type TranscribeSettings = z.infer<typeof TranscribeSettings>;
+
 export const ProcessMediaInput = z.object({
   path: z.string(),
   /** Folder where decoded PCM is cached; the worker names the file. */
   cacheDir: z.string(),
   cacheKey: z.string().regex(/^[A-Za-z0-9_-]+$/),
   tools: ToolPaths,
+  /** null: stop after decoding (the decode benchmark, and tests of the media stages alone). */
+  transcribe: TranscribeSettings.nullable(),
 });
 export type ProcessMediaInput = z.infer<typeof ProcessMediaInput>;
 
@@ -24,6 +38,7 @@ export const ProcessMediaOutput = z.object({
   /** 16 kHz mono float32 little-endian samples. */
   pcmPath: z.string(),
   decodedSec: z.number().nonnegative(),
+  transcript: Transcript.nullable(),
 });
 export type ProcessMediaOutput = z.infer<typeof ProcessMediaOutput>;
 
@@ -40,6 +55,8 @@ export const WorkerProgress = z.object({
   progress: z.number().min(0).max(1),
   /** Audio seconds handled so far, for throughput. */
   processedSec: z.number().nonnegative(),
+  /** Sent once the model is open: which model runs on which provider, and what was tried first. */
+  engine: EngineRun.optional(),
 });
 export type WorkerProgress = z.infer<typeof WorkerProgress>;
 

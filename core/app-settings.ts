@@ -6,7 +6,16 @@ import type { ToolPaths } from '../contracts/worker-protocol';
 import { JobError } from './errors';
 import type { SettingsStore } from './library/settings-store';
 
-const DEFAULTS: Settings = { ffmpegPath: null, ffprobePath: null };
+const DEFAULTS: Settings = {
+  ffmpegPath: null,
+  ffprobePath: null,
+  // The most accurate model that runs several times faster than realtime on any laptop's CPU.
+  model: 'whisper-base',
+  language: 'auto',
+  task: 'transcribe',
+  device: 'auto',
+  initialPrompt: null,
+};
 const KEY = 'app.settings';
 
 /** The user's settings, kept in the library, with their defaults and the environment's overrides. */
@@ -14,16 +23,19 @@ export class AppSettings {
   constructor(
     private readonly store: SettingsStore,
     private readonly env: NodeJS.ProcessEnv,
+    /** This host's own defaults (the CLI's flags, a test's model), under what the user chose. */
+    private readonly defaults: Partial<Settings> = {},
   ) {}
 
   get(): Settings {
     // Unknown or invalid stored keys (from another version) fall back to defaults instead of failing.
     const stored = Settings.partial().safeParse(this.store.get(KEY) ?? {});
-    return { ...DEFAULTS, ...(stored.success ? stored.data : {}) };
+    return { ...DEFAULTS, ...this.defaults, ...(stored.success ? stored.data : {}) };
   }
 
   async update(patch: Partial<Settings>): Promise<Settings> {
-    for (const [name, value] of Object.entries(patch)) {
+    for (const name of ['ffmpegPath', 'ffprobePath'] as const) {
+      const value = patch[name];
       if (typeof value === 'string') await assertExecutable(name, value);
     }
     const next = { ...this.get(), ...patch };

@@ -18,10 +18,19 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string } {
+export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string; models: string } {
   return {
     database: path.join(dataDir, 'library.sqlite'),
+    models: path.join(dataDir, 'models'),
     pcmCache: path.join(dataDir, 'cache', 'pcm'),
     uploads: path.join(dataDir, 'imports'),
+  };
+}
+
+/** Files shipped beside the code (model catalog, VAD weights): where they are in each layout. */
+export function resourcePaths(resourcesDir: string): { catalog: string; vadModel: string } {
+  return {
+    catalog: path.join(resourcesDir, 'models', 'catalog.json'),
+    vadModel: path.join(resourcesDir, 'vad', 'silero_vad_v6.onnx'),
   };
 }

@@ -1,14 +1,18 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { AddOutcome, JobView, Lane, MediaDetail, Settings } from '../contracts/domain';
+import type { AddOutcome, JobView, Lane, MediaDetail, Settings, Transcript } from '../contracts/domain';
+import type { ModelStatus } from '../contracts/models';
 import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
 import { JobError } from './errors';
+import { exporters, type ExportFormat } from './export/formats';
 import { Database } from './library/database';
 import { JobStore, type JobRecord } from './library/job-store';
 import { MediaStore } from './library/media-store';
 import { SettingsStore } from './library/settings-store';
-import { libraryPaths } from './paths';
+import { TranscriptStore, type SearchHit } from './library/transcript-store';
+import { ModelManager } from './models/model-manager';
+import { libraryPaths, resourcePaths } from './paths';
 import { ChangeCoalescer } from './queue/change-coalescer';
 import { estimateLane, estimatedAudioSec, jobTimeLimitMs, type LaneEstimate } from './queue/eta';
 import { JobQueue, type JobRunner } from './queue/job-queue';
@@ -18,6 +22,12 @@ import { WorkerSupervisor, type SupervisorOptions } from './supervisor/worker-su
 
 export interface CoreOptions {
   dataDir: string;
+  /** The shipped resources/ folder (model catalog, VAD weights). */
+  resourcesDir: string;
+  /** Where downloaded models go; the library's models/ folder unless a host shares another (the CLI shares the app's). */
+  modelsDir?: string;
+  /** Settings this host starts from where the user has not chosen (the CLI's flags, tests' small model). */
+  settingsDefaults?: Partial<Settings>;
   spawnWorker: WorkerSpawner;
   env?: NodeJS.ProcessEnv;
   supervisor?: Omit<SupervisorOptions, 'spawn'>;
@@ -31,8 +41,8 @@ type CoreEvents = { 'jobs.changed': [jobs: JobView[]] };
 
 /** Typical compressed audio (128 kbit/s) until the library has measured its own files. */
 const DEFAULT_BYTES_PER_AUDIO_SEC = 16_000;
-/** Decode speed assumed before the first job has been measured. */
-const DEFAULT_DECODE_SPEED = 100;
+/** Whole-pipeline speed (audio seconds per second) assumed before the first job has been measured. */
+const DEFAULT_SPEED = 5;
 /** How often queued jobs' drifting ETAs are resent even when nothing else about them changed. */
 const ACTIVE_REFRESH_MS = 2_000;
 
@@ -46,6 +56,9 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private readonly media: MediaStore;
   private readonly jobs: JobStore;
   private readonly appSettings: AppSettings;
+  private readonly transcripts: TranscriptStore;
+  readonly models: ModelManager;
+  private readonly resources: ReturnType<typeof resourcePaths>;
   private readonly queue: JobQueue;
   private readonly throughput: ThroughputMeter;
   private readonly coalescer: ChangeCoalescer;
@@ -61,9 +74,18 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.db = new Database(this.paths.database, { log: this.log, nativeBinding: options.sqliteBinding });
     this.media = new MediaStore(this.db);
     this.jobs = new JobStore(this.db);
+    this.transcripts = new TranscriptStore(this.db);
+    const env = options.env ?? process.env;
+    this.resources = resourcePaths(options.resourcesDir);
+    this.models = new ModelManager({
+      catalogPath: this.resources.catalog,
+      modelsDir: options.modelsDir ?? this.paths.models,
+      externalDir: env.VERBATIM_MODELS_DIR ? path.resolve(env.VERBATIM_MODELS_DIR) : null,
+      baseUrl: env.VERBATIM_MODELS_BASE_URL || undefined,
+    });
     const settingsStore = new SettingsStore(this.db);
-    this.appSettings = new AppSettings(settingsStore, options.env ?? process.env);
-    this.throughput = new ThroughputMeter(settingsStore, 'throughput.process-media', DEFAULT_DECODE_SPEED);
+    this.appSettings = new AppSettings(settingsStore, env, options.settingsDefaults);
+    this.throughput = new ThroughputMeter(settingsStore, 'throughput.transcribe', DEFAULT_SPEED);
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
     this.supervisor = new WorkerSupervisor({ ...options.supervisor, spawn: options.spawnWorker });
     this.supervisor.on('log', this.log);
@@ -142,19 +164,70 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   }
 
   updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    if (patch.model !== undefined) this.models.entry(patch.model);
     return this.appSettings.update(patch);
   }
 
+  getTranscript(mediaId: number): Transcript | null {
+    this.getMedia(mediaId);
+    return this.transcripts.get(mediaId);
+  }
+
+  /** A transcript as a file's contents, with the file name it would be saved under. */
+  exportTranscript(mediaId: number, format: ExportFormat): { fileName: string; content: string } {
+    const media = this.getMedia(mediaId);
+    const transcript = this.transcripts.get(mediaId);
+    if (!transcript) throw new JobError(`${media.fileName} has no transcript yet.`, 'not-found');
+    const base = media.fileName.replace(/\.[^.]+$/, '') || media.fileName;
+    return { fileName: `${base}.${format}`, content: exporters[format](transcript, media) };
+  }
+
+  searchTranscripts(query: string): SearchHit[] {
+    return this.transcripts.search(query);
+  }
+
+  listModels(): Promise<ModelStatus[]> {
+    return this.models.list();
+  }
+
   private readonly processMedia: JobRunner = async (job, context) => {
+    const settings = this.appSettings.get();
+    const model = await this.models.ensure(
+      settings.model,
+      ({ receivedBytes, totalBytes }) => context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 }),
+      context.signal,
+    );
     const { output } = await this.supervisor.run({
       jobId: job.id,
       kind: job.kind,
-      input: { path: job.path, cacheDir: this.paths.pcmCache, cacheKey: `media-${job.mediaId}`, tools: this.appSettings.toolPaths() },
+      input: {
+        path: job.path,
+        cacheDir: this.paths.pcmCache,
+        cacheKey: `media-${job.mediaId}`,
+        tools: this.appSettings.toolPaths(),
+        transcribe: {
+          model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
+          vadModelPath: this.resources.vadModel,
+          language: settings.language === 'auto' ? null : settings.language,
+          task: settings.task,
+          initialPrompt: settings.initialPrompt,
+          device: settings.device,
+        },
+      },
       signal: context.signal,
-      onProgress: (update) => context.progress(update),
+      onProgress: (update) => {
+        if (update.engine) this.jobs.saveEngine(job.id, update.engine);
+        context.progress(update);
+      },
       timeoutMs: this.options.supervisor?.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.bytesPerAudioSec)),
     });
-    this.media.saveDecoded(job.mediaId, output);
+    this.db.transaction(() => {
+      this.media.saveDecoded(job.mediaId, output);
+      if (output.transcript) {
+        this.transcripts.save(job.mediaId, job.id, output.transcript);
+        this.jobs.saveEngine(job.id, output.transcript.engine);
+      }
+    });
   };
 
   private learnFrom(job: JobRecord): void {
@@ -222,5 +295,6 @@ function toView(job: JobRecord, estimate: LaneEstimate | undefined): JobView {
     durationSec: job.durationSec,
     position: estimate?.position ?? null,
     etaSec: estimate?.etaSec ?? null,
+    engine: job.engine,
   };
 }

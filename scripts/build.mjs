@@ -37,6 +37,12 @@ export async function buildNodeBundles() {
         'electron/main': 'electron/main/main.ts',
       },
     }),
+    esbuild({
+      ...shared,
+      banner: { js: `#!/usr/bin/env node\n${shared.banner.js}` },
+      outfile: 'dist/cli/verbatim.cjs',
+      entryPoints: ['cli/main.ts'],
+    }),
     // Sandboxed preloads can require only 'electron' and a few built-ins ('node:url' is not one):
     // one self-contained file, without the banner.
     esbuild({ ...shared, banner: {}, define: {}, outfile: 'dist/electron/preload.cjs', entryPoints: ['electron/preload/preload.ts'] }),

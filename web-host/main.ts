@@ -11,7 +11,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
 
 const dataDir = defaultDataDir();
-const core = new VerbatimCore({ dataDir, spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.cjs')) });
+const core = new VerbatimCore({
+  dataDir,
+  resourcesDir: path.join(here, '../../resources'),
+  spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
+});
 core.start();
 
 const server = createWebHost({

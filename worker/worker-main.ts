@@ -43,7 +43,7 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
   let lastStage: string | undefined;
   const report = (update: WorkerProgress): void => {
     const now = Date.now();
-    if (now - lastSent < PROGRESS_INTERVAL_MS && update.stage === lastStage && update.progress < 1) return;
+    if (now - lastSent < PROGRESS_INTERVAL_MS && update.stage === lastStage && update.progress < 1 && !update.engine) return;
     lastSent = now;
     lastStage = update.stage;
     port.send({ type: 'progress', jobId, update });

@@ -1,4 +1,4 @@
-import { JOB_KINDS, type JobKind, type JobState, type Lane, type Stage } from '../../contracts/domain';
+import { JOB_KINDS, EngineRun, type JobKind, type JobState, type Lane, type Stage } from '../../contracts/domain';
 import { transition, type JobEvent } from '../queue/job-state';
 import type { Database } from './database';
 
@@ -22,14 +22,25 @@ export interface JobRecord {
   path: string;
   durationSec: number | null;
   sizeBytes: number | null;
+  engine: EngineRun | null;
 }
 
 const SELECT_JOB = `
   SELECT j.id, j.media_id AS mediaId, j.kind, j.lane, j.state, j.priority, j.attempts, j.stage, j.progress,
          j.error, j.created_at AS createdAt, j.queued_at AS queuedAt, j.started_at AS startedAt,
          j.finished_at AS finishedAt, m.file_name AS fileName, m.path, m.duration_sec AS durationSec,
-         m.size_bytes AS sizeBytes
+         m.size_bytes AS sizeBytes, j.engine
   FROM jobs j JOIN media m ON m.id = j.media_id`;
+
+type JobRow = Omit<JobRecord, 'engine'> & { engine: string | null };
+
+function toRecord(row: JobRow): JobRecord;
+function toRecord(row: JobRow | undefined): JobRecord | undefined;
+function toRecord(row: JobRow | undefined): JobRecord | undefined {
+  if (!row) return undefined;
+  const engine = row.engine ? EngineRun.safeParse(JSON.parse(row.engine)) : null;
+  return { ...row, engine: engine?.success ? engine.data : null };
+}
 
 /** The order a lane runs its queued jobs in: priority, then first come first served. */
 const LANE_ORDER = 'ORDER BY j.priority DESC, j.queued_at, j.id';
@@ -47,27 +58,27 @@ export class JobStore {
   }
 
   get(id: number): JobRecord | undefined {
-    return this.db.get<JobRecord>(`${SELECT_JOB} WHERE j.id = ?`, [id]);
+    return toRecord(this.db.get<JobRow>(`${SELECT_JOB} WHERE j.id = ?`, [id]));
   }
 
   /** The newest job of this kind for the media, if any. */
   latestFor(mediaId: number, kind: JobKind): JobRecord | undefined {
-    return this.db.get<JobRecord>(`${SELECT_JOB} WHERE j.media_id = ? AND j.kind = ? ORDER BY j.id DESC LIMIT 1`, [
+    return toRecord(this.db.get<JobRow>(`${SELECT_JOB} WHERE j.media_id = ? AND j.kind = ? ORDER BY j.id DESC LIMIT 1`, [
       mediaId,
       kind,
-    ]);
+    ]));
   }
 
   list(): JobRecord[] {
-    return this.db.all<JobRecord>(`${SELECT_JOB} ORDER BY j.id`);
+    return this.db.all<JobRow>(`${SELECT_JOB} ORDER BY j.id`).map((row) => toRecord(row));
   }
 
   inState(state: JobState): JobRecord[] {
-    return this.db.all<JobRecord>(`${SELECT_JOB} WHERE j.state = ? ORDER BY j.id`, [state]);
+    return this.db.all<JobRow>(`${SELECT_JOB} WHERE j.state = ? ORDER BY j.id`, [state]).map((row) => toRecord(row));
   }
 
   queued(lane: Lane): JobRecord[] {
-    return this.db.all<JobRecord>(`${SELECT_JOB} WHERE j.lane = ? AND j.state = 'queued' ${LANE_ORDER}`, [lane]);
+    return this.db.all<JobRow>(`${SELECT_JOB} WHERE j.lane = ? AND j.state = 'queued' ${LANE_ORDER}`, [lane]).map((row) => toRecord(row));
   }
 
   /**
@@ -127,6 +138,10 @@ export class JobStore {
       }
       return this.get(id)!;
     });
+  }
+
+  saveEngine(id: number, engine: EngineRun): void {
+    this.db.run('UPDATE jobs SET engine = ? WHERE id = ?', [JSON.stringify(engine), id]);
   }
 
   saveProgress(id: number, stage: Stage, progress: number): void {

@@ -27,9 +27,11 @@ export class ChangeCoalescer {
 
   private emit(): void {
     this.timer = undefined;
-    this.lastFlush = Date.now();
     const ids = this.pending;
     this.pending = new Set();
     if (ids.size > 0) this.flush(ids);
+    // Measured after the flush: building the views takes time too, and listeners see events
+    // at the moment the flush ends, which is what must be spaced.
+    this.lastFlush = Date.now();
   }
 }

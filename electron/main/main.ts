@@ -20,6 +20,8 @@ async function createWindow(): Promise<void> {
   const devBinding = path.join(here, '../native/better_sqlite3.node');
   core = new VerbatimCore({
     dataDir,
+    // Packaged: electron-builder copies resources/ beside the asar (extraResources).
+    resourcesDir: app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources'),
     spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
     sqliteBinding: existsSync(devBinding) ? devBinding : undefined,
   });

@@ -3,7 +3,8 @@ import type { JobView } from '../../contracts/domain';
 import { childProcessSpawner } from '../../core/node/child-process-worker';
 import { VerbatimCore, type CoreOptions } from '../../core/verbatim-core';
 import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
-import { workerEntry } from './media';
+import { projectRoot, sharedModels, workerEntry } from './media';
+import path from 'node:path';
 
 /**
  * Root can read any file, so permission errors cannot happen to a worker running as root; tests
@@ -16,12 +17,25 @@ if (process.getuid?.() === 0) {
   for (const tool of [tools.ffmpeg, tools.ffprobe]) chmodSync(tool, 0o755);
 }
 
+/**
+ * Models come from ../shared/models, never from the network: a download attempt would hit a
+ * closed loopback port and fail loudly.
+ */
+export const testEnv = {
+  VERBATIM_MODELS_DIR: sharedModels,
+  VERBATIM_MODELS_BASE_URL: 'http://127.0.0.1:9/never-download-in-tests',
+};
+
+/** A core on `dataDir` with the test environment; whisper-tiny unless the test sets another model. */
 export function openCore(dataDir: string, options: Partial<CoreOptions> = {}): VerbatimCore {
   const core = new VerbatimCore({
     dataDir,
+    resourcesDir: path.join(projectRoot, 'resources'),
     spawnWorker: childProcessSpawner(workerEntry, workerUser),
+    settingsDefaults: { model: 'whisper-tiny' },
     log: () => undefined,
     ...options,
+    env: { ...process.env, ...testEnv, ...options.env },
   });
   core.start();
   return core;

@@ -8,6 +8,7 @@ import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedAudio = path.resolve(projectRoot, '../shared/audio');
+export const sharedModels = path.resolve(projectRoot, '../shared/models');
 export const dialogueWav = path.join(sharedAudio, 'synthetic/dialogue-2spk.wav');
 export const workerEntry = path.join(projectRoot, 'dist/worker/worker-main.cjs');
 
@@ -44,6 +45,23 @@ export function longMp3(minutes: number): string {
   if (existsSync(out)) return out;
   const partial = `${out}.${process.pid}.partial.mp3`;
   ffmpeg('-stream_loop', '-1', '-i', dialogueWav, '-t', String(minutes * 60), '-c:a', 'libmp3lame', '-b:a', '64k', partial);
+  renameSync(partial, out);
+  return out;
+}
+
+/**
+ * N minutes of tones (no speech): decoding and speech detection take seconds, so a job can be
+ * interrupted mid-way, and no model time is spent on it. Cached like longMp3.
+ */
+export function longTone(minutes: number): string {
+  const dir = path.join(os.tmpdir(), 'verbatim-test-media');
+  mkdirSync(dir, { recursive: true, mode: 0o777 });
+  const out = path.join(dir, `tones-${minutes}min.mp3`);
+  if (existsSync(out)) return out;
+  const partial = `${out}.${process.pid}.partial.mp3`;
+  const seconds = String(minutes * 60);
+  ffmpeg('-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=660:duration=${seconds}`,
+    '-filter_complex', 'amix=inputs=2,volume=0.5', '-c:a', 'libmp3lame', '-b:a', '64k', partial);
   renameSync(partial, out);
   return out;
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { testEnv } from './core';
 import { once } from 'node:events';
 import path from 'node:path';
 import { projectRoot } from './media';
@@ -13,7 +14,7 @@ export interface RunningHost {
 /** Starts the built web host on a free loopback port with its library in `dataDir`. */
 export async function startWebHost(dataDir: string): Promise<RunningHost> {
   const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, 'dist/web-host/main.cjs')], {
-    env: { ...process.env, VERBATIM_DATA_DIR: dataDir },
+    env: { ...process.env, ...testEnv, VERBATIM_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { JobView } from '../../contracts/domain';
-import { longMp3, probeDuration, scratchDir } from '../helpers/media';
+import { longTone, probeDuration, scratchDir } from '../helpers/media';
 import { startWebHost } from '../helpers/web-host';
 
 /** One request over the host's WebSocket API, as the UI makes it. */
@@ -32,11 +32,11 @@ async function waitForJob(url: string, predicate: (job: JobView) => boolean): Pr
 
 describe('the whole app crashing mid-job', () => {
   it('loses nothing: after a restart the job runs again and finishes, on its second attempt', async () => {
-    const file = longMp3(30);
+    const file = longTone(30);
     const dataDir = scratchDir('data');
     let host = await startWebHost(dataDir);
     await call(host.url, 'media.add', { paths: [file] });
-    await waitForJob(host.url, (job) => job.state === 'running' && job.progress > 0.05);
+    await waitForJob(host.url, (job) => job.state === 'running' && job.stage === 'detect-speech');
     await host.crash();
 
     host = await startWebHost(dataDir);

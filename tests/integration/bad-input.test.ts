@@ -27,8 +27,8 @@ describe('every kind of bad input fails its own job with a human message; the re
       bad.missing, good.wav, bad.empty, bad.textAsMp3, good.mp3, bad.truncatedM4a, media.cutOffWav,
       bad.videoOnly, good.m4a, bad.folder, bad.oddNameCorrupt, bad.unreadable, good.oddName,
     ]);
-    jobs = await waitForJobs(core, allFinished, 60_000);
-  });
+    jobs = await waitForJobs(core, allFinished, 180_000);
+  }, 200_000);
 
   afterAll(async () => {
     await core?.close();

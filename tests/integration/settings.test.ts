@@ -14,16 +14,21 @@ describe('settings', () => {
     core = undefined;
   });
 
+  /** The app's defaults, with the test helper's small model. */
+  const defaults = { ffmpegPath: null, ffprobePath: null, model: 'whisper-tiny', language: 'auto', task: 'transcribe', device: 'auto', initialPrompt: null };
+
   it('start at the defaults, persist what the user sets, and survive a restart', async () => {
     const dataDir = scratchDir('data');
     core = openCore(dataDir);
     const api = createApiDispatcher(core);
-    expect(await api('settings.get', {})).toEqual({ ffmpegPath: null, ffprobePath: null });
+    expect(await api('settings.get', {})).toEqual(defaults);
     const ffprobe = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffprobe;
-    expect(await api('settings.update', { ffprobePath: ffprobe })).toEqual({ ffmpegPath: null, ffprobePath: ffprobe });
+    expect(await api('settings.update', { ffprobePath: ffprobe })).toEqual({ ...defaults, ffprobePath: ffprobe });
+    const chosen = { ...defaults, ffprobePath: ffprobe, model: 'whisper-base', language: 'de', task: 'translate', device: 'cpu', initialPrompt: 'Verbatim, Kubernetes' };
+    expect(await api('settings.update', { model: 'whisper-base', language: 'de', task: 'translate', device: 'cpu', initialPrompt: 'Verbatim, Kubernetes' })).toEqual(chosen);
     await core.close();
     core = openCore(dataDir);
-    expect(await createApiDispatcher(core)('settings.get', {})).toEqual({ ffmpegPath: null, ffprobePath: ffprobe });
+    expect(await createApiDispatcher(core)('settings.get', {})).toEqual(chosen);
   });
 
   it('refuse a tool path that is not an executable file', async () => {
@@ -36,7 +41,9 @@ describe('settings', () => {
     await expect(api('settings.update', { ffmpegPath: dialogueWav })).rejects.toThrow('is not executable');
     await expect(api('settings.update', { ffmpegPath: sharedAudio })).rejects.toThrow('is not a file');
     await expect(api('settings.update', { colour: 'blue' })).rejects.toMatchObject({ code: 'invalid-request' });
-    expect(await api('settings.get', {})).toEqual({ ffmpegPath: null, ffprobePath: null });
+    await expect(api('settings.update', { model: 'whisper-huge' })).rejects.toMatchObject({ code: 'unknown-model' });
+    await expect(api('settings.update', { device: 'tpu' })).rejects.toMatchObject({ code: 'invalid-request' });
+    expect(await api('settings.get', {})).toEqual(defaults);
   });
 
   it('the worker runs the ffprobe the settings name, and the environment overrides the settings', async () => {

@@ -2,11 +2,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../contracts/domain';
 import type { VerbatimCore } from '../../core/verbatim-core';
 import { openCore, waitForJobs } from '../helpers/core';
-import { longMp3, probeDuration, scratchDir } from '../helpers/media';
+import { longTone, probeDuration, scratchDir } from '../helpers/media';
 
-/** Resolves with the worker's pid once the job is decoding in earnest (past 5 %). */
-async function whenDecoding(core: VerbatimCore, afterProgress = 0.05): Promise<number> {
-  await waitForJobs(core, (jobs) => jobs.some((job) => job.stage === 'decode' && job.progress > afterProgress));
+/** Resolves with the worker's pid once the job is detecting speech: decoded, seconds from done. */
+async function whenMidJob(core: VerbatimCore): Promise<number> {
+  await waitForJobs(core, (jobs) => jobs.some((job) => job.stage === 'detect-speech'));
   const pid = core.supervisor.workerPid;
   if (pid === undefined) throw new Error('no worker running');
   return pid;
@@ -22,8 +22,8 @@ describe('worker supervisor', () => {
   let core: VerbatimCore | undefined;
 
   beforeAll(() => {
-    // Long enough that decoding takes a few seconds, so it can be interrupted mid-way.
-    longFile = longMp3(30);
+    // Long enough that speech detection takes seconds, so the job can be interrupted mid-way.
+    longFile = longTone(30);
   });
 
   afterEach(async () => {
@@ -31,12 +31,12 @@ describe('worker supervisor', () => {
     core = undefined;
   });
 
-  it('re-runs a job whose worker was SIGKILLed mid-decode; it completes on attempt 2', async () => {
+  it('re-runs a job whose worker was SIGKILLed mid-job; it completes on attempt 2', async () => {
     core = openCore(scratchDir('data'), { supervisor: { restartBackoffMs: 100 } });
     const crashes: string[] = [];
     core.supervisor.on('crash', (reason) => crashes.push(reason));
     await core.addFiles([longFile]);
-    const pid = await whenDecoding(core);
+    const pid = await whenMidJob(core);
     process.kill(pid, 'SIGKILL');
 
     const job = only(await waitForJobs(core, (jobs) => jobs[0]?.state === 'done', 60_000));
@@ -50,7 +50,7 @@ describe('worker supervisor', () => {
   it('kills a worker that stops answering its heartbeat, and retries the job', async () => {
     core = openCore(scratchDir('data'), { supervisor: { heartbeatTimeoutMs: 1_500, restartBackoffMs: 100 } });
     await core.addFiles([longFile]);
-    const pid = await whenDecoding(core);
+    const pid = await whenMidJob(core);
     // A stopped process is alive but silent: exactly what a hung worker looks like.
     process.kill(pid, 'SIGSTOP');
 
@@ -69,7 +69,7 @@ describe('worker supervisor', () => {
   it('cancels a running job within a second, and the next job runs', async () => {
     core = openCore(scratchDir('data'));
     const [first] = await core.addFiles([longFile]);
-    await whenDecoding(core);
+    await whenMidJob(core);
     const canceledAt = Date.now();
     core.cancel(first!.jobId);
     await waitForJobs(core, (jobs) => jobs[0]?.state === 'canceled', 5_000);
@@ -87,7 +87,7 @@ describe('worker supervisor', () => {
     await core.addFiles([longFile]);
     let kills = 0;
     while (kills < 3) {
-      process.kill(await whenDecoding(core, 0.01), 'SIGKILL');
+      process.kill(await whenMidJob(core), 'SIGKILL');
       kills++;
       await waitForJobs(core, (jobs) => jobs[0]?.state !== 'running' || jobs[0].attempts > kills);
     }

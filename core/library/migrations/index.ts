@@ -1,4 +1,5 @@
 import initial from './001-initial';
+import transcripts from './002-transcripts';
 
 /** Schema history, oldest first. The position in this list is the schema version. */
-export const migrations: readonly string[] = [initial];
+export const migrations: readonly string[] = [initial, transcripts];

@@ -1,0 +1,33 @@
+// The comparison engine for bench/transcribe: transformers.js' own ASR pipeline on the same model
+// files, run in its own process so its peak memory is its own. Prints one JSON line.
+// Usage: tsx bench/lib/transformers-asr.ts <modelsDir> <repo> <wav>
+import { readFileSync } from 'node:fs';
+import { env, pipeline } from '@huggingface/transformers';
+
+const [modelsDir, repo, wav] = process.argv.slice(2) as [string, string, string];
+env.allowRemoteModels = false;
+env.localModelPath = `${modelsDir}/`;
+
+/** 16 kHz mono 16-bit PCM WAV (what ../shared/audio/synthetic holds) to floats. */
+function readWav(file: string): Float32Array {
+  const bytes = readFileSync(file);
+  let offset = 12;
+  while (offset < bytes.length) {
+    const id = bytes.toString('ascii', offset, offset + 4);
+    const size = bytes.readUInt32LE(offset + 4);
+    if (id === 'data') {
+      const samples = new Float32Array(size / 2);
+      for (let i = 0; i < samples.length; i++) samples[i] = bytes.readInt16LE(offset + 8 + i * 2) / 32768;
+      return samples;
+    }
+    offset += 8 + size + (size % 2);
+  }
+  throw new Error(`${file}: no data chunk`);
+}
+
+const started = performance.now();
+const asr = await pipeline('automatic-speech-recognition', repo, { dtype: 'q8', device: 'cpu' });
+const audio = readWav(wav);
+const output = (await asr(audio, { chunk_length_s: 30, return_timestamps: 'word' })) as { text: string };
+const wallSec = (performance.now() - started) / 1000;
+console.log(JSON.stringify({ text: output.text, wallSec, audioSec: audio.length / 16000, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -1,0 +1,44 @@
+// Model catalog and installed-model views, shared by the core, the API and the renderer.
+import { z } from 'zod';
+
+export const ModelFile = z.object({
+  path: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/),
+  /** Known for verified entries; otherwise taken from the server. */
+  size: z.number().int().positive().optional(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
+export type ModelFile = z.infer<typeof ModelFile>;
+
+export const ModelEntry = z.object({
+  id: z.string().regex(/^whisper-[a-z0-9.-]+$/),
+  name: z.string(),
+  /** Hugging Face repository; also the folder the model is installed in. */
+  repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/),
+  revision: z.string(),
+  /** Weights variant: q8 is 8-bit (the files' "_quantized" suffix). */
+  dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']),
+  parameters: z.string(),
+  sizeBytes: z.number().int().positive(),
+  sizeExact: z.boolean(),
+  languages: z.enum(['multilingual', 'en']),
+  recommended: z.string(),
+  files: z.array(ModelFile).min(1),
+});
+export type ModelEntry = z.infer<typeof ModelEntry>;
+
+export const ModelCatalog = z.object({ models: z.array(ModelEntry).min(1) });
+
+export const ModelStatus = z.object({
+  id: z.string(),
+  name: z.string(),
+  sizeBytes: z.number(),
+  sizeExact: z.boolean(),
+  languages: z.enum(['multilingual', 'en']),
+  recommended: z.string(),
+  /** Where it is installed: the app's models folder, VERBATIM_MODELS_DIR (read-only), or nowhere. */
+  installed: z.enum(['app', 'env']).nullable(),
+  diskBytes: z.number().int().nonnegative(),
+});
+export type ModelStatus = z.infer<typeof ModelStatus>;
+
+export const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' } as const satisfies Record<ModelEntry['dtype'], string>;

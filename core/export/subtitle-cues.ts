@@ -1,0 +1,71 @@
+import type { Segment, Word } from '../../contracts/domain';
+
+/** Subtitle conventions (Netflix, BBC): lines a reader takes in at a glance, on screen long enough to read. */
+export const CUE_LIMITS = { maxLineChars: 42, maxLines: 2, minSec: 1, maxSec: 7 } as const;
+
+export interface Cue {
+  start: number;
+  end: number;
+  lines: string[];
+}
+
+/**
+ * Cuts segments into subtitle cues: never across a segment (a segment is a sentence or a
+ * speaker's turn), at most two lines of 42 characters and 7 seconds, at least one second
+ * where the next cue leaves room.
+ */
+export function buildCues(segments: readonly Segment[]): Cue[] {
+  const cues: Cue[] = [];
+  for (const segment of segments) {
+    let words: Array<{ text: string; start: number; end: number }> = segment.words.length ? segment.words : spreadWords(segment);
+    while (words.length > 0) {
+      let count = 1;
+      while (count < words.length && fits(words.slice(0, count + 1), words[0]!.start)) count++;
+      const taken = words.slice(0, count);
+      cues.push({ start: taken[0]!.start, end: taken[taken.length - 1]!.end, lines: layoutLines(taken.map((word) => word.text).join(' ')) });
+      words = words.slice(count);
+    }
+  }
+  for (const [index, cue] of cues.entries()) {
+    const next = cues[index + 1];
+    const room = next ? next.start : Infinity;
+    if (cue.end - cue.start < CUE_LIMITS.minSec) cue.end = Math.max(cue.end, Math.min(cue.start + CUE_LIMITS.minSec, room));
+  }
+  return cues;
+}
+
+function fits(words: ReadonlyArray<{ text: string; end: number }>, start: number): boolean {
+  if (words[words.length - 1]!.end - start > CUE_LIMITS.maxSec) return false;
+  const lines = layoutLines(words.map((word) => word.text).join(' '));
+  return lines.length <= CUE_LIMITS.maxLines && lines.every((line) => line.length <= CUE_LIMITS.maxLineChars);
+}
+
+/** Breaks text into as few lines as fit, balanced (a short second line reads badly). */
+export function layoutLines(text: string): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const joined = words.join(' ');
+  if (joined.length <= CUE_LIMITS.maxLineChars) return [joined];
+  let best: string[] | null = null;
+  for (let cut = 1; cut < words.length; cut++) {
+    const first = words.slice(0, cut).join(' ');
+    const second = words.slice(cut).join(' ');
+    if (first.length > CUE_LIMITS.maxLineChars || second.length > CUE_LIMITS.maxLineChars) continue;
+    if (!best || Math.abs(first.length - second.length) < Math.abs(best[0]!.length - best[1]!.length)) best = [first, second];
+  }
+  if (best) return best;
+  // Does not fit two lines: greedy lines, so the caller sees it is too long.
+  const lines: string[] = [];
+  for (const word of words) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && `${last} ${word}`.length <= CUE_LIMITS.maxLineChars) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/** A segment without word times: its words spread evenly over it. */
+function spreadWords(segment: Segment): Word[] {
+  const texts = segment.text.split(/\s+/).filter(Boolean);
+  const step = (segment.end - segment.start) / Math.max(1, texts.length);
+  return texts.map((text, index) => ({ text, start: segment.start + index * step, end: segment.start + (index + 1) * step, probability: 0 }));
+}

@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { DTYPE_SUFFIX, ModelCatalog, type ModelEntry, type ModelStatus } from '../../contracts/models';
+import { JobError } from '../errors';
+import { downloadFile } from './download-file';
+
+export const HUGGING_FACE = 'https://huggingface.co';
+
+export interface InstalledModel {
+  id: string;
+  dir: string;
+  dtypeSuffix: string;
+  location: 'app' | 'env';
+}
+
+export interface ModelManagerOptions {
+  catalogPath: string;
+  /** The app's own models folder: downloads and imports go here. */
+  modelsDir: string;
+  /** VERBATIM_MODELS_DIR: models already there in the Hugging Face layout count as installed. */
+  externalDir?: string | null;
+  /** Hugging Face, or a mirror with the same /{repo}/resolve/{revision}/{file} paths. */
+  baseUrl?: string;
+  /** Defaults to HTTP(S)_PROXY / NO_PROXY from the environment; CAs follow NODE_EXTRA_CA_CERTS. */
+  dispatcher?: Dispatcher;
+}
+
+export interface DownloadProgress {
+  receivedBytes: number;
+  totalBytes: number;
+}
+
+/**
+ * Which Whisper models exist, which are installed, and getting them there: download with resume
+ * and checksums into a staging folder that becomes the model folder in one rename, so a model is
+ * either wholly installed or not at all.
+ */
+export class ModelManager {
+  readonly catalog: readonly ModelEntry[];
+  private readonly baseUrl: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly installing = new Map<string, Promise<InstalledModel>>();
+
+  constructor(private readonly options: ModelManagerOptions) {
+    this.catalog = ModelCatalog.parse(JSON.parse(readFileSync(options.catalogPath, 'utf8'))).models;
+    this.baseUrl = (options.baseUrl ?? HUGGING_FACE).replace(/\/$/, '');
+    this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent();
+  }
+
+  entry(id: string): ModelEntry {
+    const entry = this.catalog.find((model) => model.id === id);
+    if (!entry) throw new JobError(`There is no model “${id}”; choose one of ${this.catalog.map((m) => m.id).join(', ')}.`, 'unknown-model');
+    return entry;
+  }
+
+  async list(): Promise<ModelStatus[]> {
+    return Promise.all(
+      this.catalog.map(async (entry) => {
+        const installed = await this.find(entry.id);
+        return {
+          id: entry.id,
+          name: entry.name,
+          sizeBytes: entry.sizeBytes,
+          sizeExact: entry.sizeExact,
+          languages: entry.languages,
+          recommended: entry.recommended,
+          installed: installed?.location ?? null,
+          diskBytes: installed ? await folderBytes(installed.dir) : 0,
+        };
+      }),
+    );
+  }
+
+  /** The installed copy: VERBATIM_MODELS_DIR first (it is how tests and offline sites provide them), then the app's. */
+  async find(id: string): Promise<InstalledModel | null> {
+    const entry = this.entry(id);
+    const places: Array<[InstalledModel['location'], string | null | undefined]> = [
+      ['env', this.options.externalDir],
+      ['app', this.options.modelsDir],
+    ];
+    for (const [location, root] of places) {
+      if (!root) continue;
+      const dir = path.join(root, ...entry.repo.split('/'));
+      if (await hasFiles(dir, entry)) return { id, dir, dtypeSuffix: DTYPE_SUFFIX[entry.dtype], location };
+    }
+    return null;
+  }
+
+  /** The model, downloading it first if needed. Concurrent callers share one download. */
+  async ensure(id: string, onProgress: (progress: DownloadProgress) => void, signal: AbortSignal): Promise<InstalledModel> {
+    const found = await this.find(id);
+    if (found) return found;
+    let pending = this.installing.get(id);
+    if (!pending) {
+      pending = this.download(this.entry(id), onProgress, signal).finally(() => this.installing.delete(id));
+      this.installing.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** Installs a model from a folder the user has (copied from another machine, say), after checking it. */
+  async importFolder(id: string, folder: string): Promise<InstalledModel> {
+    const entry = this.entry(id);
+    if (!(await hasFiles(folder, entry))) {
+      throw new JobError(`${folder} does not hold ${entry.name}: it needs ${entry.files.map((file) => file.path).join(', ')}.`, 'import-failed');
+    }
+    for (const file of entry.files) {
+      if (file.sha256 && (await sha256Of(path.join(folder, file.path))) !== file.sha256) {
+        throw new JobError(`${file.path} in ${folder} is not the published file (its checksum differs).`, 'import-failed');
+      }
+    }
+    const staging = this.stagingDir(entry);
+    await rm(staging, { recursive: true, force: true });
+    for (const file of entry.files) {
+      await mkdir(path.dirname(path.join(staging, file.path)), { recursive: true });
+      await cp(path.join(folder, file.path), path.join(staging, file.path));
+    }
+    return this.promote(entry, staging);
+  }
+
+  /** Deletes the app's copy; a model provided through VERBATIM_MODELS_DIR is not ours to delete. */
+  async remove(id: string): Promise<void> {
+    const entry = this.entry(id);
+    await rm(path.join(this.options.modelsDir, ...entry.repo.split('/')), { recursive: true, force: true });
+    await rm(this.stagingDir(entry), { recursive: true, force: true });
+  }
+
+  async diskUsage(): Promise<number> {
+    return folderBytes(this.options.modelsDir);
+  }
+
+  private async download(entry: ModelEntry, onProgress: (progress: DownloadProgress) => void, signal: AbortSignal): Promise<InstalledModel> {
+    const staging = this.stagingDir(entry);
+    const received = new Map<string, number>();
+    const sizes = new Map(entry.files.map((file) => [file.path, file.size ?? null] as const));
+    const report = (): void => {
+      const receivedBytes = [...received.values()].reduce((sum, bytes) => sum + bytes, 0);
+      const known = [...sizes.values()].reduce<number>((sum, size) => sum + (size ?? 0), 0);
+      onProgress({ receivedBytes, totalBytes: Math.max(entry.sizeExact ? known : entry.sizeBytes, receivedBytes) });
+    };
+    for (const file of entry.files) {
+      const target = path.join(staging, file.path);
+      if (await isComplete(target, file.size)) {
+        received.set(file.path, (await stat(target)).size);
+        continue;
+      }
+      const partialPath = `${target}.partial`;
+      await downloadFile({
+        url: `${this.baseUrl}/${entry.repo}/resolve/${encodeURIComponent(entry.revision)}/${file.path}`,
+        partialPath,
+        expected: { size: file.size, sha256: file.sha256 },
+        dispatcher: this.dispatcher,
+        signal,
+        onBytes: (bytes, size) => {
+          received.set(file.path, bytes);
+          if (size !== null) sizes.set(file.path, size);
+          report();
+        },
+      });
+      await rename(partialPath, target);
+    }
+    report();
+    return this.promote(entry, staging);
+  }
+
+  private async promote(entry: ModelEntry, staging: string): Promise<InstalledModel> {
+    const dir = path.join(this.options.modelsDir, ...entry.repo.split('/'));
+    await mkdir(path.dirname(dir), { recursive: true });
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+    return { id: entry.id, dir, dtypeSuffix: DTYPE_SUFFIX[entry.dtype], location: 'app' };
+  }
+
+  private stagingDir(entry: ModelEntry): string {
+    return path.join(this.options.modelsDir, '.staging', entry.repo.replace('/', '__'));
+  }
+}
+
+async function hasFiles(dir: string, entry: ModelEntry): Promise<boolean> {
+  for (const file of entry.files) if (!(await isComplete(path.join(dir, file.path), file.size))) return false;
+  return true;
+}
+
+async function isComplete(file: string, size: number | undefined): Promise<boolean> {
+  const info = await stat(file).catch(() => null);
+  return info !== null && info.isFile() && (size === undefined || info.size === size);
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  let total = 0;
+  for (const item of entries) if (item.isFile()) total += (await stat(path.join(item.parentPath, item.name))).size;
+  return total;
+}

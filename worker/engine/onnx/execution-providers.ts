@@ -1,0 +1,72 @@
+import os from 'node:os';
+import ort from 'onnxruntime-node';
+import type { Device, ProviderFallback } from '../../../contracts/domain';
+
+export type ExecutionProvider = 'cuda' | 'webgpu' | 'dml' | 'coreml' | 'cpu';
+
+/**
+ * Providers to try, best first. "auto" means every accelerator this platform can have, then the
+ * CPU; a forced device is tried alone but still ends on the CPU, so a job never fails only because
+ * the GPU it asked for is missing (the fallback is recorded instead).
+ */
+export function providerOrder(device: Device, platform: NodeJS.Platform = process.platform): ExecutionProvider[] {
+  if (device === 'cpu') return ['cpu'];
+  if (device !== 'auto') return [device, 'cpu'];
+  switch (platform) {
+    case 'win32':
+      return ['cuda', 'dml', 'webgpu', 'cpu'];
+    case 'darwin':
+      return ['coreml', 'webgpu', 'cpu'];
+    default:
+      return ['cuda', 'webgpu', 'cpu'];
+  }
+}
+
+/**
+ * Intra-op threads: every core on small machines; on larger ones about the physical cores, since
+ * hyper-threads rarely help matrix kernels and the UI and ffmpeg need room too.
+ */
+export function defaultThreadCount(logicalCores = os.availableParallelism()): number {
+  return logicalCores <= 4 ? logicalCores : Math.max(4, Math.floor(logicalCores / 2));
+}
+
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  provider: ExecutionProvider;
+  /** Providers tried before the one that opened, with why they did not. */
+  fallbacks: ProviderFallback[];
+}
+
+/** Opens a model on the first provider in `order` that accepts it. */
+export async function openSession(
+  modelPath: string,
+  order: readonly ExecutionProvider[],
+  options: { threads?: number } = {},
+): Promise<OpenedSession> {
+  const fallbacks: ProviderFallback[] = [];
+  // Providers that fail to load log their own errors before we catch them; the reason is recorded
+  // on the job instead. Set here, not at import: transformers.js sets its own level when loaded.
+  ort.env.logLevel = 'fatal';
+  for (const provider of order) {
+    try {
+      const session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: [provider],
+        intraOpNumThreads: provider === 'cpu' ? (options.threads ?? defaultThreadCount()) : undefined,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 4,
+      });
+      return { session, provider, fallbacks };
+    } catch (error) {
+      fallbacks.push({ provider, reason: firstLine(error) });
+    }
+  }
+  throw new Error(`No execution provider could open ${modelPath}: ${fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ')}`);
+}
+
+export function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // onnxruntime prefixes messages with source locations; the reason is what follows the last of them.
+  const line = text.split('\n').find((part) => part.trim()) ?? text;
+  return line.replace(/^.*?\.(cc|cpp|h):\d+ [^ ]+ /, '').slice(0, 300).trim();
+}

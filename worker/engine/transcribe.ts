@@ -1,0 +1,246 @@
+import ort from 'onnxruntime-node';
+import type { Device, EngineRun, Segment, Task, Transcript } from '../../contracts/domain';
+import type { StageContext } from '../pipeline/stage-progress';
+import { PcmFile, SAMPLE_RATE } from './audio/pcm-file';
+import { openSession, providerOrder } from './onnx/execution-providers';
+import { speechProbabilities, VAD_FRAME_SEC } from './vad/silero-vad';
+import { speechRegions } from './vad/speech-regions';
+import { decodeBatch, detectLanguage, type Decoded } from './whisper/decode-loop';
+import { bestOf, isSilence, needsFallback, QUALITY } from './whisper/quality';
+import { buildSegments } from './whisper/segments';
+import { promptTokens } from './whisper/special-tokens';
+import { WhisperModel, type WhisperModelFiles } from './whisper/whisper-model';
+import { packWindows, toRecordingTime, type AudioWindow } from './whisper/windows';
+import { tokenStartTimes } from './whisper/word-alignment';
+
+export interface TranscribeRequest {
+  pcmPath: string;
+  model: WhisperModelFiles & { id: string };
+  vadModelPath: string;
+  /** null: detect from the first speech. */
+  language: string | null;
+  task: Task;
+  /** Vocabulary and spelling hints (names, jargon), given to the decoder as earlier context. */
+  initialPrompt: string | null;
+  device: Device;
+  /** Windows decoded together; more helps a GPU, a few help a CPU. */
+  batchSize?: number;
+  threads?: number;
+}
+
+/** Longest prompt Whisper accepts: half its 448-token context, less the control tokens. */
+const MAX_PROMPT_TOKENS = 223;
+
+/**
+ * The transcription stages over decoded audio: find speech, pack it into 30 s windows, encode,
+ * decode with temperature fallback, align words. Stages report by audio time, so the ETA means
+ * something; cancel is honoured between decoder steps (tens of milliseconds apart).
+ */
+export async function transcribe(
+  request: TranscribeRequest,
+  stages: { detectSpeech: StageContext; transcribe: StageContext },
+  onEngine: (engine: EngineRun) => void = () => undefined,
+): Promise<Transcript> {
+  const pcm = new PcmFile(request.pcmPath);
+  try {
+    const windows = await findSpeech(pcm, request.vadModelPath, stages.detectSpeech);
+    if (windows.length === 0) {
+      // Nothing to transcribe: no model needs to be opened to say so.
+      stages.transcribe.progress(1, pcm.durationSec);
+      const engine = { model: request.model.id, provider: 'none', fallbacks: [] };
+      return { language: request.language ?? 'und', task: request.task, engine, durationSec: pcm.durationSec, segments: [] };
+    }
+    const model = await WhisperModel.load(request.model, providerOrder(request.device), request.threads);
+    onEngine({ model: request.model.id, provider: model.provider, fallbacks: [...model.fallbacks] });
+    try {
+      return await transcribeWindows(pcm, windows, model, request, stages.transcribe);
+    } finally {
+      await model.release();
+    }
+  } finally {
+    pcm.close();
+  }
+}
+
+async function findSpeech(pcm: PcmFile, vadModelPath: string, context: StageContext): Promise<AudioWindow[]> {
+  // Tiny and sequential: the CPU with one thread beats any GPU round trip.
+  const { session } = await openSession(vadModelPath, ['cpu'], { threads: 1 });
+  try {
+    const probabilities = await speechProbabilities(
+      session,
+      pcm,
+      (doneSec) => context.progress(doneSec / Math.max(pcm.durationSec, 1e-9), doneSec),
+      context.signal,
+    );
+    return packWindows(speechRegions(probabilities, VAD_FRAME_SEC, pcm.durationSec));
+  } finally {
+    await session.release();
+  }
+}
+
+async function transcribeWindows(
+  pcm: PcmFile,
+  windows: readonly AudioWindow[],
+  model: WhisperModel,
+  request: TranscribeRequest,
+  context: StageContext,
+): Promise<Transcript> {
+  const { signal } = context;
+  const batchSize = request.batchSize ?? (model.provider === 'cpu' ? 4 : 8);
+  const totalSec = windows.reduce((sum, window) => sum + window.durationSec, 0);
+  let language = request.language ?? (model.multilingual ? null : 'en');
+  const previous = request.initialPrompt ? model.encodePrompt(request.initialPrompt).slice(-MAX_PROMPT_TOKENS) : [];
+  const segments: Segment[] = [];
+  context.progress(0, 0);
+
+  for (let first = 0; first < windows.length; first += batchSize) {
+    signal.throwIfAborted();
+    const batch = windows.slice(first, first + batchSize);
+    const mels = [];
+    for (const window of batch) mels.push(await model.logMel(windowAudio(pcm, window)));
+    const encoded = await model.encode(mels, model.provider === 'cpu' ? 1 : batch.length);
+    if (language === null) language = (await detectLanguage(model, stackItems(encoded, [0]))).language;
+    const prompt = promptTokens(model.tokens, { language, task: request.task, previous });
+    const kept = await decodeWithFallback(model, encoded, prompt, batch, first, signal);
+    kept.forEach((attempt, index) => {
+      if (attempt) segments.push(...windowSegments(attempt, model, batch[index]!, language!));
+    });
+    const doneSec = durationsDone(windows, first + batch.length);
+    const last = batch[batch.length - 1]!;
+    context.progress(doneSec / Math.max(totalSec, 1e-9), last.pieces[last.pieces.length - 1]!.end);
+  }
+  context.progress(1, pcm.durationSec);
+  return {
+    language: language ?? request.language ?? 'en',
+    task: request.task,
+    engine: { model: request.model.id, provider: model.provider, fallbacks: model.fallbacks },
+    durationSec: pcm.durationSec,
+    segments,
+  };
+}
+
+interface Attempt {
+  decoded: Decoded;
+  text: string;
+  avgLogprob: number;
+  noSpeechProb: number;
+  temperature: number;
+}
+
+/** Most items decoded at once when retrying windows hotter: bounds the attention kept in memory. */
+const MAX_FALLBACK_BATCH = 10;
+
+/**
+ * Greedy decoding for every window of the batch, then, for the windows that came out looping or
+ * unsure, every higher temperature at once (one batched pass costs about two serial ones on a
+ * CPU, against up to five for OpenAI's one-temperature-at-a-time loop). The kept attempt is the
+ * one OpenAI's loop would keep: the first, by temperature, that is silence (null) or passes.
+ */
+async function decodeWithFallback(
+  model: WhisperModel,
+  encoded: ort.Tensor,
+  prompt: readonly number[],
+  batch: readonly AudioWindow[],
+  seed: number,
+  signal: AbortSignal,
+): Promise<Array<Attempt | null>> {
+  const greedy = await decodeBatch(model, {
+    encoded,
+    prompt,
+    items: batch.map((window) => ({ durationSec: window.durationSec, temperature: 0 })),
+    seed,
+    signal,
+  });
+  const attempts = greedy.map((decoded) => [describe(decoded, model, 0)]);
+  const retries = attempts
+    .map((list, index) => ({ first: list[0]!, index }))
+    .filter(({ first }) => !isSilence(first) && needsFallback(first))
+    .flatMap(({ index }) => QUALITY.temperatures.slice(1).map((temperature) => ({ index, temperature })));
+  for (let start = 0; start < retries.length; start += MAX_FALLBACK_BATCH) {
+    const group = retries.slice(start, start + MAX_FALLBACK_BATCH);
+    const hot = await decodeBatch(model, {
+      encoded: stackItems(encoded, group.map(({ index }) => index)),
+      prompt,
+      items: group.map(({ index, temperature }) => ({ durationSec: batch[index]!.durationSec, temperature })),
+      seed: seed + start + 1,
+      signal,
+    });
+    hot.forEach((decoded, k) => attempts[group[k]!.index]!.push(describe(decoded, model, group[k]!.temperature)));
+  }
+  return attempts.map((list) => {
+    for (const attempt of list) {
+      if (isSilence(attempt)) return null;
+      if (!needsFallback(attempt)) return attempt;
+    }
+    return bestOf(list);
+  });
+}
+
+function describe(decoded: Decoded, model: WhisperModel, temperature: number): Attempt {
+  const text = model.text(decoded.tokens.filter((token) => token < model.tokens.eot));
+  return {
+    decoded,
+    text,
+    // Counting the end-of-text too, as OpenAI does, so an empty decode is not "perfectly sure".
+    avgLogprob: decoded.sumLogprob / (decoded.tokens.length + 1),
+    noSpeechProb: decoded.noSpeechProb,
+    temperature,
+  };
+}
+
+function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWindow, language: string): Segment[] {
+  const { decoded } = attempt;
+  const rows = decoded.attention;
+  const textCount = decoded.tokens.filter((token) => token < model.tokens.eot).length;
+  const starts = Array.from(tokenStartTimes(rows, model.alignmentHeads.length, decoded.frames));
+  // Decoding cut off before the end-of-text: the last word ends with the audio.
+  while (starts.length < textCount + 1) starts.push(window.durationSec);
+  const local = buildSegments(
+    {
+      tokens: decoded.tokens,
+      logprobs: decoded.logprobs,
+      textTokenStarts: starts,
+      timestampBegin: model.tokens.timestampBegin,
+      eot: model.tokens.eot,
+      durationSec: window.durationSec,
+    },
+    (ids) => model.text(ids),
+    language,
+    { avgLogprob: attempt.avgLogprob, noSpeechProb: attempt.noSpeechProb, temperature: attempt.temperature },
+  );
+  const at = (sec: number): number => round(toRecordingTime(window, Math.min(sec, window.durationSec)));
+  return local.map((segment) => ({
+    ...segment,
+    start: at(segment.start),
+    end: at(segment.end),
+    words: segment.words.map((word) => ({ ...word, start: at(word.start), end: at(word.end) })),
+  }));
+}
+
+function windowAudio(pcm: PcmFile, window: AudioWindow): Float32Array {
+  const audio = new Float32Array(Math.round(window.durationSec * SAMPLE_RATE) + window.pieces.length);
+  let offset = 0;
+  for (const piece of window.pieces) {
+    const samples = pcm.read(piece.start * SAMPLE_RATE, (piece.end - piece.start) * SAMPLE_RATE);
+    audio.set(samples.subarray(0, audio.length - offset), offset);
+    offset += samples.length;
+  }
+  return audio.subarray(0, offset);
+}
+
+/** A batch made of the given items of another (repeats allowed). */
+function stackItems(encoded: ort.Tensor, indices: readonly number[]): ort.Tensor {
+  const [, frames, width] = encoded.dims as [number, number, number];
+  const size = frames * width;
+  const data = new Float32Array(indices.length * size);
+  indices.forEach((index, k) => data.set((encoded.data as Float32Array).subarray(index * size, (index + 1) * size), k * size));
+  return new ort.Tensor('float32', data, [indices.length, frames, width]);
+}
+
+function durationsDone(windows: readonly AudioWindow[], count: number): number {
+  return windows.slice(0, count).reduce((sum, window) => sum + window.durationSec, 0);
+}
+
+function round(sec: number): number {
+  return Math.round(sec * 1000) / 1000;
+}

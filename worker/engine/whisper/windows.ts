@@ -1,0 +1,45 @@
+import type { TimeSpan } from '../vad/speech-regions';
+
+/**
+ * What one Whisper pass sees: speech regions cut out of the recording and laid end to end, at most
+ * 30 s in all. Dropping the silence between them saves encoder passes and removes what Whisper
+ * would otherwise fill with invented text.
+ */
+export interface AudioWindow {
+  pieces: TimeSpan[];
+  /** Sum of the pieces' lengths: the audio the window really holds. */
+  durationSec: number;
+}
+
+export const WINDOW_SEC = 30;
+
+/** Packs consecutive regions into windows, never splitting a region (they are already ≤ maxSec). */
+export function packWindows(regions: readonly TimeSpan[], maxSec = WINDOW_SEC): AudioWindow[] {
+  const windows: AudioWindow[] = [];
+  let current: AudioWindow | undefined;
+  for (const region of regions) {
+    const length = region.end - region.start;
+    if (length <= 0) continue;
+    if (!current || current.durationSec + length > maxSec) {
+      current = { pieces: [], durationSec: 0 };
+      windows.push(current);
+    }
+    // A piece longer than a window can only come from a caller that skipped the VAD's split.
+    const piece = { start: region.start, end: region.start + Math.min(length, maxSec) };
+    current.pieces.push(piece);
+    current.durationSec += piece.end - piece.start;
+  }
+  return windows;
+}
+
+/** Maps a time inside the window's concatenated audio back to the recording's own timeline. */
+export function toRecordingTime(window: AudioWindow, windowSec: number): number {
+  let before = 0;
+  for (const piece of window.pieces) {
+    const length = piece.end - piece.start;
+    if (windowSec <= before + length) return piece.start + Math.max(0, windowSec - before);
+    before += length;
+  }
+  const last = window.pieces[window.pieces.length - 1];
+  return last ? last.end : 0;
+}
