@@ -1,7 +1,8 @@
 // The renderer↔main contract: every request the UI may make, its result, and every event the
 // core pushes. Electron IPC and the web host's WebSocket both carry exactly these messages.
 import { z } from 'zod';
-import { AddOutcome, Id, JobView, MediaDetail, Settings } from './domain';
+import { AddOutcome, ExportFormat, Id, JobView, MediaDetail, SearchHit, Settings, Transcript } from './domain';
+import { ModelStatus } from './models';
 
 const JobRef = z.object({ jobId: Id }).strict();
 
@@ -18,6 +19,15 @@ export const apiRequests = {
     result: z.array(AddOutcome),
   },
   'media.get': { params: z.object({ mediaId: Id }).strict(), result: MediaDetail },
+  'transcripts.get': { params: z.object({ mediaId: Id }).strict(), result: Transcript.nullable() },
+  /** The file's contents and the name to save it under; saving is the renderer's (a download or a save dialog). */
+  'transcripts.export': {
+    params: z.object({ mediaId: Id, format: ExportFormat }).strict(),
+    result: z.object({ fileName: z.string(), content: z.string() }),
+  },
+  'transcripts.search': { params: z.object({ query: z.string().max(500) }).strict(), result: z.array(SearchHit) },
+  'models.list': { params: z.object({}).strict(), result: z.array(ModelStatus) },
+  'models.remove': { params: z.object({ id: z.string().max(100) }).strict(), result: z.null() },
   'settings.get': { params: z.object({}).strict(), result: Settings },
   /** Changes the given settings only; answers with all of them. */
   'settings.update': { params: Settings.partial().strict(), result: Settings },

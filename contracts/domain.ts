@@ -108,6 +108,21 @@ export type AddOutcome = z.infer<typeof AddOutcome>;
 
 
 
+export const EXPORT_FORMATS = ['txt', 'srt', 'vtt', 'json'] as const;
+export const ExportFormat = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+/** A segment matching a full-text search. */
+export const SearchHit = z.object({
+  mediaId: Id,
+  fileName: z.string(),
+  start: z.number(),
+  end: z.number(),
+  /** The segment's text with the matched words wrapped in [ and ]. */
+  snippet: z.string(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
 export const Word = z.object({
   start: z.number().nonnegative(),
   end: z.number().nonnegative(),

@@ -12,6 +12,11 @@ function handlersFor(core: VerbatimCore): Handlers {
     'jobs.setPriority': ({ jobId, priority }) => (core.setPriority(jobId, priority), null),
     'media.add': ({ paths }) => core.addFiles(paths),
     'media.get': ({ mediaId }) => core.getMedia(mediaId),
+    'transcripts.get': ({ mediaId }) => core.getTranscript(mediaId),
+    'transcripts.export': ({ mediaId, format }) => core.exportTranscript(mediaId, format),
+    'transcripts.search': ({ query }) => core.searchTranscripts(query),
+    'models.list': () => core.listModels(),
+    'models.remove': async ({ id }) => (await core.models.remove(id), null),
     'settings.get': () => core.getSettings(),
     'settings.update': (patch) => core.updateSettings(patch),
   };

@@ -1,8 +1,5 @@
-import type { Transcript } from '../../contracts/domain';
+import type { ExportFormat, Transcript } from '../../contracts/domain';
 import { buildCues } from './subtitle-cues';
-
-export const EXPORT_FORMATS = ['txt', 'srt', 'vtt', 'json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Every exporter: a transcript in, the file's text out. */
 export const exporters: Record<ExportFormat, (transcript: Transcript, source: { fileName: string }) => string> = {

@@ -17,13 +17,8 @@ export interface Cue {
 export function buildCues(segments: readonly Segment[]): Cue[] {
   const cues: Cue[] = [];
   for (const segment of segments) {
-    let words: Array<{ text: string; start: number; end: number }> = segment.words.length ? segment.words : spreadWords(segment);
-    while (words.length > 0) {
-      let count = 1;
-      while (count < words.length && fits(words.slice(0, count + 1), words[0]!.start)) count++;
-      const taken = words.slice(0, count);
-      cues.push({ start: taken[0]!.start, end: taken[taken.length - 1]!.end, lines: layoutLines(taken.map((word) => word.text).join(' ')) });
-      words = words.slice(count);
+    for (const chunk of splitSegment(segment.words.length ? segment.words : spreadWords(segment))) {
+      cues.push({ start: chunk[0]!.start, end: chunk[chunk.length - 1]!.end, lines: layoutLines(chunk.map((word) => word.text).join(' ')) });
     }
   }
   for (const [index, cue] of cues.entries()) {
@@ -34,8 +29,49 @@ export function buildCues(segments: readonly Segment[]): Cue[] {
   return cues;
 }
 
-function fits(words: ReadonlyArray<{ text: string; end: number }>, start: number): boolean {
-  if (words[words.length - 1]!.end - start > CUE_LIMITS.maxSec) return false;
+type TimedWord = Pick<Word, 'text' | 'start' | 'end'>;
+
+/**
+ * As few cues as fit, and of even length: filling each cue greedily would leave a lone word in the
+ * last one, so the greedy count is only the starting point for an even split.
+ */
+function splitSegment(words: readonly TimedWord[]): TimedWord[][] {
+  const greedy: TimedWord[][] = [];
+  for (let rest = words; rest.length > 0; ) {
+    let count = 1;
+    while (count < rest.length && fits(rest.slice(0, count + 1))) count++;
+    greedy.push(rest.slice(0, count));
+    rest = rest.slice(count);
+  }
+  for (let count = greedy.length; count <= Math.min(words.length, greedy.length + 3); count++) {
+    const even = evenChunks(words, count);
+    if (even.every(fits)) return even;
+  }
+  return greedy;
+}
+
+/** `count` runs of words with about the same number of characters each. */
+function evenChunks(words: readonly TimedWord[], count: number): TimedWord[][] {
+  const total = words.reduce((sum, word) => sum + word.text.length + 1, 0);
+  const chunks: TimedWord[][] = [];
+  let current: TimedWord[] = [];
+  let seen = 0;
+  words.forEach((word, index) => {
+    current.push(word);
+    seen += word.text.length + 1;
+    const wordsLeft = words.length - index - 1;
+    const chunksLeft = count - chunks.length - 1;
+    if (chunksLeft > 0 && (seen >= ((chunks.length + 1) * total) / count || wordsLeft === chunksLeft)) {
+      chunks.push(current);
+      current = [];
+    }
+  });
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
+function fits(words: readonly TimedWord[]): boolean {
+  if (words[words.length - 1]!.end - words[0]!.start > CUE_LIMITS.maxSec) return false;
   const lines = layoutLines(words.map((word) => word.text).join(' '));
   return lines.length <= CUE_LIMITS.maxLines && lines.every((line) => line.length <= CUE_LIMITS.maxLineChars);
 }

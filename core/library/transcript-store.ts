@@ -1,14 +1,5 @@
-import type { EngineRun, Segment, Transcript } from '../../contracts/domain';
+import type { EngineRun, SearchHit, Segment, Transcript } from '../../contracts/domain';
 import type { Database } from './database';
-
-export interface SearchHit {
-  mediaId: number;
-  fileName: string;
-  start: number;
-  end: number;
-  /** The segment's text with the matched words wrapped in [ and ]. */
-  snippet: string;
-}
 
 interface TranscriptRow {
   id: number;

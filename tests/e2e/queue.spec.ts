@@ -103,4 +103,27 @@ test.describe('queue through the real UI', () => {
     await expect(row.getByTestId('job-error')).toHaveCount(0);
     await expect(row.getByTestId('job-status')).toHaveText('0:34 of audio');
   });
+
+  test('a dropped recording comes back as a transcript with word timings, saying where it ran, and exports as SRT', async ({ page }) => {
+    await page.goto(host.url);
+    await dropFiles(page, [wav]);
+    const row = page.getByTestId('job-row');
+    await expect(row).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await row.locator('.job-main').click();
+    const transcript = page.getByTestId('transcript');
+    await expect(transcript).toContainText('weekly planning meeting');
+    await expect(page.getByTestId('engine')).toContainText('whisper-base on CPU');
+    // This machine has no GPU: the UI says what was tried and why it was not used.
+    await page.getByText('Why not a faster device?').click();
+    await expect(transcript.locator('.fallbacks')).toContainText('webgpu');
+    expect(await page.getByTestId('segment').count()).toBeGreaterThanOrEqual(5);
+
+    const download = page.waitForEvent('download');
+    await transcript.getByRole('button', { name: 'SRT' }).click();
+    const saved = await download;
+    expect(saved.suggestedFilename()).toBe('Budget meeting.srt');
+    const srt = readFileSync((await saved.path())!, 'utf8');
+    expect(srt).toMatch(/^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nGood morning everyone/);
+    expect(srt).toContain('planning meeting');
+  });
 });

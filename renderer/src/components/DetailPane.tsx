@@ -2,18 +2,24 @@ import { useEffect } from 'react';
 import { formatChannels, formatClock } from '../format';
 import { useJobsStore } from '../stores/jobs-store';
 import { useMediaStore } from '../stores/media-store';
+import { useTranscriptStore } from '../stores/transcript-store';
+import { TranscriptView } from './TranscriptView';
 import { Waveform } from './Waveform';
 
 export function DetailPane() {
   const job = useJobsStore((state) => (state.selectedId === null ? undefined : state.jobs[state.selectedId]));
   const detail = useMediaStore((state) => (job ? state.details[job.mediaId] : undefined));
   const fetchDetail = useMediaStore((state) => state.fetch);
+  const transcript = useTranscriptStore((state) => (job ? state.transcripts[job.mediaId] : undefined));
+  const fetchTranscript = useTranscriptStore((state) => state.fetch);
   const mediaId = job?.mediaId;
   const finished = job?.state === 'done';
 
   useEffect(() => {
-    if (mediaId !== undefined) void fetchDetail(mediaId);
-  }, [mediaId, finished, fetchDetail]);
+    if (mediaId === undefined) return;
+    void fetchDetail(mediaId);
+    void fetchTranscript(mediaId);
+  }, [mediaId, finished, fetchDetail, fetchTranscript]);
 
   if (!job) {
     return (
@@ -44,6 +50,7 @@ export function DetailPane() {
             </dd>
           </dl>
           {detail.waveform && <Waveform waveform={detail.waveform} durationSec={info.durationSec} />}
+          {transcript && <TranscriptView mediaId={job.mediaId} transcript={transcript} />}
         </>
       ) : (
         job.state !== 'failed' && <p className="muted">Details appear once the file has been read.</p>

@@ -3,7 +3,13 @@ import type { JobView } from '../../../contracts/domain';
 import { formatClock, formatEta } from '../format';
 import { useJobsStore } from '../stores/jobs-store';
 
-const STAGE_LABEL: Record<NonNullable<JobView['stage']>, string> = { probe: 'Reading file', decode: 'Decoding audio' };
+const STAGE_LABEL: Record<NonNullable<JobView['stage']>, string> = {
+  'download-model': 'Downloading model',
+  probe: 'Reading file',
+  decode: 'Decoding audio',
+  'detect-speech': 'Detecting speech',
+  transcribe: 'Transcribing',
+};
 const STATE_LABEL: Record<JobView['state'], string> = {
   queued: 'Queued',
   running: 'Working',
@@ -14,7 +20,8 @@ const STATE_LABEL: Record<JobView['state'], string> = {
 
 function statusLine(job: JobView): string | null {
   if (job.state === 'running') {
-    const stage = job.stage ? STAGE_LABEL[job.stage] : 'Starting';
+    const where = job.engine && job.engine.provider !== 'none' ? ` on ${job.engine.provider === 'cpu' ? 'CPU' : job.engine.provider.toUpperCase()}` : '';
+    const stage = job.stage ? `${STAGE_LABEL[job.stage]}${job.stage === 'transcribe' ? where : ''}` : 'Starting';
     return job.etaSec === null ? stage : `${stage} · ${formatEta(job.etaSec)} left`;
   }
   if (job.state === 'queued') {

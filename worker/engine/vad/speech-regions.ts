@@ -79,11 +79,12 @@ function splitLong(
   const parts: Array<{ from: number; to: number }> = [];
   let from = region.from;
   while (region.to - from > maxFrames) {
-    // Cut in the second half of the allowed span, where speech is least likely.
+    // Cut in the second half of the allowed span, where speech is least likely (the latest such
+    // frame: windows as full as possible).
     let cut = from + maxFrames;
     let lowest = Infinity;
     for (let i = from + Math.floor(maxFrames / 2); i < from + maxFrames; i++) {
-      if (probabilities[i]! < lowest) {
+      if (probabilities[i]! <= lowest) {
         lowest = probabilities[i]!;
         cut = i;
       }
