@@ -8,7 +8,7 @@ export type JobEvent =
   | 'fail' // running → failed, or queued → failed when it cannot even start
   | 'cancel' // queued | running → canceled
   | 'requeue' // running → queued: the worker died or the app crashed mid-job
-  | 'retry'; // failed | canceled → queued, by the user
+  | 'retry'; // failed | canceled | done → queued, by the user (done: transcribe again, with other settings)
 
 const transitions: Record<JobEvent, Partial<Record<JobState, JobState>>> = {
   start: { queued: 'running' },
@@ -16,7 +16,7 @@ const transitions: Record<JobEvent, Partial<Record<JobState, JobState>>> = {
   fail: { running: 'failed', queued: 'failed' },
   cancel: { queued: 'canceled', running: 'canceled' },
   requeue: { running: 'queued' },
-  retry: { failed: 'queued', canceled: 'queued' },
+  retry: { failed: 'queued', canceled: 'queued', done: 'queued' },
 };
 
 export class InvalidTransitionError extends Error {

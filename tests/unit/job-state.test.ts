@@ -12,6 +12,7 @@ const allowed: [JobState, JobEvent, JobState][] = [
   ['running', 'requeue', 'queued'],
   ['failed', 'retry', 'queued'],
   ['canceled', 'retry', 'queued'],
+  ['done', 'retry', 'queued'],
 ];
 const events: JobEvent[] = ['start', 'complete', 'fail', 'cancel', 'requeue', 'retry'];
 
@@ -28,7 +29,7 @@ describe('job state machine', () => {
     for (const [from, event] of refused) expect(() => transition(from, event)).toThrow(InvalidTransitionError);
   });
 
-  it('a done job stays done', () => {
-    for (const event of events) expect(() => transition('done', event)).toThrow(`A done job cannot ${event}.`);
+  it('a done job stays done unless the user runs it again', () => {
+    for (const event of events.filter((e) => e !== 'retry')) expect(() => transition('done', event)).toThrow(`A done job cannot ${event}.`);
   });
 });

@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Transcript } from '../../contracts/domain';
+import type { VerbatimCore } from '../../core/verbatim-core';
+import { wordErrorRate } from '../../bench/lib/word-error-rate';
+import { allFinished, openCore, waitForJobs } from '../helpers/core';
+import { ffmpeg, longMp3, probeDuration, scratchDir, sharedAudio } from '../helpers/media';
+
+const synthetic = (name: string) => path.join(sharedAudio, 'synthetic', `${name}.${'wav'}`);
+const reference = (name: string) => readFileSync(path.join(sharedAudio, 'synthetic', `${name}.txt`), 'utf8');
+const text = (transcript: Transcript) => transcript.segments.map((segment) => segment.text).join(' ');
+
+/** Segment and word times never go backwards, and every word lies inside its segment. */
+function expectOrdered(transcript: Transcript): void {
+  let lastStart = 0;
+  let lastWordStart = 0;
+  for (const segment of transcript.segments) {
+    expect(segment.start).toBeGreaterThanOrEqual(lastStart);
+    expect(segment.end).toBeGreaterThanOrEqual(segment.start);
+    expect(segment.end).toBeLessThanOrEqual(transcript.durationSec + 0.01);
+    lastStart = segment.start;
+    for (const word of segment.words) {
+      expect(word.start).toBeGreaterThanOrEqual(segment.start);
+      expect(word.end).toBeLessThanOrEqual(segment.end);
+      expect(word.start).toBeGreaterThanOrEqual(lastWordStart);
+      lastWordStart = word.start;
+    }
+  }
+}
+
+/** Turn starts from an RTTM file: when each speaker begins. */
+function turnStarts(name: string): number[] {
+  return readFileSync(path.join(sharedAudio, 'synthetic', `${name}.rttm`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => Number(line.split(/\s+/)[3]));
+}
+
+describe('transcription on real Whisper weights', () => {
+  let core: VerbatimCore | undefined;
+  afterEach(async () => {
+    await core?.close();
+    core = undefined;
+  });
+
+  it('whisper-base: accurate text, word times on the speakers’ turns, stored, searchable, replaced on re-run', async () => {
+    core = openCore(scratchDir('data'), { settingsDefaults: { model: 'whisper-base' } });
+    const added = await core.addFiles([synthetic('dialogue-2spk'), synthetic('podcast-3spk')]);
+    const jobs = await waitForJobs(core, allFinished, 120_000);
+    expect(jobs.map((job) => [job.state, job.error])).toEqual([['done', null], ['done', null]]);
+    expect(jobs[0]!.engine).toMatchObject({ model: 'whisper-base', provider: 'cpu' });
+
+    // Thresholds: the WER measured by `npm run bench:transcribe` (14.3 % and 10.5 % on 2026-11-23)
+    // plus five points of headroom; transformers.js' own pipeline scores 23.8 % and 18.4 % here.
+    const thresholds = { 'dialogue-2spk': 0.2, 'podcast-3spk': 0.16 };
+    for (const [index, name] of (['dialogue-2spk', 'podcast-3spk'] as const).entries()) {
+      const transcript = core.getTranscript(added[index]!.mediaId)!;
+      expect(transcript.language).toBe('en');
+      expect(wordErrorRate(reference(name), text(transcript))).toBeLessThan(thresholds[name]);
+      expectOrdered(transcript);
+      // Cross-attention alignment puts a word start within half a second of every speaker turn.
+      const starts = transcript.segments.flatMap((segment) => segment.words.map((word) => word.start));
+      for (const turn of turnStarts(name)) expect(Math.min(...starts.map((start) => Math.abs(start - turn)))).toBeLessThan(0.5);
+    }
+
+    const [hit] = core.searchTranscripts('microphones');
+    expect(hit).toMatchObject({ mediaId: added[0]!.mediaId, fileName: 'dialogue-2spk.wav' });
+    expect(hit!.snippet).toContain('[microphones]');
+    expect(hit!.start).toBeGreaterThan(9);
+    expect(hit!.end).toBeLessThan(17);
+
+    // Running the job again replaces the transcript as a whole: no duplicates, search still right.
+    const before = core.getTranscript(added[0]!.mediaId);
+    core.retry(added[0]!.jobId);
+    await waitForJobs(core, (all) => all[0]!.state === 'done' && all[0]!.finishedAt !== jobs[0]!.finishedAt, 60_000);
+    expect(core.db.all('SELECT media_id FROM transcripts ORDER BY media_id')).toHaveLength(2);
+    expect(core.getTranscript(added[0]!.mediaId)).toEqual(before);
+    expect(core.searchTranscripts('microphones')).toHaveLength(1);
+  });
+
+  it('asked for WebGPU on a machine without a GPU: the CPU runs it, and the job says why', async () => {
+    core = openCore(scratchDir('data'));
+    await core.updateSettings({ device: 'webgpu' });
+    const [added] = await core.addFiles([synthetic('dialogue-2spk')]);
+    const [job] = await waitForJobs(core, allFinished, 60_000);
+    expect(job!.state).toBe('done');
+    const engine = core.getTranscript(added!.mediaId)!.engine;
+    expect(engine).toEqual(job!.engine);
+    expect(engine.provider).toBe('cpu');
+    expect(engine.fallbacks).toEqual([{ provider: 'webgpu', reason: expect.stringMatching(/adapter/i) }]);
+  });
+
+  it('silence, music and room noise give an empty transcript, not invented text', async () => {
+    const dir = scratchDir('quiet');
+    const silence = path.join(dir, 'silence.wav');
+    const music = path.join(dir, 'music.mp3');
+    const noise = path.join(dir, 'room-noise.wav');
+    ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '90', silence);
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=220:duration=40', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=40', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=40',
+      '-filter_complex', 'amix=inputs=3,tremolo=f=2:d=0.8', '-c:a', 'libmp3lame', music);
+    ffmpeg('-f', 'lavfi', '-i', 'anoisesrc=color=pink:amplitude=0.02:duration=60:r=16000', noise);
+    core = openCore(scratchDir('data'));
+    const added = await core.addFiles([silence, music, noise]);
+    const jobs = await waitForJobs(core, allFinished, 60_000);
+    expect(jobs.map((job) => job.state)).toEqual(['done', 'done', 'done']);
+    for (const { mediaId } of added) {
+      const transcript = core.getTranscript(mediaId)!;
+      expect(transcript.segments).toEqual([]);
+      expect(transcript.engine.provider).toBe('none');
+    }
+  });
+
+  it('cancels mid-transcription within a second', async () => {
+    core = openCore(scratchDir('data'));
+    const [added] = await core.addFiles([longMp3(2)]);
+    await waitForJobs(core, (jobs) => jobs[0]!.stage === 'transcribe' && jobs[0]!.progress > 0.1, 60_000);
+    const canceledAt = Date.now();
+    core.cancel(added!.jobId);
+    await waitForJobs(core, (jobs) => jobs[0]!.state === 'canceled', 5_000);
+    expect(Date.now() - canceledAt).toBeLessThan(1_000);
+    expect(core.getTranscript(added!.mediaId)).toBeNull();
+  });
+
+  it('detects Spanish, and translates it to English when asked', async () => {
+    const dir = scratchDir('spanish');
+    const wav = path.join(dir, 'reunion.wav');
+    execFileSync('espeak-ng', ['-v', 'es', '-s', '130', '-w', wav, 'Buenos días a todos. Hoy vamos a hablar del presupuesto para el nuevo estudio.']);
+    core = openCore(scratchDir('data'), { settingsDefaults: { model: 'whisper-base' } });
+    const [added] = await core.addFiles([wav]);
+    await waitForJobs(core, allFinished, 60_000);
+    const spanish = core.getTranscript(added!.mediaId)!;
+    expect(spanish).toMatchObject({ language: 'es', task: 'transcribe' });
+    expect(wordErrorRate('Buenos días a todos. Hoy vamos a hablar del presupuesto para el nuevo estudio.', text(spanish))).toBeLessThan(0.2);
+
+    await core.updateSettings({ task: 'translate' });
+    core.retry(added!.jobId);
+    await waitForJobs(core, (jobs) => jobs[0]!.state === 'done' && jobs[0]!.attempts === 1 && core!.getTranscript(added!.mediaId)?.task === 'translate', 60_000);
+    const english = core.getTranscript(added!.mediaId)!;
+    expect(english.language).toBe('es');
+    expect(text(english).toLowerCase()).toMatch(/today we are going to talk about/);
+  });
+
+  it('a 10-minute recording finishes, in order, to its end', async () => {
+    const file = longMp3(10);
+    core = openCore(scratchDir('data'));
+    const [added] = await core.addFiles([file]);
+    const [job] = await waitForJobs(core, allFinished, 480_000);
+    expect(job!.state).toBe('done');
+    const transcript = core.getTranscript(added!.mediaId)!;
+    expect(transcript.durationSec).toBeCloseTo(probeDuration(file), 0);
+    expectOrdered(transcript);
+    // Speech to the very end: the last segment is in the final minute, and no stretch of the
+    // recording longer than a minute is left without text.
+    expect(transcript.segments.at(-1)!.end).toBeGreaterThan(540);
+    const starts = transcript.segments.map((segment) => segment.start);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeLessThan(60);
+  }, 500_000);
+});
