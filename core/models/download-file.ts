@@ -75,6 +75,10 @@ export async function downloadFile(request: DownloadRequest): Promise<{ bytes: n
     });
     await pipeline(Readable.fromWeb(response.body as never), counter, createWriteStream(request.partialPath, { flags: append ? 'a' : 'w' }), {
       signal: request.signal,
+    }).catch((error: unknown) => {
+      if (request.signal.aborted) throw error;
+      const name = path.basename(new URL(request.url).pathname);
+      throw new JobError(`The download of ${name} was interrupted (${describe(error)}); it will resume from there.`, 'download-failed', true);
     });
   }
 

@@ -68,7 +68,7 @@ export class ModelManager {
           languages: entry.languages,
           recommended: entry.recommended,
           installed: installed?.location ?? null,
-          diskBytes: installed ? await folderBytes(installed.dir) : 0,
+          diskBytes: installed ? await filesBytes(installed.dir, entry) : 0,
         };
       }),
     );
@@ -193,6 +193,13 @@ async function sha256Of(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** What the model's own files take: a shared folder may hold other files beside them. */
+async function filesBytes(dir: string, entry: ModelEntry): Promise<number> {
+  let total = 0;
+  for (const file of entry.files) total += (await stat(path.join(dir, file.path))).size;
+  return total;
 }
 
 async function folderBytes(dir: string): Promise<number> {

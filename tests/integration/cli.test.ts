@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { testEnv } from '../helpers/core';
+import { dialogueWav, projectRoot, scratchDir } from '../helpers/media';
+
+const cli = path.join(projectRoot, 'dist/cli/verbatim.cjs');
+
+function verbatim(...args: string[]) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...testEnv, VERBATIM_DATA_DIR: scratchDir('cli-data') },
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('verbatim CLI', () => {
+  it('transcribes through the same worker, writes the formats asked for, and reports progress', () => {
+    const out = scratchDir('cli-out');
+    const run = verbatim('transcribe', dialogueWav, '--model', 'whisper-tiny', '--format', 'srt,json,txt', '--out', out);
+    expect(run.code).toBe(0);
+    // Not a terminal: a line per stage, with percentage and where the model ran.
+    expect(run.stderr).toMatch(/\] +\d+% detecting speech +dialogue-2spk\.wav/);
+    expect(run.stderr).toMatch(/100% done +dialogue-2spk\.wav +\(whisper-tiny on cpu\)/);
+    expect(run.stderr).toContain('1 of 1 transcribed');
+    const srt = readFileSync(path.join(out, 'dialogue-2spk.srt'), 'utf8');
+    expect(srt).toMatch(/^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nGood morning everyone/);
+    const json = JSON.parse(readFileSync(path.join(out, 'dialogue-2spk.json'), 'utf8'));
+    expect(json).toMatchObject({ file: 'dialogue-2spk.wav', model: 'whisper-tiny', provider: 'cpu', language: 'en' });
+    expect(json.segments[0].words[0]).toMatchObject({ text: 'Good' });
+    expect(readFileSync(path.join(out, 'dialogue-2spk.txt'), 'utf8')).toContain('second order');
+  });
+
+  it('exits non-zero when a file fails, saying why, after writing the others', () => {
+    const out = scratchDir('cli-out');
+    const corrupt = path.join(scratchDir('cli-in'), 'broken.mp3');
+    writeFileSync(corrupt, Buffer.alloc(10_000, 0x41));
+    const run = verbatim('transcribe', corrupt, dialogueWav, '--model', 'whisper-tiny', '--format', 'vtt', '--out', out);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`✗ ${corrupt}: “broken.mp3” is not an audio or video format Verbatim can read.`);
+    expect(run.stderr).toContain('1 of 2 transcribed');
+    expect(readFileSync(path.join(out, 'dialogue-2spk.vtt'), 'utf8')).toMatch(/^WEBVTT\n\n00:00:00\.\d{3} --> /);
+  });
+
+  it('refuses bad usage with exit code 2 and the usage text', () => {
+    const badFormat = verbatim('transcribe', dialogueWav, '--format', 'doc');
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain('Unknown format doc; choose from txt, srt, vtt, json.');
+    expect(badFormat.stderr).toContain('Usage:');
+    const badDevice = verbatim('transcribe', dialogueWav, '--device', 'tpu');
+    expect(badDevice.code).toBe(2);
+    expect(badDevice.stderr).toMatch(/Invalid option: device/);
+    expect(verbatim('transcribe', dialogueWav, '--model', 'whisper-huge').stderr).toContain('There is no model “whisper-huge”');
+  });
+
+  it('lists the models and where each is installed', () => {
+    const run = verbatim('models');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^whisper-tiny +44 MB +multilingual +installed \(VERBATIM_MODELS_DIR, 44 MB\)$/m);
+    expect(run.stdout).toMatch(/^whisper-large-v3-turbo +~850 MB +multilingual *$/m);
+  });
+});

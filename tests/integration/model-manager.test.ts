@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ModelCatalog } from '../../contracts/models';
+import { ModelManager, type DownloadProgress } from '../../core/models/model-manager';
+import { resourcePaths } from '../../core/paths';
+import { allFinished, openCore, waitForJobs } from '../helpers/core';
+import { dialogueWav, projectRoot, scratchDir, sharedModels } from '../helpers/media';
+import { startModelServer, startProxy, type ModelServer } from '../helpers/model-server';
+
+const { catalog } = resourcePaths(path.join(projectRoot, 'resources'));
+const tinyDir = path.join(sharedModels, 'Xenova/whisper-tiny');
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const never = new AbortController().signal;
+
+describe('model manager', () => {
+  let server: ModelServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('downloads a model with progress into the models folder, checked against the catalog', async () => {
+    server = await startModelServer({ root: sharedModels });
+    const modelsDir = scratchDir('models');
+    const manager = new ModelManager({ catalogPath: catalog, modelsDir, baseUrl: server.url });
+    expect((await manager.list()).find((model) => model.id === 'whisper-tiny')).toMatchObject({ installed: null, diskBytes: 0 });
+
+    const progress: DownloadProgress[] = [];
+    const installed = await manager.ensure('whisper-tiny', (update) => progress.push(update), never);
+    expect(installed).toEqual({ id: 'whisper-tiny', dir: path.join(modelsDir, 'Xenova/whisper-tiny'), dtypeSuffix: '_quantized', location: 'app' });
+    for (const file of ['onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx', 'tokenizer.json']) {
+      expect(sha256(path.join(installed.dir, file))).toBe(sha256(path.join(tinyDir, file)));
+    }
+    // Progress only grows, and ends at the size the catalog announced.
+    const entry = manager.entry('whisper-tiny');
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.receivedBytes).toBeGreaterThanOrEqual(progress[i - 1]!.receivedBytes);
+    expect(progress.at(-1)).toEqual({ receivedBytes: entry.sizeBytes, totalBytes: entry.sizeBytes });
+    expect(progress.length).toBeGreaterThan(10);
+
+    const status = (await manager.list()).find((model) => model.id === 'whisper-tiny')!;
+    expect(status).toMatchObject({ installed: 'app', diskBytes: entry.sizeBytes });
+    expect(await manager.diskUsage()).toBe(entry.sizeBytes);
+    // Installed: a second ensure downloads nothing.
+    const requests = server.requests.length;
+    await manager.ensure('whisper-tiny', () => undefined, never);
+    expect(server.requests.length).toBe(requests);
+    await manager.remove('whisper-tiny');
+    expect(await manager.find('whisper-tiny')).toBeNull();
+    expect(await manager.diskUsage()).toBe(0);
+  });
+
+  it('resumes an interrupted download with an HTTP Range request instead of starting over', async () => {
+    const decoder = 'Xenova/whisper-tiny/onnx/decoder_model_merged_quantized.onnx';
+    server = await startModelServer({ root: sharedModels, cutAfter: new Map([[decoder, 5_000_000]]) });
+    const modelsDir = scratchDir('models');
+    const manager = new ModelManager({ catalogPath: catalog, modelsDir, baseUrl: server.url });
+
+    await expect(manager.ensure('whisper-tiny', () => undefined, never)).rejects.toMatchObject({ code: 'download-failed', retryable: true });
+    expect(await manager.find('whisper-tiny')).toBeNull();
+    expect(existsSync(path.join(modelsDir, 'Xenova'))).toBe(false);
+
+    await manager.ensure('whisper-tiny', () => undefined, never);
+    const decoderRequests = server.requests.filter((request) => request.path.endsWith('decoder_model_merged_quantized.onnx'));
+    expect(decoderRequests).toHaveLength(2);
+    expect(decoderRequests[0]!.range).toBeUndefined();
+    // The second request asks only for what is missing: what reached the disk before the cut.
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(decoderRequests[1]!.range ?? '')?.[1]);
+    expect(resumedAt).toBeGreaterThan(4_000_000);
+    expect(resumedAt).toBeLessThanOrEqual(5_000_000);
+    expect(server.bytesSent).toBe(manager.entry('whisper-tiny').sizeBytes + (5_000_000 - resumedAt));
+    expect(sha256(path.join(modelsDir, decoder))).toBe(sha256(path.join(sharedModels, decoder)));
+  });
+
+  it('refuses a damaged file and installs nothing', async () => {
+    server = await startModelServer({ root: sharedModels, corrupt: new Set(['Xenova/whisper-tiny/onnx/encoder_model_quantized.onnx']) });
+    const modelsDir = scratchDir('models');
+    const manager = new ModelManager({ catalogPath: catalog, modelsDir, baseUrl: server.url });
+    await expect(manager.ensure('whisper-tiny', () => undefined, never)).rejects.toMatchObject({
+      code: 'checksum-mismatch',
+      message: 'encoder_model_quantized.onnx arrived damaged (its checksum does not match); it will be downloaded again.',
+    });
+    expect(await manager.find('whisper-tiny')).toBeNull();
+    expect(existsSync(path.join(modelsDir, 'Xenova'))).toBe(false);
+  });
+
+  it('for models the catalog has no hashes for, checks what the server states (LFS sha256, git blob id)', async () => {
+    const parsed = ModelCatalog.parse(JSON.parse(readFileSync(catalog, 'utf8')));
+    const tiny = parsed.models.find((model) => model.id === 'whisper-tiny')!;
+    const unverified = { ...tiny, sizeExact: false, files: tiny.files.map((file) => ({ path: file.path })) };
+    const catalogPath = path.join(scratchDir('catalog'), 'catalog.json');
+    writeFileSync(catalogPath, JSON.stringify({ models: [unverified] }));
+
+    server = await startModelServer({ root: sharedModels, corrupt: new Set(['Xenova/whisper-tiny/tokenizer_config.json']) });
+    const damaged = new ModelManager({ catalogPath, modelsDir: scratchDir('models'), baseUrl: server.url });
+    await expect(damaged.ensure('whisper-tiny', () => undefined, never)).rejects.toMatchObject({ code: 'checksum-mismatch' });
+    await server.close();
+
+    server = await startModelServer({ root: sharedModels, corrupt: new Set(['Xenova/whisper-tiny/onnx/decoder_model_merged_quantized.onnx']) });
+    const damagedLarge = new ModelManager({ catalogPath, modelsDir: scratchDir('models'), baseUrl: server.url });
+    await expect(damagedLarge.ensure('whisper-tiny', () => undefined, never)).rejects.toMatchObject({ code: 'checksum-mismatch' });
+    await server.close();
+
+    server = await startModelServer({ root: sharedModels });
+    const intact = new ModelManager({ catalogPath, modelsDir: scratchDir('models'), baseUrl: server.url });
+    expect((await intact.ensure('whisper-tiny', () => undefined, never)).location).toBe('app');
+  });
+
+  it('goes through the proxy HTTP_PROXY names', async () => {
+    server = await startModelServer({ root: sharedModels });
+    const proxy = await startProxy();
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+    process.env.HTTP_PROXY = proxy.url;
+    process.env.NO_PROXY = '';
+    try {
+      const manager = new ModelManager({ catalogPath: catalog, modelsDir: scratchDir('models'), baseUrl: server.url });
+      await manager.ensure('whisper-tiny', () => undefined, never);
+      // Through the proxy, whichever way it carries them (undici tunnels with CONNECT), and only through it.
+      expect(proxy.proxied.length).toBeGreaterThan(0);
+      for (const entry of proxy.proxied) expect(entry).toMatch(new RegExp(`^(CONNECT ${server.url.slice(7)}|${server.url}/Xenova/whisper-tiny/)`));
+    } finally {
+      for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+      await proxy.close();
+    }
+  });
+
+  it('imports a folder offline after checking it; VERBATIM_MODELS_DIR models count as installed and are not deleted', async () => {
+    const modelsDir = scratchDir('models');
+    const manager = new ModelManager({ catalogPath: catalog, modelsDir, externalDir: sharedModels });
+    expect(await manager.find('whisper-base')).toMatchObject({ location: 'env', dir: path.join(sharedModels, 'Xenova/whisper-base') });
+
+    const own = new ModelManager({ catalogPath: catalog, modelsDir });
+    await expect(own.importFolder('whisper-base', tinyDir)).rejects.toMatchObject({ code: 'import-failed' });
+    await expect(own.importFolder('whisper-base', scratchDir('empty'))).rejects.toThrow(/does not hold Whisper base/);
+    const installed = await own.importFolder('whisper-base', path.join(sharedModels, 'Xenova/whisper-base'));
+    expect(installed.location).toBe('app');
+    expect(readdirSync(path.join(modelsDir, 'Xenova/whisper-base/onnx')).sort()).toEqual(['decoder_model_merged_quantized.onnx', 'encoder_model_quantized.onnx']);
+    await manager.remove('whisper-base');
+    expect(await manager.find('whisper-base')).toMatchObject({ location: 'env' });
+  });
+
+  it('a job whose model is missing downloads it first, showing the download as its stage', async () => {
+    server = await startModelServer({ root: sharedModels });
+    const core = openCore(scratchDir('data'), { env: { VERBATIM_MODELS_DIR: '', VERBATIM_MODELS_BASE_URL: server.url } });
+    try {
+      const stages = new Set<string>();
+      core.on('jobs.changed', (jobs) => jobs.forEach((job) => job.stage && stages.add(job.stage)));
+      await core.addFiles([dialogueWav]);
+      const [job] = await waitForJobs(core, allFinished, 60_000);
+      expect(job!.state).toBe('done');
+      expect([...stages]).toEqual(['download-model', 'probe', 'decode', 'detect-speech', 'transcribe']);
+      expect((await core.listModels()).find((model) => model.id === 'whisper-tiny')!.installed).toBe('app');
+    } finally {
+      await core.close();
+    }
+  });
+});
