@@ -43,7 +43,8 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     else headers.etag = `"${createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex')}"`;
     if (options.corrupt?.has(key)) {
       body = Buffer.from(body);
-      body[Math.floor(body.length / 2)] ^= 0xff;
+      const middle = Math.floor(body.length / 2);
+      body[middle] = body[middle]! ^ 0xff;
     }
     let start = 0;
     const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
