@@ -142,6 +142,21 @@ describe('transcription on real Whisper weights', () => {
     expect(text(english).toLowerCase()).toMatch(/today we are going to talk about/);
   });
 
+  it('an initial prompt steers the words the model chooses', async () => {
+    core = openCore(scratchDir('data'), { settingsDefaults: { model: 'whisper-base' } });
+    const [added] = await core.addFiles([synthetic('dialogue-2spk')]);
+    await waitForJobs(core, allFinished, 60_000);
+    const plain = text(core.getTranscript(added!.mediaId)!);
+
+    await core.updateSettings({ initialPrompt: 'Budget meeting about the new recording studio and next quarter.' });
+    core.retry(added!.jobId);
+    await waitForJobs(core, (jobs) => jobs[0]!.state === 'done' && text(core!.getTranscript(added!.mediaId)!) !== plain, 60_000);
+    const prompted = text(core.getTranscript(added!.mediaId)!);
+    expect(prompted).toContain('recording studio');
+    expect(prompted).toContain('next quarter');
+    expect(wordErrorRate(reference('dialogue-2spk'), prompted)).toBeLessThan(wordErrorRate(reference('dialogue-2spk'), plain));
+  });
+
   it('a 10-minute recording finishes, in order, to its end', async () => {
     const file = longMp3(10);
     core = openCore(scratchDir('data'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packWindows, toRecordingTime } from '../../worker/engine/whisper/windows';
+import { packWindows, toRecordingTime, windowTail } from '../../worker/engine/whisper/windows';
 
 describe('30-second windows of speech', () => {
   it('packs consecutive regions until the next would pass 30 s, dropping the silence between them', () => {
@@ -24,5 +24,12 @@ describe('30-second windows of speech', () => {
 
   it('no regions, no windows', () => {
     expect(packWindows([])).toEqual([]);
+  });
+
+  it('the untranscribed end of a window becomes a window of its own, unless it is under a second', () => {
+    const [window] = packWindows([{ start: 5, end: 10 }, { start: 100, end: 110 }]);
+    expect(windowTail(window!, 7)).toEqual({ pieces: [{ start: 102, end: 110 }], durationSec: 8 });
+    expect(windowTail(window!, 3)).toEqual({ pieces: [{ start: 8, end: 10 }, { start: 100, end: 110 }], durationSec: 12 });
+    expect(windowTail(window!, 14.5)).toBeNull();
   });
 });

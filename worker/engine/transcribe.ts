@@ -10,7 +10,7 @@ import { bestOf, isSilence, needsFallback, QUALITY } from './whisper/quality';
 import { buildSegments } from './whisper/segments';
 import { promptTokens } from './whisper/special-tokens';
 import { WhisperModel, type WhisperModelFiles } from './whisper/whisper-model';
-import { packWindows, toRecordingTime, type AudioWindow } from './whisper/windows';
+import { packWindows, toRecordingTime, windowTail, type AudioWindow } from './whisper/windows';
 import { tokenStartTimes } from './whisper/word-alignment';
 
 export interface TranscribeRequest {
@@ -93,22 +93,37 @@ async function transcribeWindows(
   const segments: Segment[] = [];
   context.progress(0, 0);
 
-  for (let first = 0; first < windows.length; first += batchSize) {
+  // Windows still to decode: the VAD's, then the tails Whisper left untranscribed (see windowTail).
+  const pending = [...windows];
+  const original = new Set(windows);
+  let doneSec = 0;
+  let seed = 0;
+  while (pending.length > 0) {
     signal.throwIfAborted();
-    const batch = windows.slice(first, first + batchSize);
+    const batch = pending.splice(0, batchSize);
     const mels = [];
     for (const window of batch) mels.push(await model.logMel(windowAudio(pcm, window)));
     const encoded = await model.encode(mels, model.provider === 'cpu' ? 1 : batch.length);
     if (language === null) language = (await detectLanguage(model, stackItems(encoded, [0]))).language;
     const prompt = promptTokens(model.tokens, { language, task: request.task, previous });
-    const kept = await decodeWithFallback(model, encoded, prompt, batch, first, signal);
+    const kept = await decodeWithFallback(model, encoded, prompt, batch, seed, signal);
+    seed += batch.length;
+    const tails: AudioWindow[] = [];
     kept.forEach((attempt, index) => {
-      if (attempt) segments.push(...windowSegments(attempt, model, batch[index]!, language!));
+      if (!attempt) return;
+      const window = batch[index]!;
+      segments.push(...windowSegments(attempt, model, window, language!));
+      const tail = windowTail(window, coveredSec(attempt.decoded, model, window.durationSec));
+      if (tail) tails.push(tail);
     });
-    const doneSec = durationsDone(windows, first + batch.length);
+    pending.unshift(...tails);
+    // Progress counts the VAD's windows; tails are extra work inside them.
+    for (const window of batch) if (original.has(window)) doneSec += window.durationSec;
     const last = batch[batch.length - 1]!;
     context.progress(doneSec / Math.max(totalSec, 1e-9), last.pieces[last.pieces.length - 1]!.end);
   }
+  // Tails were decoded after the windows that follow them.
+  segments.sort((a, b) => a.start - b.start);
   context.progress(1, pcm.durationSec);
   return {
     language: language ?? request.language ?? 'en',
@@ -188,6 +203,17 @@ function describe(decoded: Decoded, model: WhisperModel, temperature: number): A
   };
 }
 
+/**
+ * How far into the window the decode's segments reach: its last timestamp, or the whole window when
+ * decoding stopped inside a segment. Whisper sometimes closes a window early and says nothing of its
+ * last sentences; OpenAI's loop seeks back to this point, and so do we (see windowTail).
+ */
+function coveredSec(decoded: Decoded, model: WhisperModel, durationSec: number): number {
+  const last = decoded.tokens[decoded.tokens.length - 1];
+  if (last === undefined || last < model.tokens.timestampBegin) return durationSec;
+  return (last - model.tokens.timestampBegin) * 0.02;
+}
+
 function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWindow, language: string): Segment[] {
   const { decoded } = attempt;
   const rows = decoded.attention;
@@ -237,9 +263,6 @@ function stackItems(encoded: ort.Tensor, indices: readonly number[]): ort.Tensor
   return new ort.Tensor('float32', data, [indices.length, frames, width]);
 }
 
-function durationsDone(windows: readonly AudioWindow[], count: number): number {
-  return windows.slice(0, count).reduce((sum, window) => sum + window.durationSec, 0);
-}
 
 function round(sec: number): number {
   return Math.round(sec * 1000) / 1000;

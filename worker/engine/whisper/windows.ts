@@ -32,6 +32,25 @@ export function packWindows(regions: readonly TimeSpan[], maxSec = WINDOW_SEC): 
   return windows;
 }
 
+/** Untranscribed audio shorter than this is a trailing breath or a cut-off word, not a sentence. */
+export const MIN_TAIL_SEC = 1;
+
+/**
+ * The part of a window after `fromSec` (window time), as a window of its own; null when less than
+ * MIN_TAIL_SEC is left. Decoding it again recovers speech Whisper skipped by ending the window early.
+ */
+export function windowTail(window: AudioWindow, fromSec: number): AudioWindow | null {
+  if (window.durationSec - fromSec < MIN_TAIL_SEC) return null;
+  const pieces: TimeSpan[] = [];
+  let before = 0;
+  for (const piece of window.pieces) {
+    const length = piece.end - piece.start;
+    if (before + length > fromSec) pieces.push({ start: piece.start + Math.max(0, fromSec - before), end: piece.end });
+    before += length;
+  }
+  return { pieces, durationSec: pieces.reduce((sum, piece) => sum + piece.end - piece.start, 0) };
+}
+
 /** Maps a time inside the window's concatenated audio back to the recording's own timeline. */
 export function toRecordingTime(window: AudioWindow, windowSec: number): number {
   let before = 0;
