@@ -2,7 +2,7 @@ import { app, session, shell } from 'electron';
 
 /**
  * Locks every window down: no navigation away from the app, no new windows (links open in the
- * user's browser), no permissions the app does not need.
+ * user's browser), no permissions the app does not need, no downloads but the app's own exports.
  */
 export function hardenWebContents(): void {
   app.on('web-contents-created', (_, contents) => {
@@ -16,5 +16,9 @@ export function hardenWebContents(): void {
   app.whenReady().then(() => {
     session.defaultSession.setPermissionRequestHandler((_, __, grant) => grant(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
+    // Exports are blobs the page itself made (Electron then asks where to save); nothing else downloads.
+    session.defaultSession.on('will-download', (event, item) => {
+      if (!item.getURL().startsWith('blob:')) event.preventDefault();
+    });
   });
 }
