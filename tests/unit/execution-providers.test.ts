@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultThreadCount, providerOrder } from '../../worker/engine/onnx/execution-providers';
+import { defaultThreadCount, firstLine, providerOrder } from '../../worker/engine/onnx/execution-providers';
 
 describe('execution providers', () => {
   it('auto tries the accelerators each platform can have, then the CPU', () => {
@@ -18,5 +18,16 @@ describe('execution providers', () => {
     expect(defaultThreadCount(2)).toBe(2);
     expect(defaultThreadCount(4)).toBe(4);
     expect(defaultThreadCount(16)).toBe(8);
+  });
+});
+
+describe('provider failure reasons', () => {
+  it('keep the reason, not onnxruntime’s source location and assertion', () => {
+    expect(
+      firstLine(new Error('/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters')),
+    ).toBe('Failed to get a WebGPU adapter: No supported adapters');
+    expect(firstLine(new Error('OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library\nmore'))).toBe(
+      'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { EXPORT_FORMATS, type EngineRun, type Transcript } from '../../../contracts/domain';
 import { formatClock } from '../format';
 import { useTranscriptStore } from '../stores/transcript-store';
@@ -51,13 +52,15 @@ export function TranscriptView({ mediaId, transcript }: { mediaId: number; trans
               <p className="segment-text">
                 {segment.words.length
                   ? segment.words.map((word, wordIndex) => (
-                      <span
-                        key={wordIndex}
-                        className={word.probability < LOW_CONFIDENCE ? 'word low-confidence' : 'word'}
-                        title={`${formatClock(word.start, true)} · ${Math.round(word.probability * 100)} % sure`}
-                      >
-                        {word.text}{' '}
-                      </span>
+                      <Fragment key={wordIndex}>
+                        {wordIndex > 0 && ' '}
+                        <span
+                          className={word.probability < LOW_CONFIDENCE ? 'word low-confidence' : 'word'}
+                          title={`${formatClock(word.start, true)} · ${Math.round(word.probability * 100)} % sure`}
+                        >
+                          {word.text}
+                        </span>
+                      </Fragment>
                     ))
                   : segment.text}
               </p>

@@ -66,7 +66,9 @@ export async function openSession(
 
 export function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  // onnxruntime prefixes messages with source locations; the reason is what follows the last of them.
+  // onnxruntime prefixes messages with a source location and often a failed assertion
+  // ("file.cc:136 <function> cond was false. Reason"); people need only the reason.
   const line = text.split('\n').find((part) => part.trim()) ?? text;
-  return line.replace(/^.*?\.(cc|cpp|h):\d+ [^ ]+ /, '').slice(0, 300).trim();
+  const reason = / was false\. (.+)$/.exec(line)?.[1] ?? line.replace(/^.*?\.(cc|cpp|h):\d+ [^ ]+ /, '');
+  return reason.slice(0, 300).trim();
 }
