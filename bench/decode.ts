@@ -9,10 +9,9 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { childProcessSpawner } from '../core/node/child-process-worker';
-import { WorkerSupervisor } from '../core/supervisor/worker-supervisor';
 import { resolveTools } from '../worker/pipeline/ffmpeg-tools';
-import { projectRoot, sharedAudio, workerEntry } from '../tests/helpers/media';
+import { projectRoot, sharedAudio } from '../tests/helpers/media';
+import { runInFreshWorker } from './lib/fresh-worker';
 
 const { values } = parseArgs({ options: { hours: { type: 'string', default: '1' } } });
 const hours = Number(values.hours);
@@ -47,20 +46,8 @@ interface Result {
 }
 
 async function viaVerbatimWorker(file: string): Promise<Result> {
-  const supervisor = new WorkerSupervisor({ spawn: childProcessSpawner(workerEntry) });
-  const cacheDir = path.join(work, 'pcm');
-  const started = performance.now();
-  const { output, maxRssBytes } = await supervisor.run({
-    jobId: 1,
-    kind: 'process-media',
-    input: { path: file, cacheDir, cacheKey: 'bench', tools: { ffmpegPath: null, ffprobePath: null }, transcribe: null },
-    signal: new AbortController().signal,
-    onProgress: () => undefined,
-  });
-  const wallSec = (performance.now() - started) / 1000;
-  supervisor.dispose();
-  rmSync(cacheDir, { recursive: true, force: true });
-  return { variant: 'verbatim worker (streamed to disk + peaks)', wallSec, audioSec: output.decodedSec, peakRssMb: maxRssBytes / 2 ** 20 };
+  const { output, wallSec, peakRssMb } = await runInFreshWorker(file, work, null);
+  return { variant: 'verbatim worker (streamed to disk + peaks)', wallSec, audioSec: output.decodedSec, peakRssMb };
 }
 
 /** Runs the naive decode in its own Node process and reads its peak RSS from the OS. */

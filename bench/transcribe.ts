@@ -7,16 +7,15 @@
 // and prints realtime factor, peak RSS and word error rate against the reference texts.
 // --repeat N adds a file of the whole set repeated N times, where long-form behaviour shows.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelManager } from '../core/models/model-manager';
-import { childProcessSpawner } from '../core/node/child-process-worker';
 import { resourcePaths } from '../core/paths';
-import { WorkerSupervisor } from '../core/supervisor/worker-supervisor';
-import { projectRoot, sharedAudio, sharedModels, workerEntry } from '../tests/helpers/media';
+import { projectRoot, sharedAudio, sharedModels } from '../tests/helpers/media';
 import { resolveTools } from '../worker/pipeline/ffmpeg-tools';
+import { runInFreshWorker } from './lib/fresh-worker';
 import { wordErrors } from './lib/word-error-rate';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '0' }, models: { type: 'string' } } });
@@ -61,27 +60,16 @@ interface Run {
 }
 
 async function viaVerbatim(model: { id: string; dir: string; dtypeSuffix: string }, wav: string): Promise<Run> {
-  const supervisor = new WorkerSupervisor({ spawn: childProcessSpawner(workerEntry) });
-  const cacheDir = path.join(work, 'pcm');
-  const started = performance.now();
-  const { output, maxRssBytes } = await supervisor.run({
-    jobId: 1,
-    kind: 'process-media',
-    input: {
-      path: wav,
-      cacheDir,
-      cacheKey: 'bench',
-      tools: { ffmpegPath: null, ffprobePath: null },
-      transcribe: { model, vadModelPath: resources.vadModel, language: 'en', task: 'transcribe', initialPrompt: null, device: 'cpu' },
-    },
-    signal: new AbortController().signal,
-    onProgress: () => undefined,
+  const { output, wallSec, peakRssMb } = await runInFreshWorker(wav, work, {
+    model,
+    vadModelPath: resources.vadModel,
+    language: 'en',
+    task: 'transcribe',
+    initialPrompt: null,
+    device: 'cpu',
   });
-  const wallSec = (performance.now() - started) / 1000;
-  supervisor.dispose();
-  rmSync(cacheDir, { recursive: true, force: true });
   const text = output.transcript?.segments.map((segment) => segment.text).join(' ') ?? '';
-  return { text, wallSec, audioSec: output.decodedSec, peakRssMb: maxRssBytes / 2 ** 20 };
+  return { text, wallSec, audioSec: output.decodedSec, peakRssMb };
 }
 
 function viaTransformersJs(repo: string, wav: string): Run {

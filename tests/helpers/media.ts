@@ -34,36 +34,37 @@ export function scratchDir(prefix: string): string {
 }
 
 /**
- * The shared dialogue looped to `minutes` long, as MP3 (long enough to interrupt mid-decode). Made
- * once per machine and shared by the test files; written under a temporary name, then renamed, so
- * an interrupted run never leaves a short file behind.
+ * A generated test file, made once per machine and shared by the test files; written under a
+ * temporary name, then renamed, so an interrupted run never leaves a short file behind.
  */
-export function longMp3(minutes: number): string {
+function cachedMedia(name: string, make: (partial: string) => void): string {
   const dir = path.join(os.tmpdir(), 'verbatim-test-media');
   mkdirSync(dir, { recursive: true, mode: 0o777 });
-  const out = path.join(dir, `long-${minutes}min.mp3`);
+  const out = path.join(dir, name);
   if (existsSync(out)) return out;
-  const partial = `${out}.${process.pid}.partial.mp3`;
-  ffmpeg('-stream_loop', '-1', '-i', dialogueWav, '-t', String(minutes * 60), '-c:a', 'libmp3lame', '-b:a', '64k', partial);
+  const partial = `${out}.${process.pid}.partial${path.extname(name)}`;
+  make(partial);
   renameSync(partial, out);
   return out;
 }
 
+/** The shared dialogue looped to `minutes` long, as MP3: speech from start to end. */
+export function longMp3(minutes: number): string {
+  return cachedMedia(`long-${minutes}min.mp3`, (partial) =>
+    ffmpeg('-stream_loop', '-1', '-i', dialogueWav, '-t', String(minutes * 60), '-c:a', 'libmp3lame', '-b:a', '64k', partial),
+  );
+}
+
 /**
  * N minutes of tones (no speech): decoding and speech detection take seconds, so a job can be
- * interrupted mid-way, and no model time is spent on it. Cached like longMp3.
+ * interrupted mid-way, and no model time is spent on it.
  */
 export function longTone(minutes: number): string {
-  const dir = path.join(os.tmpdir(), 'verbatim-test-media');
-  mkdirSync(dir, { recursive: true, mode: 0o777 });
-  const out = path.join(dir, `tones-${minutes}min.mp3`);
-  if (existsSync(out)) return out;
-  const partial = `${out}.${process.pid}.partial.mp3`;
   const seconds = String(minutes * 60);
-  ffmpeg('-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=660:duration=${seconds}`,
-    '-filter_complex', 'amix=inputs=2,volume=0.5', '-c:a', 'libmp3lame', '-b:a', '64k', partial);
-  renameSync(partial, out);
-  return out;
+  return cachedMedia(`tones-${minutes}min.mp3`, (partial) =>
+    ffmpeg('-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=660:duration=${seconds}`,
+      '-filter_complex', 'amix=inputs=2,volume=0.5', '-c:a', 'libmp3lame', '-b:a', '64k', partial),
+  );
 }
 
 export interface MediaSet {
