@@ -8,7 +8,7 @@ import { wordErrorRate } from '../../bench/lib/word-error-rate';
 import { allFinished, openCore, waitForJobs } from '../helpers/core';
 import { ffmpeg, longMp3, probeDuration, scratchDir, sharedAudio } from '../helpers/media';
 
-const synthetic = (name: string) => path.join(sharedAudio, 'synthetic', `${name}.${'wav'}`);
+const synthetic = (name: string) => path.join(sharedAudio, 'synthetic', `${name}.wav`);
 const reference = (name: string) => readFileSync(path.join(sharedAudio, 'synthetic', `${name}.txt`), 'utf8');
 const text = (transcript: Transcript) => transcript.segments.map((segment) => segment.text).join(' ');
 

@@ -31,5 +31,7 @@ describe('30-second windows of speech', () => {
     expect(windowTail(window!, 7)).toEqual({ pieces: [{ start: 102, end: 110 }], durationSec: 8 });
     expect(windowTail(window!, 3)).toEqual({ pieces: [{ start: 8, end: 10 }, { start: 100, end: 110 }], durationSec: 12 });
     expect(windowTail(window!, 14.5)).toBeNull();
+    // Nothing covered (a decode that stopped at its first timestamp): decoding it again would loop.
+    expect(windowTail(window!, 0.5)).toBeNull();
   });
 });

@@ -11,7 +11,7 @@ import { buildSegments } from './whisper/segments';
 import { promptTokens } from './whisper/special-tokens';
 import { WhisperModel, type WhisperModelFiles } from './whisper/whisper-model';
 import { packWindows, toRecordingTime, windowTail, type AudioWindow } from './whisper/windows';
-import { tokenStartTimes } from './whisper/word-alignment';
+import { FRAME_SEC, tokenStartTimes } from './whisper/word-alignment';
 
 export interface TranscribeRequest {
   pcmPath: string;
@@ -211,7 +211,7 @@ function describe(decoded: Decoded, model: WhisperModel, temperature: number): A
 function coveredSec(decoded: Decoded, model: WhisperModel, durationSec: number): number {
   const last = decoded.tokens[decoded.tokens.length - 1];
   if (last === undefined || last < model.tokens.timestampBegin) return durationSec;
-  return (last - model.tokens.timestampBegin) * 0.02;
+  return (last - model.tokens.timestampBegin) * FRAME_SEC;
 }
 
 function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWindow, language: string): Segment[] {
@@ -262,7 +262,6 @@ function stackItems(encoded: ort.Tensor, indices: readonly number[]): ort.Tensor
   indices.forEach((index, k) => data.set((encoded.data as Float32Array).subarray(index * size, (index + 1) * size), k * size));
   return new ort.Tensor('float32', data, [indices.length, frames, width]);
 }
-
 
 function round(sec: number): number {
   return Math.round(sec * 1000) / 1000;

@@ -2,10 +2,10 @@ import ort from 'onnxruntime-node';
 import { applyTimestampRules, logSoftmax } from './logits-filter';
 import { compressionRatio, QUALITY } from './quality';
 import type { WhisperModel } from './whisper-model';
+import { FRAME_SEC } from './word-alignment';
 
 /** Whisper's text context is 448 tokens; half of it for new tokens, as OpenAI decodes. */
 export const MAX_NEW_TOKENS = 224;
-const SECONDS_PER_TIMESTAMP = 0.02;
 const MAX_INITIAL_TIMESTAMP_SEC = 1;
 /** Looping is checked from this many tokens on (shorter texts compress poorly anyway), every few steps. */
 const LOOP_CHECK_FROM = 48;
@@ -62,16 +62,11 @@ export async function decodeBatch(model: WhisperModel, input: DecodeInput): Prom
     sumLogprob: 0,
     noSpeechProb: 0,
     attention: [],
-    frames: Math.min(encoderFrames, Math.max(1, Math.ceil(durationSec / SECONDS_PER_TIMESTAMP))),
+    frames: Math.min(encoderFrames, Math.max(1, Math.ceil(durationSec / FRAME_SEC))),
   }));
   const done = new Array<boolean>(batch).fill(false);
 
-  const emptyKv = (): ort.Tensor => new ort.Tensor('float32', new Float32Array(0), [batch, dims.heads, 0, dims.headDim]);
-  const past: Record<string, ort.Tensor> = {};
-  for (let layer = 0; layer < dims.layers; layer++) {
-    for (const part of ['decoder', 'encoder'])
-      for (const kind of ['key', 'value']) past[`past_key_values.${layer}.${part}.${kind}`] = emptyKv();
-  }
+  const past = emptyCache(model, batch);
 
   let inputIds = new BigInt64Array(batch * input.prompt.length);
   for (let b = 0; b < batch; b++) input.prompt.forEach((id, i) => (inputIds[b * input.prompt.length + i] = BigInt(id)));
@@ -116,8 +111,8 @@ export async function decodeBatch(model: WhisperModel, input: DecodeInput): Prom
       }
       const row = logitsData.slice((b * stepLength + stepLength - 1) * vocab, (b * stepLength + stepLength) * vocab);
       applyTimestampRules(row, result.tokens, special, {
-        maxTimestampIndex: Math.round(input.items[b]!.durationSec / SECONDS_PER_TIMESTAMP),
-        maxInitialTimestampIndex: Math.round(MAX_INITIAL_TIMESTAMP_SEC / SECONDS_PER_TIMESTAMP),
+        maxTimestampIndex: Math.round(input.items[b]!.durationSec / FRAME_SEC),
+        maxInitialTimestampIndex: Math.round(MAX_INITIAL_TIMESTAMP_SEC / FRAME_SEC),
       });
       const logprobs = logSoftmax(row);
       const { temperature } = input.items[b]!;
@@ -150,6 +145,18 @@ export async function decodeBatch(model: WhisperModel, input: DecodeInput): Prom
   return results;
 }
 
+/** The merged decoder's cache inputs before the first step: every layer's keys and values, zero long. */
+function emptyCache(model: WhisperModel, batch: number): Record<string, ort.Tensor> {
+  const { dims } = model;
+  const cache: Record<string, ort.Tensor> = {};
+  for (let layer = 0; layer < dims.layers; layer++) {
+    for (const part of ['decoder', 'encoder'])
+      for (const kind of ['key', 'value'])
+        cache[`past_key_values.${layer}.${part}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [batch, dims.heads, 0, dims.headDim]);
+  }
+  return cache;
+}
+
 /** The alignment heads' attention of one query position, [heads × frames]. */
 function alignmentRow(
   out: ort.InferenceSession.ReturnType,
@@ -172,17 +179,13 @@ function alignmentRow(
 
 /** Model decoding language: the likeliest language token after <|startoftranscript|>. */
 export async function detectLanguage(model: WhisperModel, encoded: ort.Tensor): Promise<{ language: string; probability: number }> {
-  const { tokens: special, dims } = model;
+  const { tokens: special } = model;
   const feeds: Record<string, ort.Tensor> = {
     input_ids: new ort.Tensor('int64', BigInt64Array.from([BigInt(special.sot)]), [1, 1]),
     encoder_hidden_states: encoded,
     use_cache_branch: new ort.Tensor('bool', [false], [1]),
+    ...emptyCache(model, 1),
   };
-  for (let layer = 0; layer < dims.layers; layer++) {
-    for (const part of ['decoder', 'encoder'])
-      for (const kind of ['key', 'value'])
-        feeds[`past_key_values.${layer}.${part}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [1, dims.heads, 0, dims.headDim]);
-  }
   const out = await model.decode(feeds, ['logits']);
   const logits = out.logits!.data as Float32Array;
   const masked = new Float32Array(logits.length).fill(-Infinity);

@@ -36,11 +36,13 @@ export function packWindows(regions: readonly TimeSpan[], maxSec = WINDOW_SEC): 
 export const MIN_TAIL_SEC = 1;
 
 /**
- * The part of a window after `fromSec` (window time), as a window of its own; null when less than
- * MIN_TAIL_SEC is left. Decoding it again recovers speech Whisper skipped by ending the window early.
+ * The part of a window after `fromSec` (window time), as a window of its own. Decoding it again
+ * recovers speech Whisper skipped by ending the window early. null when less than MIN_TAIL_SEC is
+ * left, or when less than that was covered: the same audio again would give the same answer, so
+ * each tail must be at least a second shorter than its window, and the chain ends.
  */
 export function windowTail(window: AudioWindow, fromSec: number): AudioWindow | null {
-  if (window.durationSec - fromSec < MIN_TAIL_SEC) return null;
+  if (fromSec < MIN_TAIL_SEC || window.durationSec - fromSec < MIN_TAIL_SEC) return null;
   const pieces: TimeSpan[] = [];
   let before = 0;
   for (const piece of window.pieces) {

@@ -4,6 +4,7 @@
  * heads, then a monotonic path through it by dynamic time warping. Plain arrays in and out.
  */
 
+/** One encoder frame, and one step of Whisper's timestamp tokens: 20 ms. */
 export const FRAME_SEC = 0.02;
 const MEDIAN_WIDTH = 7;
 
