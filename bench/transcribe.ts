@@ -6,6 +6,8 @@
 //                    word timestamps, on the same ONNX files
 // and prints realtime factor, peak RSS and word error rate against the reference texts.
 // --repeat N adds a file of the whole set repeated N times, where long-form behaviour shows.
+// --minutes 2,10,30 instead measures Verbatim alone on the dialogue looped to those lengths: speed and
+// the worker's peak RSS, to show how memory follows the length of a recording.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,12 +15,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelManager } from '../core/models/model-manager';
 import { resourcePaths } from '../core/paths';
-import { projectRoot, sharedAudio, sharedModels } from '../tests/helpers/media';
+import { longMp3, projectRoot, sharedAudio, sharedModels } from '../tests/helpers/media';
 import { resolveTools } from '../worker/pipeline/ffmpeg-tools';
 import { runInFreshWorker } from './lib/fresh-worker';
 import { wordErrors } from './lib/word-error-rate';
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '0' }, models: { type: 'string' } } });
+const { values } = parseArgs({ options: { repeat: { type: 'string', default: '0' }, models: { type: 'string' }, minutes: { type: 'string' } } });
 const modelsDir = path.resolve(process.env.VERBATIM_MODELS_DIR ?? sharedModels);
 const resources = resourcePaths(path.join(projectRoot, 'resources'));
 const work = path.join(projectRoot, '.cache/bench');
@@ -90,6 +92,17 @@ for (const entry of manager.catalog) {
   if (found) models.push({ entry, found });
 }
 if (models.length === 0) throw new Error(`No catalog model is installed in ${modelsDir}.`);
+
+if (values.minutes) {
+  console.log('| Model | Length | Wall | Speed | Worker peak RSS |\n|---|---|---|---|---|');
+  for (const { entry, found } of models) {
+    for (const minutes of values.minutes.split(',').map(Number)) {
+      const run = await viaVerbatim({ id: entry.id, dir: found.dir, dtypeSuffix: found.dtypeSuffix }, longMp3(minutes));
+      console.log(`| ${entry.id} | ${minutes} min | ${run.wallSec.toFixed(0)} s | ${(run.audioSec / run.wallSec).toFixed(1)}× | ${Math.round(run.peakRssMb)} MB |`);
+    }
+  }
+  process.exit(0);
+}
 
 const rows: string[] = [];
 const details: string[] = [];
