@@ -9,12 +9,17 @@ import { startWebHost } from '../helpers/web-host';
 async function call(url: string, method: string, params: unknown): Promise<unknown> {
   const ws = new WebSocket(`${url.replace('http', 'ws')}api/ws`, { origin: url.replace(/\/$/, '') });
   await once(ws, 'open');
-  ws.send(JSON.stringify({ id: 1, method, params }));
   type Reply = { id?: number; ok: boolean; result?: unknown; error?: { message: string } };
-  let reply: Reply;
-  // Pushed jobs.changed events can arrive before the reply.
-  do reply = JSON.parse(String((await once(ws, 'message'))[0])) as Reply;
-  while (reply.id !== 1);
+  // A listener, not once(): pushed jobs.changed events and the reply can arrive in one chunk,
+  // emitted in the same tick, and once() would drop the second.
+  const replied = new Promise<Reply>((resolve) =>
+    ws.on('message', (data) => {
+      const reply = JSON.parse(String(data)) as Reply;
+      if (reply.id === 1) resolve(reply);
+    }),
+  );
+  ws.send(JSON.stringify({ id: 1, method, params }));
+  const reply = await replied;
   ws.close();
   if (!reply.ok) throw new Error(reply.error?.message);
   return reply.result;
