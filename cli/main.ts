@@ -132,7 +132,7 @@ async function transcribeFiles(core: VerbatimCore, files: string[], formats: Exp
       continue;
     }
     for (const format of formats) {
-      const { fileName, content } = core.exportTranscript(job.mediaId, format);
+      const { fileName, content } = await core.exportTranscript(job.mediaId, format);
       const target = path.join(outDir, fileName);
       await writeFile(target, content);
       process.stderr.write(`✓ ${target}\n`);

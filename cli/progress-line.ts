@@ -6,6 +6,7 @@ const STAGE_NAMES: Record<NonNullable<JobView['stage']>, string> = {
   decode: 'decoding',
   'detect-speech': 'detecting speech',
   transcribe: 'transcribing',
+  diarize: 'finding speakers',
 };
 
 /** One job as a terminal line: bar, percentage, stage, ETA, and where it runs. */

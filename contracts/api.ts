@@ -5,6 +5,7 @@ import { AddOutcome, ExportFormat, Id, JobView, MediaDetail, SearchHit, Settings
 import { ModelStatus } from './models';
 
 const JobRef = z.object({ jobId: Id }).strict();
+const SpeakerIndex = z.number().int().nonnegative().max(1000);
 
 export const apiRequests = {
   'jobs.list': { params: z.object({}).strict(), result: z.array(JobView) },
@@ -23,7 +24,23 @@ export const apiRequests = {
   /** The file's contents and the name to save it under; saving is the renderer's (a download or a save dialog). */
   'transcripts.export': {
     params: z.object({ mediaId: Id, format: ExportFormat }).strict(),
-    result: z.object({ fileName: z.string(), content: z.string() }),
+    result: z.object({
+      fileName: z.string(),
+      mimeType: z.string(),
+      /** Text formats travel as text, DOCX as base64. */
+      encoding: z.enum(['utf8', 'base64']),
+      content: z.string(),
+    }),
+  },
+  /** Renames a speaker everywhere in the transcript; answers with the updated transcript. */
+  'speakers.rename': {
+    params: z.object({ mediaId: Id, speaker: SpeakerIndex, name: z.string().trim().min(1).max(100) }).strict(),
+    result: Transcript,
+  },
+  /** Gives everything `from` said to `into` (two labels found for one person); answers with the updated transcript. */
+  'speakers.merge': {
+    params: z.object({ mediaId: Id, from: SpeakerIndex, into: SpeakerIndex }).strict(),
+    result: Transcript,
   },
   'transcripts.search': { params: z.object({ query: z.string().max(500) }).strict(), result: z.array(SearchHit) },
   'models.list': { params: z.object({}).strict(), result: z.array(ModelStatus) },

@@ -17,7 +17,7 @@ export const JobKind = z.enum(Object.keys(JOB_KINDS) as [keyof typeof JOB_KINDS]
 export type JobKind = z.infer<typeof JobKind>;
 
 /** Pipeline stages in the order they run; later capabilities append theirs. */
-export const STAGES = ['download-model', 'probe', 'decode', 'detect-speech', 'transcribe'] as const;
+export const STAGES = ['download-model', 'probe', 'decode', 'detect-speech', 'transcribe', 'diarize'] as const;
 export const Stage = z.enum(STAGES);
 export type Stage = z.infer<typeof Stage>;
 
@@ -43,6 +43,34 @@ export const EngineRun = z.object({
 });
 export type EngineRun = z.infer<typeof EngineRun>;
 
+/** Neural: pyannote segmentation + WeSpeaker, downloaded. Built-in: VAD + cepstral voice prints, always there. */
+export const DiarizationTier = z.enum(['neural', 'builtin']);
+export type DiarizationTier = z.infer<typeof DiarizationTier>;
+
+/** "auto": the neural tier, downloading it on first use, else the built-in one; "off": no speaker labels. */
+export const DIARIZATION_MODES = ['auto', 'neural', 'builtin', 'off'] as const;
+export const DiarizationMode = z.enum(DIARIZATION_MODES);
+export type DiarizationMode = z.infer<typeof DiarizationMode>;
+
+/** Which diarization tier ran where, recorded on the job and in the transcript. */
+export const DiarizationRun = z.object({
+  tier: DiarizationTier,
+  provider: z.string(),
+  /** Providers and tiers tried first, and why they were not used (e.g. neural: "not installed"). */
+  fallbacks: z.array(ProviderFallback),
+  /** Set when diarization failed: the transcript is kept, unlabelled, and this says why. */
+  error: z.string().nullable(),
+});
+export type DiarizationRun = z.infer<typeof DiarizationRun>;
+
+/** How many speakers to look for; all null: decided from the audio. */
+export const SpeakerCount = z.object({
+  exact: z.number().int().min(1).max(32).nullable(),
+  min: z.number().int().min(1).max(32).nullable(),
+  max: z.number().int().min(1).max(32).nullable(),
+});
+export type SpeakerCount = z.infer<typeof SpeakerCount>;
+
 export const JobView = z.object({
   id: Id,
   kind: JobKind,
@@ -66,6 +94,8 @@ export const JobView = z.object({
   etaSec: z.number().nonnegative().nullable(),
   /** Which model ran on which provider, once the worker has opened it. */
   engine: EngineRun.nullable(),
+  /** Which diarization tier ran, once it has. */
+  diarization: DiarizationRun.nullable(),
 });
 export type JobView = z.infer<typeof JobView>;
 
@@ -105,10 +135,7 @@ export const AddOutcome = z.object({
 });
 export type AddOutcome = z.infer<typeof AddOutcome>;
 
-
-
-
-export const EXPORT_FORMATS = ['txt', 'srt', 'vtt', 'json'] as const;
+export const EXPORT_FORMATS = ['txt', 'srt', 'vtt', 'json', 'docx', 'md'] as const;
 export const ExportFormat = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
@@ -128,8 +155,16 @@ export const Word = z.object({
   end: z.number().nonnegative(),
   text: z.string(),
   probability: z.number().min(0).max(1),
+  /** Index into the transcript's speakers; null before diarization or when it is off. */
+  speaker: z.number().int().nonnegative().nullable(),
 });
 export type Word = z.infer<typeof Word>;
+
+export const Speaker = z.object({ id: z.number().int().nonnegative(), name: z.string().min(1).max(100) });
+export type Speaker = z.infer<typeof Speaker>;
+
+export const SpeakerTurn = z.object({ start: z.number().nonnegative(), end: z.number().nonnegative(), speaker: z.number().int().nonnegative() });
+export type SpeakerTurn = z.infer<typeof SpeakerTurn>;
 
 export const Segment = z.object({
   start: z.number().nonnegative(),
@@ -139,6 +174,7 @@ export const Segment = z.object({
   noSpeechProb: z.number().min(0).max(1),
   /** Sampling temperature of the decode that was kept; above 0 means the greedy one was rejected. */
   temperature: z.number().nonnegative(),
+  speaker: z.number().int().nonnegative().nullable(),
   words: z.array(Word),
 });
 export type Segment = z.infer<typeof Segment>;
@@ -149,6 +185,11 @@ export const Transcript = z.object({
   engine: EngineRun,
   durationSec: z.number().nonnegative(),
   segments: z.array(Segment),
+  /** Indexed by segments' and words' speaker; names are the user's ("Speaker 1" until renamed). */
+  speakers: z.array(Speaker),
+  /** Who spoke when, as diarization found it; turns of different speakers overlap where they talk at once. */
+  turns: z.array(SpeakerTurn),
+  diarization: DiarizationRun.nullable(),
 });
 export type Transcript = z.infer<typeof Transcript>;
 
@@ -164,5 +205,7 @@ export const Settings = z.object({
   device: Device,
   /** Names and terms to spell right, given to the model as earlier context. */
   initialPrompt: z.string().max(1000).nullable(),
+  diarization: DiarizationMode,
+  speakers: SpeakerCount,
 });
 export type Settings = z.infer<typeof Settings>;

@@ -6,11 +6,20 @@ export const ModelFile = z.object({
   /** Known for verified entries; otherwise taken from the server. */
   size: z.number().int().positive().optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** Where the publisher hosts it when not on Hugging Face; mirrors still serve it at the Hugging Face path. */
+  url: z.string().url().optional(),
 });
 export type ModelFile = z.infer<typeof ModelFile>;
 
+/** Whisper transcribes; the neural diarization tier needs one segmentation and one speaker-embedding model. */
+export const ModelKind = z.enum(['whisper', 'segmentation', 'speaker-embedding']);
+export type ModelKind = z.infer<typeof ModelKind>;
+
+export const ModelLanguages = z.enum(['multilingual', 'en', 'any']);
+
 export const ModelEntry = z.object({
-  id: z.string().regex(/^whisper-[a-z0-9.-]+$/),
+  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
+  kind: ModelKind,
   name: z.string(),
   /** Hugging Face repository; also the folder the model is installed in. */
   repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/),
@@ -20,7 +29,7 @@ export const ModelEntry = z.object({
   parameters: z.string(),
   sizeBytes: z.number().int().positive(),
   sizeExact: z.boolean(),
-  languages: z.enum(['multilingual', 'en']),
+  languages: ModelLanguages,
   recommended: z.string(),
   files: z.array(ModelFile).min(1),
 });
@@ -30,10 +39,11 @@ export const ModelCatalog = z.object({ models: z.array(ModelEntry).min(1) });
 
 export const ModelStatus = z.object({
   id: z.string(),
+  kind: ModelKind,
   name: z.string(),
   sizeBytes: z.number(),
   sizeExact: z.boolean(),
-  languages: z.enum(['multilingual', 'en']),
+  languages: ModelLanguages,
   recommended: z.string(),
   /** Where it is installed: the app's models folder, VERBATIM_MODELS_DIR (read-only), or nowhere. */
   installed: z.enum(['app', 'env']).nullable(),

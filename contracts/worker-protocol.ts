@@ -1,7 +1,7 @@
 // The main↔worker contract. The same messages travel over Electron's utilityProcess port and over
 // a Node child_process IPC channel; both ends validate what they receive.
 import { z } from 'zod';
-import { Device, EngineRun, Id, JobKind, MediaInfo, Stage, Task, Transcript, Waveform } from './domain';
+import { Device, DiarizationTier, EngineRun, Id, JobKind, MediaInfo, ProviderFallback, SpeakerCount, Stage, Task, Transcript, Waveform } from './domain';
 
 export const ToolPaths = z.object({
   ffmpegPath: z.string().nullable(),
@@ -21,6 +21,17 @@ export const TranscribeSettings = z.object({
 });
 export type TranscribeSettings = z.infer<typeof TranscribeSettings>;
 
+export const DiarizeSettings = z.object({
+  tier: DiarizationTier,
+  /** The neural tier's installed weights; null for the built-in tier. */
+  neural: z.object({ segmentation: z.string(), embedding: z.string() }).nullable(),
+  /** Why a tier before this one is not used (the neural models not installed, say): recorded, never silent. */
+  fallbacks: z.array(ProviderFallback),
+  speakers: SpeakerCount,
+  device: Device,
+});
+export type DiarizeSettings = z.infer<typeof DiarizeSettings>;
+
 export const ProcessMediaInput = z.object({
   path: z.string(),
   /** Folder where decoded PCM is cached; the worker names the file. */
@@ -29,6 +40,8 @@ export const ProcessMediaInput = z.object({
   tools: ToolPaths,
   /** null: stop after decoding (the decode benchmark, and tests of the media stages alone). */
   transcribe: TranscribeSettings.nullable(),
+  /** null: no speaker labels. */
+  diarize: DiarizeSettings.nullable(),
 });
 export type ProcessMediaInput = z.infer<typeof ProcessMediaInput>;
 
@@ -64,6 +77,8 @@ export const FromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('progress'), jobId: Id, update: WorkerProgress }),
+  /** The transcript as soon as transcription ends, before diarization: saved at once, so a later stage's failure cannot lose it. */
+  z.object({ type: z.literal('transcript'), jobId: Id, transcript: Transcript }),
   z.object({
     type: z.literal('done'),
     jobId: Id,

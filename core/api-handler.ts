@@ -13,7 +13,14 @@ function handlersFor(core: VerbatimCore): Handlers {
     'media.add': ({ paths }) => core.addFiles(paths),
     'media.get': ({ mediaId }) => core.getMedia(mediaId),
     'transcripts.get': ({ mediaId }) => core.getTranscript(mediaId),
-    'transcripts.export': ({ mediaId, format }) => core.exportTranscript(mediaId, format),
+    'transcripts.export': async ({ mediaId, format }) => {
+      const file = await core.exportTranscript(mediaId, format);
+      const binary = typeof file.content !== 'string';
+      const content = binary ? Buffer.from(file.content).toString('base64') : (file.content as string);
+      return { fileName: file.fileName, mimeType: file.mimeType, encoding: binary ? 'base64' : 'utf8', content };
+    },
+    'speakers.rename': ({ mediaId, speaker, name }) => core.renameSpeaker(mediaId, speaker, name),
+    'speakers.merge': ({ mediaId, from, into }) => core.mergeSpeakers(mediaId, from, into),
     'transcripts.search': ({ query }) => core.searchTranscripts(query),
     'models.list': () => core.listModels(),
     'models.remove': async ({ id }) => (await core.models.remove(id), null),

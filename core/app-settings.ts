@@ -15,6 +15,8 @@ const DEFAULTS: Settings = {
   task: 'transcribe',
   device: 'auto',
   initialPrompt: null,
+  diarization: 'auto',
+  speakers: { exact: null, min: null, max: null },
 };
 const KEY = 'app.settings';
 

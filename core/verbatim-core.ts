@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { AddOutcome, ExportFormat, JobView, Lane, MediaDetail, SearchHit, Settings, Transcript } from '../contracts/domain';
+import type { AddOutcome, ExportFormat, JobView, Lane, MediaDetail, ProviderFallback, SearchHit, Settings, Transcript } from '../contracts/domain';
+import type { DiarizeSettings } from '../contracts/worker-protocol';
 import type { ModelStatus } from '../contracts/models';
 import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
 import { JobError } from './errors';
-import { exporters } from './export/formats';
+import { exporters, type ExportedFile } from './export/formats';
 import { Database } from './library/database';
 import { JobStore, type JobRecord } from './library/job-store';
 import { MediaStore } from './library/media-store';
@@ -66,6 +67,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private readonly log: (message: string) => void;
   private bytesPerAudioSec: number;
   private lastActiveRefresh = 0;
+  /** Why the neural speaker models could not be downloaded, remembered so an offline machine does not retry on every job. */
+  private neuralDownloadFailure: string | null = null;
 
   constructor(private readonly options: CoreOptions) {
     super();
@@ -164,7 +167,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   }
 
   updateSettings(patch: Partial<Settings>): Promise<Settings> {
-    if (patch.model !== undefined) this.models.entry(patch.model);
+    if (patch.model !== undefined) this.models.entry(patch.model, 'whisper');
     return this.appSettings.update(patch);
   }
 
@@ -174,12 +177,24 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   }
 
   /** A transcript as a file's contents, with the file name it would be saved under. */
-  exportTranscript(mediaId: number, format: ExportFormat): { fileName: string; content: string } {
+  async exportTranscript(mediaId: number, format: ExportFormat): Promise<ExportedFile & { fileName: string }> {
     const media = this.getMedia(mediaId);
     const transcript = this.transcripts.get(mediaId);
     if (!transcript) throw new JobError(`${media.fileName} has no transcript yet.`, 'not-found');
     const base = media.fileName.replace(/\.[^.]+$/, '') || media.fileName;
-    return { fileName: `${base}.${format}`, content: exporters[format](transcript, media) };
+    return { fileName: `${base}.${format}`, ...(await exporters[format](transcript, media)) };
+  }
+
+  renameSpeaker(mediaId: number, speaker: number, name: string): Transcript {
+    this.getMedia(mediaId);
+    this.transcripts.renameSpeaker(mediaId, speaker, name.trim());
+    return this.transcripts.get(mediaId)!;
+  }
+
+  mergeSpeakers(mediaId: number, from: number, into: number): Transcript {
+    this.getMedia(mediaId);
+    this.transcripts.mergeSpeakers(mediaId, from, into);
+    return this.transcripts.get(mediaId)!;
   }
 
   searchTranscripts(query: string): SearchHit[] {
@@ -192,11 +207,10 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
 
   private readonly processMedia: JobRunner = async (job, context) => {
     const settings = this.appSettings.get();
-    const model = await this.models.ensure(
-      settings.model,
-      ({ receivedBytes, totalBytes }) => context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 }),
-      context.signal,
-    );
+    const onDownload = ({ receivedBytes, totalBytes }: { receivedBytes: number; totalBytes: number }): void =>
+      context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 });
+    const model = await this.models.ensure(settings.model, onDownload, context.signal);
+    const diarize = await this.diarizeSettings(settings, onDownload, context.signal);
     const { output } = await this.supervisor.run({
       jobId: job.id,
       kind: job.kind,
@@ -213,12 +227,15 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
           initialPrompt: settings.initialPrompt,
           device: settings.device,
         },
+        diarize,
       },
       signal: context.signal,
       onProgress: (update) => {
         if (update.engine) this.jobs.saveEngine(job.id, update.engine);
         context.progress(update);
       },
+      // Kept the moment transcription ends: a diarization that fails, or a crash, cannot take it away.
+      onTranscript: (transcript) => this.transcripts.save(job.mediaId, job.id, transcript),
       timeoutMs: this.options.supervisor?.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.bytesPerAudioSec)),
     });
     this.db.transaction(() => {
@@ -226,9 +243,42 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       if (output.transcript) {
         this.transcripts.save(job.mediaId, job.id, output.transcript);
         this.jobs.saveEngine(job.id, output.transcript.engine);
+        if (output.transcript.diarization) this.jobs.saveDiarization(job.id, output.transcript.diarization);
       }
     });
   };
+
+  /**
+   * The diarization tier this job runs. "auto" and "neural" want the neural models, downloading
+   * them on first use; where they cannot be had the built-in tier runs and the transcript says why.
+   */
+  private async diarizeSettings(
+    settings: Settings,
+    onDownload: (progress: { receivedBytes: number; totalBytes: number }) => void,
+    signal: AbortSignal,
+  ): Promise<DiarizeSettings | null> {
+    if (settings.diarization === 'off') return null;
+    const base = { speakers: settings.speakers, device: settings.device };
+    if (settings.diarization === 'builtin') return { ...base, tier: 'builtin', neural: null, fallbacks: [] };
+    const fallback = (reason: string): DiarizeSettings => ({ ...base, tier: 'builtin', neural: null, fallbacks: [{ provider: 'neural', reason } satisfies ProviderFallback] });
+    const installed = await Promise.all(NEURAL_MODELS.map((id) => this.models.find(id)));
+    if (installed.every((found) => found !== null)) return { ...base, tier: 'neural', neural: this.neuralPaths(installed[0]!.dir, installed[1]!.dir), fallbacks: [] };
+    if (this.neuralDownloadFailure) return fallback(this.neuralDownloadFailure);
+    try {
+      const [segmentation, embedding] = [await this.models.ensure(NEURAL_MODELS[0], onDownload, signal), await this.models.ensure(NEURAL_MODELS[1], onDownload, signal)];
+      return { ...base, tier: 'neural', neural: this.neuralPaths(segmentation.dir, embedding.dir), fallbacks: [] };
+    } catch (error) {
+      signal.throwIfAborted();
+      this.neuralDownloadFailure = `not installed, and the download failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.log(`[models] neural speaker models unavailable; using the built-in tier: ${this.neuralDownloadFailure}`);
+      return fallback(this.neuralDownloadFailure);
+    }
+  }
+
+  private neuralPaths(segmentationDir: string, embeddingDir: string): DiarizeSettings['neural'] {
+    const weights = (id: string, dir: string): string => path.join(dir, this.models.entry(id).files[0]!.path);
+    return { segmentation: weights(NEURAL_MODELS[0], segmentationDir), embedding: weights(NEURAL_MODELS[1], embeddingDir) };
+  }
 
   private learnFrom(job: JobRecord): void {
     if (job.state !== 'done' || job.startedAt === null || job.finishedAt === null) return;
@@ -275,6 +325,9 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   }
 }
 
+/** The neural diarization tier's models: segmentation, then speaker embedding. */
+export const NEURAL_MODELS = ['pyannote-segmentation-3.0', 'wespeaker-resnet34-lm'] as const;
+
 function toView(job: JobRecord, estimate: LaneEstimate | undefined): JobView {
   return {
     id: job.id,
@@ -296,5 +349,6 @@ function toView(job: JobRecord, estimate: LaneEstimate | undefined): JobView {
     position: estimate?.position ?? null,
     etaSec: estimate?.etaSec ?? null,
     engine: job.engine,
+    diarization: job.diarization,
   };
 }

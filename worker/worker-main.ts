@@ -49,7 +49,7 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
     port.send({ type: 'progress', jobId, update });
   };
   try {
-    const output = await processMedia(input, controller.signal, report);
+    const output = await processMedia(input, controller.signal, report, (transcript) => port.send({ type: 'transcript', jobId, transcript }));
     if (controller.signal.aborted) port.send({ type: 'canceled', jobId });
     else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
   } catch (error) {

@@ -13,6 +13,7 @@ export async function runInFreshWorker(
   file: string,
   workDir: string,
   transcribe: ProcessMediaInput['transcribe'],
+  diarize: ProcessMediaInput['diarize'] = null,
 ): Promise<{ output: ProcessMediaOutput; wallSec: number; peakRssMb: number }> {
   const supervisor = new WorkerSupervisor({ spawn: childProcessSpawner(workerEntry) });
   const cacheDir = path.join(workDir, 'pcm');
@@ -21,7 +22,7 @@ export async function runInFreshWorker(
     const { output, maxRssBytes } = await supervisor.run({
       jobId: 1,
       kind: 'process-media',
-      input: { path: file, cacheDir, cacheKey: 'bench', tools: { ffmpegPath: null, ffprobePath: null }, transcribe },
+      input: { path: file, cacheDir, cacheKey: 'bench', tools: { ffmpegPath: null, ffprobePath: null }, transcribe, diarize },
       signal: new AbortController().signal,
       onProgress: () => undefined,
     });

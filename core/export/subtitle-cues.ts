@@ -7,6 +7,8 @@ export interface Cue {
   start: number;
   end: number;
   lines: string[];
+  /** The segment's speaker index; null without speaker labels. */
+  speaker: number | null;
 }
 
 /**
@@ -18,7 +20,7 @@ export function buildCues(segments: readonly Segment[]): Cue[] {
   const cues: Cue[] = [];
   for (const segment of segments) {
     for (const chunk of splitSegment(segment.words.length ? segment.words : spreadWords(segment))) {
-      cues.push({ start: chunk[0]!.start, end: chunk[chunk.length - 1]!.end, lines: layoutLines(chunk.map((word) => word.text).join(' ')) });
+      cues.push({ start: chunk[0]!.start, end: chunk[chunk.length - 1]!.end, lines: layoutLines(chunk.map((word) => word.text).join(' ')), speaker: segment.speaker });
     }
   }
   for (const [index, cue] of cues.entries()) {
@@ -103,5 +105,5 @@ export function layoutLines(text: string): string[] {
 function spreadWords(segment: Segment): Word[] {
   const texts = segment.text.split(/\s+/).filter(Boolean);
   const step = (segment.end - segment.start) / Math.max(1, texts.length);
-  return texts.map((text, index) => ({ text, start: segment.start + index * step, end: segment.start + (index + 1) * step, probability: 0 }));
+  return texts.map((text, index) => ({ text, start: segment.start + index * step, end: segment.start + (index + 1) * step, probability: 0, speaker: segment.speaker }));
 }

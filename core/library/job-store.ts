@@ -1,4 +1,4 @@
-import { JOB_KINDS, EngineRun, type JobKind, type JobState, type Lane, type Stage } from '../../contracts/domain';
+import { JOB_KINDS, DiarizationRun, EngineRun, type JobKind, type JobState, type Lane, type Stage } from '../../contracts/domain';
 import { transition, type JobEvent } from '../queue/job-state';
 import type { Database } from './database';
 
@@ -23,23 +23,25 @@ export interface JobRecord {
   durationSec: number | null;
   sizeBytes: number | null;
   engine: EngineRun | null;
+  diarization: DiarizationRun | null;
 }
 
 const SELECT_JOB = `
   SELECT j.id, j.media_id AS mediaId, j.kind, j.lane, j.state, j.priority, j.attempts, j.stage, j.progress,
          j.error, j.created_at AS createdAt, j.queued_at AS queuedAt, j.started_at AS startedAt,
          j.finished_at AS finishedAt, m.file_name AS fileName, m.path, m.duration_sec AS durationSec,
-         m.size_bytes AS sizeBytes, j.engine
+         m.size_bytes AS sizeBytes, j.engine, j.diarization
   FROM jobs j JOIN media m ON m.id = j.media_id`;
 
-type JobRow = Omit<JobRecord, 'engine'> & { engine: string | null };
+type JobRow = Omit<JobRecord, 'engine' | 'diarization'> & { engine: string | null; diarization: string | null };
 
 function toRecord(row: JobRow): JobRecord;
 function toRecord(row: JobRow | undefined): JobRecord | undefined;
 function toRecord(row: JobRow | undefined): JobRecord | undefined {
   if (!row) return undefined;
   const engine = row.engine ? EngineRun.safeParse(JSON.parse(row.engine)) : null;
-  return { ...row, engine: engine?.success ? engine.data : null };
+  const diarization = row.diarization ? DiarizationRun.safeParse(JSON.parse(row.diarization)) : null;
+  return { ...row, engine: engine?.success ? engine.data : null, diarization: diarization?.success ? diarization.data : null };
 }
 
 /** The order a lane runs its queued jobs in: priority, then first come first served. */
@@ -142,6 +144,10 @@ export class JobStore {
 
   saveEngine(id: number, engine: EngineRun): void {
     this.db.run('UPDATE jobs SET engine = ? WHERE id = ?', [JSON.stringify(engine), id]);
+  }
+
+  saveDiarization(id: number, diarization: DiarizationRun): void {
+    this.db.run('UPDATE jobs SET diarization = ? WHERE id = ?', [JSON.stringify(diarization), id]);
   }
 
   saveProgress(id: number, stage: Stage, progress: number): void {

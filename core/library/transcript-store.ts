@@ -1,4 +1,5 @@
-import type { EngineRun, SearchHit, Segment, Transcript } from '../../contracts/domain';
+import { DiarizationRun, type EngineRun, type SearchHit, type Segment, type Speaker, type Transcript } from '../../contracts/domain';
+import { JobError } from '../errors';
 import type { Database } from './database';
 
 interface TranscriptRow {
@@ -9,6 +10,27 @@ interface TranscriptRow {
   provider: string;
   fallbacks: string;
   duration_sec: number;
+  diarization: string | null;
+}
+
+interface SegmentRow {
+  id: number;
+  start_sec: number;
+  end_sec: number;
+  text: string;
+  avg_logprob: number;
+  no_speech_prob: number;
+  temperature: number;
+  speaker: number | null;
+}
+
+interface WordRow {
+  segment_id: number;
+  start_sec: number;
+  end_sec: number;
+  text: string;
+  probability: number;
+  speaker: number | null;
 }
 
 export class TranscriptStore {
@@ -21,30 +43,48 @@ export class TranscriptStore {
       const { engine } = transcript;
       const transcriptId = Number(
         this.db.run(
-          `INSERT INTO transcripts (media_id, job_id, language, task, model, provider, fallbacks, duration_sec, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [mediaId, jobId, transcript.language, transcript.task, engine.model, engine.provider, JSON.stringify(engine.fallbacks), transcript.durationSec, now],
+          `INSERT INTO transcripts (media_id, job_id, language, task, model, provider, fallbacks, duration_sec, diarization, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            mediaId,
+            jobId,
+            transcript.language,
+            transcript.task,
+            engine.model,
+            engine.provider,
+            JSON.stringify(engine.fallbacks),
+            transcript.durationSec,
+            transcript.diarization ? JSON.stringify(transcript.diarization) : null,
+            now,
+          ],
         ).lastInsertRowid,
       );
       transcript.segments.forEach((segment, seq) => {
         const segmentId = Number(
           this.db.run(
-            `INSERT INTO segments (transcript_id, seq, start_sec, end_sec, text, avg_logprob, no_speech_prob, temperature)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-            [transcriptId, seq, segment.start, segment.end, segment.text, segment.avgLogprob, segment.noSpeechProb, segment.temperature],
+            `INSERT INTO segments (transcript_id, seq, start_sec, end_sec, text, avg_logprob, no_speech_prob, temperature, speaker)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [transcriptId, seq, segment.start, segment.end, segment.text, segment.avgLogprob, segment.noSpeechProb, segment.temperature, segment.speaker],
           ).lastInsertRowid,
         );
         segment.words.forEach((word, wordSeq) =>
-          this.db.run('INSERT INTO words (segment_id, seq, start_sec, end_sec, text, probability) VALUES (?, ?, ?, ?, ?, ?)', [
+          this.db.run('INSERT INTO words (segment_id, seq, start_sec, end_sec, text, probability, speaker) VALUES (?, ?, ?, ?, ?, ?, ?)', [
             segmentId,
             wordSeq,
             word.start,
             word.end,
             word.text,
             word.probability,
+            word.speaker,
           ]),
         );
       });
+      for (const speaker of transcript.speakers) {
+        this.db.run('INSERT INTO speakers (transcript_id, speaker, name) VALUES (?, ?, ?)', [transcriptId, speaker.id, speaker.name]);
+      }
+      for (const turn of transcript.turns) {
+        this.db.run('INSERT INTO speaker_turns (transcript_id, start_sec, end_sec, speaker) VALUES (?, ?, ?, ?)', [transcriptId, turn.start, turn.end, turn.speaker]);
+      }
       return transcriptId;
     });
   }
@@ -52,21 +92,16 @@ export class TranscriptStore {
   get(mediaId: number): Transcript | null {
     const row = this.db.get<TranscriptRow>('SELECT * FROM transcripts WHERE media_id = ?', [mediaId]);
     if (!row) return null;
-    const segments = this.db.all<{ id: number; start_sec: number; end_sec: number; text: string; avg_logprob: number; no_speech_prob: number; temperature: number }>(
-      'SELECT * FROM segments WHERE transcript_id = ? ORDER BY seq',
-      [row.id],
-    );
-    const words = this.db.all<{ segment_id: number; start_sec: number; end_sec: number; text: string; probability: number }>(
-      `SELECT w.* FROM words w JOIN segments s ON s.id = w.segment_id WHERE s.transcript_id = ? ORDER BY s.seq, w.seq`,
-      [row.id],
-    );
+    const segments = this.db.all<SegmentRow>('SELECT * FROM segments WHERE transcript_id = ? ORDER BY seq', [row.id]);
+    const words = this.db.all<WordRow>(`SELECT w.* FROM words w JOIN segments s ON s.id = w.segment_id WHERE s.transcript_id = ? ORDER BY s.seq, w.seq`, [row.id]);
     const bySegment = new Map<number, Segment['words']>();
     for (const word of words) {
       const list = bySegment.get(word.segment_id) ?? [];
-      list.push({ start: word.start_sec, end: word.end_sec, text: word.text, probability: word.probability });
+      list.push({ start: word.start_sec, end: word.end_sec, text: word.text, probability: word.probability, speaker: word.speaker });
       bySegment.set(word.segment_id, list);
     }
     const engine: EngineRun = { model: row.model, provider: row.provider, fallbacks: JSON.parse(row.fallbacks) as EngineRun['fallbacks'] };
+    const diarization = row.diarization ? DiarizationRun.safeParse(JSON.parse(row.diarization)) : null;
     return {
       language: row.language,
       task: row.task,
@@ -79,9 +114,45 @@ export class TranscriptStore {
         avgLogprob: segment.avg_logprob,
         noSpeechProb: segment.no_speech_prob,
         temperature: segment.temperature,
+        speaker: segment.speaker,
         words: bySegment.get(segment.id) ?? [],
       })),
+      speakers: this.db.all<Speaker>('SELECT speaker AS id, name FROM speakers WHERE transcript_id = ? ORDER BY speaker', [row.id]),
+      turns: this.db.all<{ start: number; end: number; speaker: number }>(
+        'SELECT start_sec AS start, end_sec AS end, speaker FROM speaker_turns WHERE transcript_id = ? ORDER BY start_sec, id',
+        [row.id],
+      ),
+      diarization: diarization?.success ? diarization.data : null,
     };
+  }
+
+  renameSpeaker(mediaId: number, speaker: number, name: string): void {
+    const transcriptId = this.speakerOf(mediaId, speaker);
+    this.db.run('UPDATE speakers SET name = ? WHERE transcript_id = ? AND speaker = ?', [name, transcriptId, speaker]);
+  }
+
+  /** Everything `from` said becomes `into`'s, in one transaction; `from` is gone from the list. */
+  mergeSpeakers(mediaId: number, from: number, into: number): void {
+    if (from === into) throw new JobError('A speaker cannot be merged into itself.', 'invalid-request');
+    this.db.transaction(() => {
+      const transcriptId = this.speakerOf(mediaId, from);
+      this.speakerOf(mediaId, into);
+      this.db.run('UPDATE segments SET speaker = ? WHERE transcript_id = ? AND speaker = ?', [into, transcriptId, from]);
+      this.db.run('UPDATE words SET speaker = ? WHERE speaker = ? AND segment_id IN (SELECT id FROM segments WHERE transcript_id = ?)', [into, from, transcriptId]);
+      this.db.run('UPDATE speaker_turns SET speaker = ? WHERE transcript_id = ? AND speaker = ?', [into, transcriptId, from]);
+      this.db.run('DELETE FROM speakers WHERE transcript_id = ? AND speaker = ?', [transcriptId, from]);
+    });
+  }
+
+  /** The transcript holding `speaker`, or a not-found error saying which is missing. */
+  private speakerOf(mediaId: number, speaker: number): number {
+    const row = this.db.get<{ id: number; found: number | null }>(
+      'SELECT t.id, s.speaker AS found FROM transcripts t LEFT JOIN speakers s ON s.transcript_id = t.id AND s.speaker = ? WHERE t.media_id = ?',
+      [speaker, mediaId],
+    );
+    if (!row) throw new JobError(`Media ${mediaId} has no transcript.`, 'not-found');
+    if (row.found === null) throw new JobError(`The transcript has no speaker ${speaker + 1}.`, 'not-found');
+    return row.id;
   }
 
   /** Segments matching a full-text query, best first; each word of the query must appear. */

@@ -3,7 +3,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { DTYPE_SUFFIX, ModelCatalog, type ModelEntry, type ModelStatus } from '../../contracts/models';
+import { DTYPE_SUFFIX, ModelCatalog, type ModelEntry, type ModelKind, type ModelStatus } from '../../contracts/models';
 import { JobError } from '../errors';
 import { downloadFile } from './download-file';
 
@@ -34,7 +34,7 @@ export interface DownloadProgress {
 }
 
 /**
- * Which Whisper models exist, which are installed, and getting them there: download with resume
+ * Which models exist (Whisper, and the neural diarization tier's), which are installed, and getting them there: download with resume
  * and checksums into a staging folder that becomes the model folder in one rename, so a model is
  * either wholly installed or not at all.
  */
@@ -50,9 +50,12 @@ export class ModelManager {
     this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent();
   }
 
-  entry(id: string): ModelEntry {
-    const entry = this.catalog.find((model) => model.id === id);
-    if (!entry) throw new JobError(`There is no model “${id}”; choose one of ${this.catalog.map((m) => m.id).join(', ')}.`, 'unknown-model');
+  entry(id: string, kind?: ModelKind): ModelEntry {
+    const entry = this.catalog.find((model) => model.id === id && (kind === undefined || model.kind === kind));
+    if (!entry) {
+      const choices = this.catalog.filter((model) => kind === undefined || model.kind === kind).map((m) => m.id);
+      throw new JobError(`There is no model “${id}”; choose one of ${choices.join(', ')}.`, 'unknown-model');
+    }
     return entry;
   }
 
@@ -62,6 +65,7 @@ export class ModelManager {
         const installed = await this.find(entry.id);
         return {
           id: entry.id,
+          kind: entry.kind,
           name: entry.name,
           sizeBytes: entry.sizeBytes,
           sizeExact: entry.sizeExact,
@@ -149,7 +153,7 @@ export class ModelManager {
       }
       const partialPath = `${target}.partial`;
       await downloadFile({
-        url: `${this.baseUrl}/${entry.repo}/resolve/${encodeURIComponent(entry.revision)}/${file.path}`,
+        url: file.url && this.baseUrl === HUGGING_FACE ? file.url : `${this.baseUrl}/${entry.repo}/resolve/${encodeURIComponent(entry.revision)}/${file.path}`,
         partialPath,
         expected: { size: file.size, sha256: file.sha256 },
         dispatcher: this.dispatcher,

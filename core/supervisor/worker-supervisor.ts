@@ -5,7 +5,7 @@ import {
   type ProcessMediaOutput,
   type WorkerProgress,
 } from '../../contracts/worker-protocol';
-import type { JobKind } from '../../contracts/domain';
+import type { JobKind, Transcript } from '../../contracts/domain';
 import { CanceledError, JobError, JobTimeoutError, WorkerCrashError } from '../errors';
 import { describeExit, type WorkerExit, type WorkerHandle, type WorkerSpawner } from './worker-handle';
 
@@ -31,6 +31,8 @@ export interface RunRequest {
   input: ProcessMediaInput;
   signal: AbortSignal;
   onProgress(update: WorkerProgress): void;
+  /** The transcript before diarization, for the caller to keep. */
+  onTranscript?(transcript: Transcript): void;
   /** This job's time limit; defaults to the supervisor's. */
   timeoutMs?: number;
 }
@@ -44,6 +46,7 @@ interface ActiveJob {
   jobId: number;
   settle(outcome: { result: RunResult } | { error: Error }): void;
   onProgress(update: WorkerProgress): void;
+  onTranscript?(transcript: Transcript): void;
 }
 
 interface LiveWorker {
@@ -118,6 +121,7 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
       const active: ActiveJob = {
         jobId: request.jobId,
         onProgress: request.onProgress,
+        onTranscript: request.onTranscript,
         settle: (outcome) => {
           if (worker.active !== active) return;
           worker.active = undefined;
@@ -197,6 +201,9 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
           break;
         case 'progress':
           if (worker.active?.jobId === message.jobId) worker.active.onProgress(message.update);
+          break;
+        case 'transcript':
+          if (worker.active?.jobId === message.jobId) worker.active.onTranscript?.(message.transcript);
           break;
         case 'done':
           if (worker.active?.jobId === message.jobId)

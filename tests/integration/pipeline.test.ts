@@ -81,7 +81,7 @@ describe('pipeline stages', () => {
     const dir = scratchDir('pcm');
     const controller = new AbortController();
     const updates: WorkerProgress[] = [];
-    const job = processMedia({ path: dialogueWav, cacheDir: dir, cacheKey: 'x', tools: noTools, transcribe: null }, controller.signal, (update) => {
+    const job = processMedia({ path: dialogueWav, cacheDir: dir, cacheKey: 'x', tools: noTools, transcribe: null, diarize: null }, controller.signal, (update) => {
       updates.push(update);
       if (update.stage === 'probe' && update.progress === 0) controller.abort();
     });

@@ -5,7 +5,7 @@ import { buildSegments } from '../../worker/engine/whisper/segments';
 const vocabulary: Record<number, string> = { 1: ' Hello', 2: ' world', 3: '.', 4: ' Bye', 5: ' caf', 6: 'é', 7: '日', 8: '本' };
 const decode = (ids: number[]) => ids.map((id) => vocabulary[id] ?? '').join('');
 const ts = (sec: number) => 100 + Math.round(sec / 0.02);
-const stats = { avgLogprob: -0.2, noSpeechProb: 0.01, temperature: 0 };
+const stats = { avgLogprob: -0.2, noSpeechProb: 0.01, temperature: 0, speaker: null };
 
 describe('segments and words from a timestamped token sequence', () => {
   it('splits at timestamp pairs; words start at spaces, punctuation joins the word before', () => {
@@ -29,12 +29,12 @@ describe('segments and words from a timestamped token sequence', () => {
         text: 'Hello world.',
         ...stats,
         words: [
-          { text: 'Hello', start: 0.04, end: 0.2, probability: 0.9 },
+          { text: 'Hello', start: 0.04, end: 0.2, probability: 0.9, speaker: null },
           // 'world' + '.', ending where the next word starts, clamped to its segment.
-          { text: 'world.', start: 0.2, end: 0.5, probability: 0.6 },
+          { text: 'world.', start: 0.2, end: 0.5, probability: 0.6, speaker: null },
         ],
       },
-      { start: 0.5, end: 1, text: 'Bye', ...stats, words: [{ text: 'Bye', start: 0.6, end: 0.9, probability: 0.8 }] },
+      { start: 0.5, end: 1, text: 'Bye', ...stats, words: [{ text: 'Bye', start: 0.6, end: 0.9, probability: 0.8, speaker: null }] },
     ]);
   });
 

@@ -34,26 +34,29 @@ const MAX_PROMPT_TOKENS = 223;
 /**
  * The transcription stages over decoded audio: find speech, pack it into 30 s windows, encode,
  * decode with temperature fallback, align words. Stages report by audio time, so the ETA means
- * something; cancel is honoured between decoder steps (tens of milliseconds apart).
+ * something; cancel is honoured between decoder steps (tens of milliseconds apart). The speech
+ * probabilities are returned too: diarization cuts its own, finer regions from them.
  */
 export async function transcribe(
   request: TranscribeRequest,
   stages: { detectSpeech: StageContext; transcribe: StageContext },
   onEngine: (engine: EngineRun) => void = () => undefined,
-): Promise<Transcript> {
+): Promise<{ transcript: Transcript; speech: SpeechProbabilities }> {
   const pcm = new PcmFile(request.pcmPath);
   try {
-    const windows = await findSpeech(pcm, request.vadModelPath, stages.detectSpeech);
+    const speech = await detectSpeech(pcm, request.vadModelPath, stages.detectSpeech);
+    const windows = packWindows(speechRegions(speech.probabilities, speech.frameSec, pcm.durationSec));
     if (windows.length === 0) {
       // Nothing to transcribe: no model needs to be opened to say so.
       stages.transcribe.progress(1, pcm.durationSec);
       const engine = { model: request.model.id, provider: 'none', fallbacks: [] };
-      return { language: request.language ?? 'und', task: request.task, engine, durationSec: pcm.durationSec, segments: [] };
+      const transcript = { language: request.language ?? 'und', task: request.task, engine, durationSec: pcm.durationSec, segments: [] };
+      return { transcript: withoutSpeakers(transcript), speech };
     }
     const model = await WhisperModel.load(request.model, providerOrder(request.device), request.threads);
     onEngine({ model: request.model.id, provider: model.provider, fallbacks: [...model.fallbacks] });
     try {
-      return await transcribeWindows(pcm, windows, model, request, stages.transcribe);
+      return { transcript: withoutSpeakers(await transcribeWindows(pcm, windows, model, request, stages.transcribe)), speech };
     } finally {
       await model.release();
     }
@@ -62,7 +65,12 @@ export async function transcribe(
   }
 }
 
-async function findSpeech(pcm: PcmFile, vadModelPath: string, context: StageContext): Promise<AudioWindow[]> {
+export interface SpeechProbabilities {
+  probabilities: Float32Array;
+  frameSec: number;
+}
+
+async function detectSpeech(pcm: PcmFile, vadModelPath: string, context: StageContext): Promise<SpeechProbabilities> {
   // Tiny and sequential: the CPU with one thread beats any GPU round trip.
   const { session } = await openSession(vadModelPath, ['cpu'], { threads: 1 });
   try {
@@ -72,10 +80,17 @@ async function findSpeech(pcm: PcmFile, vadModelPath: string, context: StageCont
       (doneSec) => context.progress(doneSec / Math.max(pcm.durationSec, 1e-9), doneSec),
       context.signal,
     );
-    return packWindows(speechRegions(probabilities, VAD_FRAME_SEC, pcm.durationSec));
+    return { probabilities, frameSec: VAD_FRAME_SEC };
   } finally {
     await session.release();
   }
+}
+
+type SpeakerlessTranscript = Omit<Transcript, 'speakers' | 'turns' | 'diarization'>;
+
+/** A transcript before diarization: nobody is labelled yet. */
+function withoutSpeakers(transcript: SpeakerlessTranscript): Transcript {
+  return { ...transcript, speakers: [], turns: [], diarization: null };
 }
 
 async function transcribeWindows(
@@ -84,7 +99,7 @@ async function transcribeWindows(
   model: WhisperModel,
   request: TranscribeRequest,
   context: StageContext,
-): Promise<Transcript> {
+): Promise<SpeakerlessTranscript> {
   const { signal } = context;
   const batchSize = request.batchSize ?? (model.provider === 'cpu' ? 4 : 8);
   const totalSec = windows.reduce((sum, window) => sum + window.durationSec, 0);

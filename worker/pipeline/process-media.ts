@@ -1,5 +1,9 @@
 import path from 'node:path';
+import type { Transcript } from '../../contracts/domain';
 import type { ProcessMediaInput, ProcessMediaOutput, WorkerProgress } from '../../contracts/worker-protocol';
+import { assignSpeakers } from '../engine/diarize/assign-speakers';
+import { diarize } from '../engine/diarize/diarize';
+import { firstLine } from '../engine/onnx/execution-providers';
 import { transcribe } from '../engine/transcribe';
 import { decodeToPcm } from './decode';
 import { resolveTools } from './ffmpeg-tools';
@@ -8,22 +12,27 @@ import { stageContexts } from './stage-progress';
 
 /**
  * Relative cost of each stage on a CPU (decoding runs ~1000× realtime, speech detection ~200×,
- * transcription ~5×), so the bar moves at a steady pace through the whole job.
+ * transcription ~5×, built-in diarization ~1000×, neural ~60×), so the bar moves at a steady pace
+ * through the whole job.
  */
 const STAGE_WEIGHTS = { probe: 1, decode: 2, 'detect-speech': 10, transcribe: 400 } as const;
+const DIARIZE_WEIGHT = { builtin: 2, neural: 30 } as const;
 
 /**
- * The media pipeline: probe, decode to cached PCM with waveform peaks, find speech, transcribe.
- * Each stage reads what the one before produced; diarization joins as a further stage.
+ * The media pipeline: probe, decode to cached PCM with waveform peaks, find speech, transcribe,
+ * then label speakers. Each stage reads what the one before produced.
  */
 export async function processMedia(
   input: ProcessMediaInput,
   signal: AbortSignal,
   report: (update: WorkerProgress) => void,
+  /** Hears the transcript before diarization starts, so it can be kept whatever happens next. */
+  onTranscript: (transcript: Transcript) => void = () => undefined,
 ): Promise<ProcessMediaOutput> {
   const tools = resolveTools(input.tools);
   let last: WorkerProgress = { stage: 'probe', progress: 0, processedSec: 0 };
-  const stages = stageContexts(STAGE_WEIGHTS, signal, (update) => report((last = update)));
+  const weights = { ...STAGE_WEIGHTS, diarize: input.diarize ? DIARIZE_WEIGHT[input.diarize.tier] : 0 };
+  const stages = stageContexts(weights, signal, (update) => report((last = update)));
 
   stages.probe.progress(0, 0);
   const info = await probeMedia(input.path, tools.ffprobe);
@@ -39,10 +48,23 @@ export async function processMedia(
   );
   const base = { info, waveform: decoded.waveform, pcmPath: decoded.pcmPath, decodedSec: decoded.decodedSec };
   if (!input.transcribe) return { ...base, transcript: null };
-  const transcript = await transcribe(
+  const { transcript, speech } = await transcribe(
     { pcmPath: decoded.pcmPath, ...input.transcribe },
     { detectSpeech: stages['detect-speech'], transcribe: stages.transcribe },
     (engine) => report({ ...last, engine }),
   );
-  return { ...base, transcript };
+  if (!input.diarize) return { ...base, transcript };
+  onTranscript(transcript);
+  try {
+    const { turns, run } = await diarize({ pcmPath: decoded.pcmPath, speech, ...input.diarize }, stages.diarize);
+    const segments = assignSpeakers(transcript.segments, turns);
+    const speakerIds = [...new Set(turns.map((turn) => turn.speaker))].sort((a, b) => a - b);
+    const speakers = speakerIds.map((id) => ({ id, name: `Speaker ${id + 1}` }));
+    return { ...base, transcript: { ...transcript, segments, speakers, turns, diarization: run } };
+  } catch (error) {
+    signal.throwIfAborted();
+    // The transcript stands without speaker labels; the reason travels with it to the user.
+    const run = { tier: input.diarize.tier, provider: 'none', fallbacks: input.diarize.fallbacks, error: firstLine(error) };
+    return { ...base, transcript: { ...transcript, diarization: run } };
+  }
 }

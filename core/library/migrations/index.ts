@@ -1,5 +1,6 @@
 import initial from './001-initial';
 import transcripts from './002-transcripts';
+import speakers from './003-speakers';
 
 /** Schema history, oldest first. The position in this list is the schema version. */
-export const migrations: readonly string[] = [initial, transcripts];
+export const migrations: readonly string[] = [initial, transcripts, speakers];

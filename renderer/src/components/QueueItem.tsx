@@ -9,6 +9,7 @@ const STAGE_LABEL: Record<NonNullable<JobView['stage']>, string> = {
   decode: 'Decoding audio',
   'detect-speech': 'Detecting speech',
   transcribe: 'Transcribing',
+  diarize: 'Finding speakers',
 };
 const STATE_LABEL: Record<JobView['state'], string> = {
   queued: 'Queued',

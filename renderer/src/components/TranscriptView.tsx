@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import { EXPORT_FORMATS, type EngineRun, type Transcript } from '../../../contracts/domain';
 import { formatClock } from '../format';
 import { useTranscriptStore } from '../stores/transcript-store';
+import { SpeakerList, speakerColour } from './SpeakerList';
 
 /** Words the model was less sure of than this are marked for the reader to check. */
 const LOW_CONFIDENCE = 0.5;
@@ -15,6 +16,7 @@ export function engineSummary(engine: EngineRun): string {
 
 export function TranscriptView({ mediaId, transcript }: { mediaId: number; transcript: Transcript }) {
   const exportAs = useTranscriptStore((state) => state.exportAs);
+  const names = new Map(transcript.speakers.map((speaker) => [speaker.id, speaker.name]));
   return (
     <div className="transcript" data-testid="transcript">
       <div className="transcript-head">
@@ -42,6 +44,7 @@ export function TranscriptView({ mediaId, transcript }: { mediaId: number; trans
           </ul>
         </details>
       )}
+      <SpeakerList mediaId={mediaId} transcript={transcript} />
       {transcript.segments.length === 0 ? (
         <p className="muted">No speech was found in this recording.</p>
       ) : (
@@ -49,6 +52,11 @@ export function TranscriptView({ mediaId, transcript }: { mediaId: number; trans
           {transcript.segments.map((segment, index) => (
             <li key={index} className="segment" data-testid="segment">
               <span className="segment-time">{formatClock(segment.start)}</span>
+              {segment.speaker !== null && segment.speaker !== transcript.segments[index - 1]?.speaker && (
+                <span className="segment-speaker" data-testid="segment-speaker" style={{ color: speakerColour(segment.speaker) }}>
+                  {names.get(segment.speaker) ?? `Speaker ${segment.speaker + 1}`}
+                </span>
+              )}
               <p className="segment-text">
                 {segment.words.length
                   ? segment.words.map((word, wordIndex) => (

@@ -50,6 +50,7 @@ export function buildSegments(
           end: Math.max(segmentStart, end),
           text: segmentText,
           ...stats,
+          speaker: null,
           words: words.map((word) => clampWord(word, segmentStart, Math.max(segmentStart, end))),
         });
       }
@@ -98,6 +99,7 @@ function buildWords(
       start,
       end: Math.max(start, end),
       probability: logprobs.length ? logprobs.reduce((sum, lp) => sum + Math.exp(lp), 0) / logprobs.length : 0,
+      speaker: null,
     });
   }
   return words;

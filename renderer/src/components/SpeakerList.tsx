@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import type { DiarizationRun, Transcript } from '../../../contracts/domain';
+import { useTranscriptStore } from '../stores/transcript-store';
+
+const TIER_NAMES: Record<DiarizationRun['tier'], string> = {
+  neural: 'neural models (pyannote + WeSpeaker)',
+  builtin: 'built-in method',
+};
+
+export function diarizationSummary(run: DiarizationRun, speakerCount: number): string {
+  if (run.error) return `Speaker labels failed: ${run.error}`;
+  const device = run.provider === 'cpu' ? 'CPU' : run.provider;
+  return `${speakerCount} ${speakerCount === 1 ? 'speaker' : 'speakers'} · ${TIER_NAMES[run.tier]} on ${device}`;
+}
+
+/** Stable per speaker index, so a voice keeps its colour when others are merged away. */
+export function speakerColour(speaker: number): string {
+  return `hsl(${(speaker * 137) % 360} 55% 42%)`;
+}
+
+/** The transcript's speakers: rename one, or merge two labels found for one person. */
+export function SpeakerList({ mediaId, transcript }: { mediaId: number; transcript: Transcript }) {
+  const { renameSpeaker, mergeSpeakers } = useTranscriptStore();
+  const [editing, setEditing] = useState<number | null>(null);
+  const [draft, setDraft] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const run = transcript.diarization;
+  if (!run) return null;
+  const act = (action: Promise<void>): void => {
+    setProblem(null);
+    action.catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+  };
+  const save = (speaker: number): void => {
+    if (draft.trim()) act(renameSpeaker(mediaId, speaker, draft.trim()));
+    setEditing(null);
+  };
+  return (
+    <section className="speakers" aria-label="Speakers">
+      <p className="muted" data-testid="diarization">
+        {diarizationSummary(run, transcript.speakers.length)}
+      </p>
+      {run.fallbacks.length > 0 && (
+        <details className="fallbacks">
+          <summary>Why this speaker method?</summary>
+          <ul>
+            {run.fallbacks.map((fallback, index) => (
+              <li key={index}>
+                <strong>{fallback.provider}</strong>: {fallback.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <ul className="speaker-list">
+        {transcript.speakers.map((speaker) => (
+          <li key={speaker.id} className="speaker" data-testid="speaker">
+            <span className="speaker-dot" style={{ background: speakerColour(speaker.id) }} aria-hidden />
+            {editing === speaker.id ? (
+              <input
+                aria-label={`New name for ${speaker.name}`}
+                value={draft}
+                autoFocus
+                maxLength={100}
+                onChange={(event) => setDraft(event.target.value)}
+                onBlur={() => save(speaker.id)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter') save(speaker.id);
+                  if (event.key === 'Escape') setEditing(null);
+                }}
+              />
+            ) : (
+              <button
+                type="button"
+                className="button ghost speaker-name"
+                title="Rename"
+                onClick={() => {
+                  setDraft(speaker.name);
+                  setEditing(speaker.id);
+                }}
+              >
+                {speaker.name}
+              </button>
+            )}
+            {transcript.speakers.length > 1 && (
+              <select
+                aria-label={`Merge ${speaker.name} into`}
+                value=""
+                onChange={(event) => act(mergeSpeakers(mediaId, speaker.id, Number(event.target.value)))}
+              >
+                <option value="" disabled>
+                  Merge into…
+                </option>
+                {transcript.speakers
+                  .filter((other) => other.id !== speaker.id)
+                  .map((other) => (
+                    <option key={other.id} value={other.id}>
+                      {other.name}
+                    </option>
+                  ))}
+              </select>
+            )}
+          </li>
+        ))}
+      </ul>
+      {problem && <p className="job-error">{problem}</p>}
+    </section>
+  );
+}

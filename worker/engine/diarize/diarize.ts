@@ -1,0 +1,60 @@
+import type { DiarizationRun, ProviderFallback, SpeakerCount } from '../../../contracts/domain';
+import type { DiarizeSettings } from '../../../contracts/worker-protocol';
+import type { StageContext } from '../../pipeline/stage-progress';
+import { PcmFile } from '../audio/pcm-file';
+import { firstLine, providerOrder } from '../onnx/execution-providers';
+import type { SpeechProbabilities } from '../transcribe';
+import { DEFAULT_REGION_OPTIONS, speechRegions, type RegionOptions } from '../vad/speech-regions';
+import { diarizeBuiltin } from './builtin-diarizer';
+import { diarizeNeural } from './neural-diarizer';
+import type { SpeakerTurn } from './turns';
+
+/**
+ * Regions for the built-in tier: pauses of 0.2 s already end a region (people rarely hand over the
+ * word without one), and a lower threshold keeps quiet far-field voices. Tuned on the shared sets
+ * (docs/BENCHMARKS.md); transcription keeps the defaults, which suit Whisper's windows.
+ */
+export const DIARIZATION_REGION_OPTIONS: RegionOptions = {
+  ...DEFAULT_REGION_OPTIONS,
+  threshold: 0.3,
+  negThreshold: 0.2,
+  minSilenceSec: 0.2,
+  padSec: 0.15,
+};
+
+export interface DiarizeRequest extends DiarizeSettings {
+  pcmPath: string;
+  speech: SpeechProbabilities;
+  threads?: number;
+}
+
+/**
+ * Who spoke when, on the tier the request names. A neural run that fails falls back to the
+ * built-in tier and says why; the built-in tier failing is left to the caller, which keeps the
+ * transcript unlabelled.
+ */
+export async function diarize(request: DiarizeRequest, context: StageContext): Promise<{ turns: SpeakerTurn[]; run: DiarizationRun }> {
+  const pcm = new PcmFile(request.pcmPath);
+  try {
+    const fallbacks: ProviderFallback[] = [...request.fallbacks];
+    const progress = (doneSec: number): void => context.progress(doneSec / Math.max(pcm.durationSec, 1e-9), doneSec);
+    if (request.tier === 'neural' && request.neural) {
+      try {
+        const result = await diarizeNeural(pcm, request.neural, providerOrder(request.device), request.speakers, progress, context.signal, request.threads);
+        return { turns: result.turns, run: { tier: 'neural', provider: result.provider, fallbacks: [...fallbacks, ...result.fallbacks], error: null } };
+      } catch (error) {
+        context.signal.throwIfAborted();
+        fallbacks.push({ provider: 'neural', reason: `failed: ${firstLine(error)}` });
+      }
+    }
+    const turns = runBuiltin(pcm, request.speech, request.speakers, progress);
+    return { turns, run: { tier: 'builtin', provider: 'cpu', fallbacks, error: null } };
+  } finally {
+    pcm.close();
+  }
+}
+
+function runBuiltin(pcm: PcmFile, speech: SpeechProbabilities, speakers: SpeakerCount, progress: (doneSec: number) => void): SpeakerTurn[] {
+  const regions = speechRegions(speech.probabilities, speech.frameSec, pcm.durationSec, DIARIZATION_REGION_OPTIONS);
+  return diarizeBuiltin(pcm, regions, speakers, progress);
+}
