@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEVICES, EXPORT_FORMATS, Settings, type ExportFormat, type JobView } from '../contracts/domain';
+import { DEVICES, DIARIZATION_MODES, EXPORT_FORMATS, Settings, type ExportFormat, type JobView } from '../contracts/domain';
 import { oneLine } from '../core/errors';
 import { childProcessSpawner } from '../core/node/child-process-worker';
 import { defaultDataDir, libraryPaths } from '../core/paths';
@@ -16,8 +16,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 const USAGE = `Usage:
   verbatim transcribe <files…> [--model whisper-base] [--language auto|en|de|…] [--task transcribe|translate]
-                               [--format srt,vtt,txt,json] [--out DIR] [--device auto|${DEVICES.filter((d) => d !== 'auto').join('|')}]
-                               [--prompt "names and terms"]
+                               [--format ${EXPORT_FORMATS.join(',')}] [--out DIR] [--device auto|${DEVICES.filter((d) => d !== 'auto').join('|')}]
+                               [--prompt "names and terms"] [--diarize ${DIARIZATION_MODES.join('|')}]
+                               [--speakers N | --min-speakers N --max-speakers N]
   verbatim models                         list models and which are installed
   verbatim models download <id>           install a model now
   verbatim models import <id> <folder>    install a model from a folder (Hugging Face layout)
@@ -27,6 +28,13 @@ Models are shared with the desktop app (${libraryPaths(defaultDataDir()).models}
 Set VERBATIM_MODELS_DIR to use models already on disk, HTTPS_PROXY for a proxy, NODE_EXTRA_CA_CERTS for a company CA.`;
 
 class UsageError extends Error {}
+
+/** A speaker-count flag: absent is null; anything else must be a whole number (the schema checks the range). */
+function count(flag: string | undefined): number | null {
+  if (flag === undefined) return null;
+  if (!/^\d+$/.test(flag)) throw new UsageError(`Speaker counts are whole numbers, not “${flag}”.`);
+  return Number(flag);
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -40,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string', default: '.' },
       device: { type: 'string' },
       prompt: { type: 'string' },
+      diarize: { type: 'string' },
+      speakers: { type: 'string' },
+      'min-speakers': { type: 'string' },
+      'max-speakers': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,6 +66,11 @@ async function main(argv: string[]): Promise<number> {
     task: values.task,
     device: values.device,
     initialPrompt: values.prompt,
+    diarization: values.diarize,
+    speakers:
+      values.speakers || values['min-speakers'] || values['max-speakers']
+        ? { exact: count(values.speakers), min: count(values['min-speakers']), max: count(values['max-speakers']) }
+        : undefined,
   });
   if (!settings.success) throw new UsageError(`Invalid option: ${settings.error.issues[0]?.path.join('.')}: ${settings.error.issues[0]?.message}`);
   const formats = values.format.split(',').map((format) => format.trim());
@@ -149,7 +166,8 @@ async function manageModels(core: VerbatimCore, args: string[]): Promise<number>
       for (const model of await core.listModels()) {
         const size = `${model.sizeExact ? '' : '~'}${Math.round(model.sizeBytes / 1e6)} MB`;
         const state = model.installed ? `installed (${model.installed === 'env' ? 'VERBATIM_MODELS_DIR' : 'app'}, ${Math.round(model.diskBytes / 1e6)} MB)` : '';
-        console.log(`${model.id.padEnd(24)} ${size.padStart(9)}  ${model.languages.padEnd(12)} ${state}`);
+        console.log(`${model.id.padEnd(26)} ${model.kind.padEnd(17)} ${size.padStart(9)}  ${model.languages.padEnd(12)} ${state}`);
+        if (model.kind !== 'whisper') console.log(`${''.padEnd(26)} ${model.recommended}`);
       }
       return 0;
     }

@@ -37,7 +37,7 @@ export function scratchDir(prefix: string): string {
  * A generated test file, made once per machine and shared by the test files; written under a
  * temporary name, then renamed, so an interrupted run never leaves a short file behind.
  */
-function cachedMedia(name: string, make: (partial: string) => void): string {
+export function cachedMedia(name: string, make: (partial: string) => void): string {
   const dir = path.join(os.tmpdir(), 'verbatim-test-media');
   mkdirSync(dir, { recursive: true, mode: 0o777 });
   const out = path.join(dir, name);

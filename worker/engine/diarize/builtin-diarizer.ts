@@ -21,6 +21,12 @@ export interface BuiltinOptions {
   clusterThreshold: number;
   /** Clusters with less speech than this (seconds) join the nearest. */
   minSpeakerSec: number;
+  /**
+   * Two clusters whose mean cepstra lie closer than this many times the chunks' typical distance
+   * from their own cluster's mean are one voice split by chance (whitening makes any recording's
+   * chunks look spread out), and are merged.
+   */
+  minSeparation: number;
 }
 
 export const BUILTIN_DEFAULTS: BuiltinOptions = {
@@ -31,6 +37,7 @@ export const BUILTIN_DEFAULTS: BuiltinOptions = {
   minChunkFrames: 100,
   clusterThreshold: 1.0,
   minSpeakerSec: 6,
+  minSeparation: 1.4,
 };
 
 interface Region {
@@ -140,15 +147,17 @@ function chunkRegion(region: Region, changes: readonly number[], chunkFrames: nu
 }
 
 function labelChunks(statistics: FrameStatistics, chunks: readonly Chunk[], count: SpeakerCount, options: BuiltinOptions): number[] {
-  const items: ClusterItem[] = chunks.map((chunk) => ({
-    vector: statistics.embedding(chunk.from, chunk.to),
-    weight: (chunk.to - chunk.from) * FBANK_FRAME_SEC,
-  }));
+  const items: Array<ClusterItem & { means: Float32Array }> = chunks.map((chunk) => {
+    const vector = statistics.embedding(chunk.from, chunk.to);
+    return { vector, means: vector.slice(0, CEPSTRA), weight: (chunk.to - chunk.from) * FBANK_FRAME_SEC };
+  });
   whiten(items);
   const longEnough = items.map((_, i) => chunks[i]!.to - chunks[i]!.from >= options.minChunkFrames);
   const clustered = longEnough.some(Boolean) ? items.filter((_, i) => longEnough[i]) : items;
   let labels = clusterItems(clustered, options.clusterThreshold, count);
   labels = absorbSmallClusters(clustered, labels, options.minSpeakerSec, count);
+  const means = clustered.map((item) => item.means);
+  labels = mergeIndistinct(means, labels, options.minSeparation, count);
   if (clustered === items) return labels;
   const centres = centroids(clustered, labels);
   let next = 0;
@@ -162,4 +171,41 @@ function whiten(items: ClusterItem[]): void {
   items.forEach((item, i) => rows.set(item.vector, i * width));
   standardise(rows, width);
   items.forEach((item, i) => (item.vector = rows.subarray(i * width, (i + 1) * width)));
+}
+
+/**
+ * Merges the closest pair of clusters while they are not clearly apart in the unwhitened cepstral
+ * means (see BuiltinOptions.minSeparation), unless the speaker count forbids it.
+ */
+function mergeIndistinct(means: readonly Float32Array[], labels: number[], minSeparation: number, count: SpeakerCount): number[] {
+  const floor = count.exact ?? count.min ?? 1;
+  let current = [...labels];
+  for (;;) {
+    const k = Math.max(-1, ...current) + 1;
+    if (k <= floor) return current;
+    const centres = Array.from({ length: k }, () => new Float64Array(CEPSTRA));
+    const sizes = new Float64Array(k);
+    means.forEach((row, i) => {
+      sizes[current[i]!]! += 1;
+      row.forEach((value, d) => (centres[current[i]!]![d]! += value));
+    });
+    centres.forEach((centre, c) => centre.forEach((value, d) => (centre[d] = value / sizes[c]!)));
+    const distance = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+      let sum = 0;
+      for (let d = 0; d < CEPSTRA; d++) sum += (a[d]! - b[d]!) ** 2;
+      return Math.sqrt(sum);
+    };
+    const within = means.reduce((sum, row, i) => sum + distance(row, centres[current[i]!]!), 0) / means.length;
+    let closest: [number, number] | null = null;
+    let best = Infinity;
+    for (let a = 0; a < k; a++) {
+      for (let b = a + 1; b < k; b++) {
+        const separation = distance(centres[a]!, centres[b]!) / Math.max(within, 1e-9);
+        if (separation < best) [best, closest] = [separation, [a, b]];
+      }
+    }
+    if (!closest || best >= minSeparation) return current;
+    const [keep, drop] = closest;
+    current = current.map((label) => (label === drop ? keep : label > drop ? label - 1 : label));
+  }
 }

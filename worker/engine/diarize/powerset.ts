@@ -69,12 +69,13 @@ export function aggregateWindows(
     }
   }
   const active = new Uint8Array(gridFrames * speakerCount);
-  const order = Array.from({ length: speakerCount }, (_, i) => i);
+  const speakers = Array.from({ length: speakerCount }, (_, i) => i);
   for (let g = 0; g < gridFrames; g++) {
     if (covering[g] === 0) continue;
     const speaking = Math.min(speakerCount, Math.round(count[g]! / covering[g]!));
     if (speaking === 0) continue;
-    order.sort((a, b) => score[g * speakerCount + b]! - score[g * speakerCount + a]!);
+    // Ties go to the lower speaker index, whatever earlier frames did.
+    const order = [...speakers].sort((a, b) => score[g * speakerCount + b]! - score[g * speakerCount + a]! || a - b);
     for (let k = 0; k < speaking; k++) if (score[g * speakerCount + order[k]!]! > 0) active[g * speakerCount + order[k]!] = 1;
   }
   return active;
@@ -90,7 +91,7 @@ export function activityToTurns(active: Uint8Array, speakerCount: number, frameS
     for (let g = 0; g <= gridFrames; g++) {
       const on = g < gridFrames && active[g * speakerCount + s] === 1;
       if (on) {
-        if (open >= 0 && (g - last - 1) * frameSec >= minGapSec) {
+        if (open >= 0 && g - last > 1 && (g - last - 1) * frameSec >= minGapSec) {
           turns.push({ start: open * frameSec, end: (last + 1) * frameSec, speaker: s });
           open = g;
         }

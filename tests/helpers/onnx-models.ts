@@ -1,0 +1,113 @@
+import protobuf from 'protobufjs';
+
+// The slice of onnx.proto (field numbers from onnx/onnx.proto3) needed to write small test models.
+const root = protobuf.Root.fromJSON({
+  nested: {
+    ModelProto: { fields: { irVersion: { type: 'int64', id: 1 }, producerName: { type: 'string', id: 2 }, graph: { type: 'GraphProto', id: 7 }, opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 } } },
+    OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
+    GraphProto: {
+      fields: {
+        node: { rule: 'repeated', type: 'NodeProto', id: 1 },
+        name: { type: 'string', id: 2 },
+        initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
+        input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
+        output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
+      },
+    },
+    NodeProto: {
+      fields: {
+        input: { rule: 'repeated', type: 'string', id: 1 },
+        output: { rule: 'repeated', type: 'string', id: 2 },
+        name: { type: 'string', id: 3 },
+        opType: { type: 'string', id: 4 },
+        attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
+      },
+    },
+    AttributeProto: { fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 }, ints: { rule: 'repeated', type: 'int64', id: 8 }, type: { type: 'int32', id: 20 } } },
+    TensorProto: { fields: { dims: { rule: 'repeated', type: 'int64', id: 1 }, dataType: { type: 'int32', id: 2 }, floatData: { rule: 'repeated', type: 'float', id: 4 }, name: { type: 'string', id: 8 } } },
+    ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
+    TypeProto: { fields: { tensorType: { type: 'TensorTypeProto', id: 1 } } },
+    TensorTypeProto: { fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } } },
+    TensorShapeProto: { fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } } },
+    Dimension: { fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } } },
+  },
+});
+
+const FLOAT = 1;
+const ATTRIBUTE = { INT: 2, INTS: 7 } as const;
+type Attribute = number | number[];
+
+interface GraphSpec {
+  inputs: Array<{ name: string; dims: Array<number | string> }>;
+  outputs: Array<{ name: string; dims: Array<number | string> }>;
+  initializers: Record<string, { dims: number[]; values: ArrayLike<number> }>;
+  nodes: Array<{ op: string; inputs: string[]; output: string; attributes?: Record<string, Attribute> }>;
+}
+
+function valueInfo({ name, dims }: { name: string; dims: Array<number | string> }): object {
+  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) } } } };
+}
+
+/** An ONNX model (opset 17) as bytes, for onnxruntime to load. */
+export function onnxModel(spec: GraphSpec): Uint8Array {
+  const graph = {
+    name: 'test',
+    input: spec.inputs.map(valueInfo),
+    output: spec.outputs.map(valueInfo),
+    initializer: Object.entries(spec.initializers).map(([name, { dims, values }]) => ({ name, dims, dataType: FLOAT, floatData: Array.from(values) })),
+    node: spec.nodes.map((node, index) => ({
+      name: `n${index}`,
+      opType: node.op,
+      input: node.inputs,
+      output: [node.output],
+      attribute: Object.entries(node.attributes ?? {}).map(([name, value]) =>
+        Array.isArray(value) ? { name, ints: value, type: ATTRIBUTE.INTS } : { name, i: value, type: ATTRIBUTE.INT },
+      ),
+    })),
+  };
+  const Model = root.lookupType('ModelProto');
+  return Model.encode(Model.fromObject({ irVersion: 8, producerName: 'verbatim-tests', opsetImport: [{ domain: '', version: 17 }], graph })).finish();
+}
+
+/**
+ * pyannote segmentation-3.0's signature — waveform (batch, 1, samples) in, powerset log-probabilities
+ * (batch, 589 frames, 7 classes) out for 10 s — with a rule a test can predict: frames whose mean
+ * square amplitude exceeds 1e-4 (louder than −40 dBFS) are local speaker 0, others nobody.
+ */
+export function energySegmentationModel(): Uint8Array {
+  const kernel = 991;
+  const slope = [-1e5, 1e5, 0, 0, 0, 0, 0];
+  const bias = [10, -10, -50, -50, -50, -50, -50];
+  return onnxModel({
+    inputs: [{ name: 'input_values', dims: ['batch', 1, 'samples'] }],
+    outputs: [{ name: 'logits', dims: ['batch', 'frames', 7] }],
+    initializers: {
+      average: { dims: [1, 1, kernel], values: new Float32Array(kernel).fill(1 / kernel) },
+      zero: { dims: [1], values: [0] },
+      slope: { dims: [7, 1, 1], values: slope },
+      bias: { dims: [7], values: bias },
+    },
+    nodes: [
+      { op: 'Mul', inputs: ['input_values', 'input_values'], output: 'square' },
+      { op: 'Conv', inputs: ['square', 'average', 'zero'], output: 'energy', attributes: { strides: [270] } },
+      { op: 'Conv', inputs: ['energy', 'slope', 'bias'], output: 'scores' },
+      { op: 'Transpose', inputs: ['scores'], output: 'frames', attributes: { perm: [0, 2, 1] } },
+      { op: 'LogSoftmax', inputs: ['frames'], output: 'logits', attributes: { axis: 2 } },
+    ],
+  });
+}
+
+/** WeSpeaker's signature — fbank (batch, frames, 80) in, (batch, 16) out: a fixed projection of each bin's mean square. */
+export function projectionEmbeddingModel(): Uint8Array {
+  const projection = Float32Array.from({ length: 80 * 16 }, (_, i) => Math.sin(i * 12.9898) * 0.5);
+  return onnxModel({
+    inputs: [{ name: 'feats', dims: ['batch', 'frames', 80] }],
+    outputs: [{ name: 'embs', dims: ['batch', 16] }],
+    initializers: { projection: { dims: [80, 16], values: projection } },
+    nodes: [
+      { op: 'Mul', inputs: ['feats', 'feats'], output: 'square' },
+      { op: 'ReduceMean', inputs: ['square'], output: 'pooled', attributes: { axes: [1], keepdims: 0 } },
+      { op: 'MatMul', inputs: ['pooled', 'projection'], output: 'embs' },
+    ],
+  });
+}
