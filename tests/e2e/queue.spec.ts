@@ -104,7 +104,7 @@ test.describe('queue through the real UI', () => {
     await expect(row.getByTestId('job-status')).toHaveText('0:34 of audio');
   });
 
-  test('a dropped recording comes back as a transcript with word timings, saying where it ran, and exports as SRT', async ({ page }) => {
+  test('a dropped recording comes back as a transcript with word timings and speakers, saying where it ran; speakers rename; it exports as SRT and DOCX', async ({ page }) => {
     await page.goto(host.url);
     await dropFiles(page, [wav]);
     const row = page.getByTestId('job-row');
@@ -115,15 +115,34 @@ test.describe('queue through the real UI', () => {
     await expect(page.getByTestId('engine')).toContainText('whisper-base on CPU');
     // This machine has no GPU: the UI says what was tried and why it was not used.
     await page.getByText('Why not a faster device?').click();
-    await expect(transcript.locator('.fallbacks')).toContainText('webgpu');
+    await expect(transcript.locator('.fallbacks').first()).toContainText('webgpu');
     expect(await page.getByTestId('segment').count()).toBeGreaterThanOrEqual(5);
+
+    // Two voices, labelled by the built-in tier; the neural models cannot be downloaded here, and the UI says so.
+    await expect(page.getByTestId('diarization')).toHaveText('2 speakers · built-in method on CPU');
+    await page.getByText('Why this speaker method?').click();
+    await expect(transcript.locator('.speakers .fallbacks')).toContainText('download failed');
+    await expect(page.getByTestId('segment-speaker').first()).toHaveText('Speaker 1');
+    await page.getByTestId('speaker').first().getByRole('button', { name: 'Speaker 1' }).click();
+    const input = page.getByRole('textbox', { name: 'New name for Speaker 1' });
+    await input.fill('Chair');
+    await input.press('Enter');
+    await expect(page.getByTestId('segment-speaker').first()).toHaveText('Chair');
 
     const download = page.waitForEvent('download');
     await transcript.getByRole('button', { name: 'SRT' }).click();
     const saved = await download;
     expect(saved.suggestedFilename()).toBe('Budget meeting.srt');
     const srt = readFileSync((await saved.path())!, 'utf8');
-    expect(srt).toMatch(/^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nGood morning everyone/);
+    expect(srt).toMatch(/^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nChair: Good morning everyone/);
     expect(srt).toContain('planning meeting');
+    expect(srt).toContain('Speaker 2: ');
+
+    const docx = page.waitForEvent('download');
+    await transcript.getByRole('button', { name: 'DOCX' }).click();
+    const word = await docx;
+    expect(word.suggestedFilename()).toBe('Budget meeting.docx');
+    // A ZIP archive (what a .docx is), not text.
+    expect(readFileSync((await word.path())!).subarray(0, 2).toString()).toBe('PK');
   });
 });
