@@ -26,7 +26,7 @@ describe('verbatim CLI', () => {
     expect(run.stderr).toMatch(/100% done +dialogue-2spk\.wav +\(whisper-tiny on cpu\)/);
     expect(run.stderr).toContain('1 of 1 transcribed');
     const srt = readFileSync(path.join(out, 'dialogue-2spk.srt'), 'utf8');
-    expect(srt).toMatch(/^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nGood morning everyone/);
+    expect(srt).toMatch(/^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nSpeaker 1: Good morning everyone/);
     const json = JSON.parse(readFileSync(path.join(out, 'dialogue-2spk.json'), 'utf8'));
     expect(json).toMatchObject({ file: 'dialogue-2spk.wav', model: 'whisper-tiny', provider: 'cpu', language: 'en' });
     expect(json.segments[0].words[0]).toMatchObject({ text: 'Good' });
@@ -47,7 +47,7 @@ describe('verbatim CLI', () => {
   it('refuses bad usage with exit code 2 and the usage text', () => {
     const badFormat = verbatim('transcribe', dialogueWav, '--format', 'doc');
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain('Unknown format doc; choose from txt, srt, vtt, json.');
+    expect(badFormat.stderr).toContain('Unknown format doc; choose from txt, srt, vtt, json, docx, md.');
     expect(badFormat.stderr).toContain('Usage:');
     const badDevice = verbatim('transcribe', dialogueWav, '--device', 'tpu');
     expect(badDevice.code).toBe(2);
@@ -58,7 +58,9 @@ describe('verbatim CLI', () => {
   it('lists the models and where each is installed', () => {
     const run = verbatim('models');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^whisper-tiny +44 MB +multilingual +installed \(VERBATIM_MODELS_DIR, 44 MB\)$/m);
-    expect(run.stdout).toMatch(/^whisper-large-v3-turbo +~850 MB +multilingual *$/m);
+    expect(run.stdout).toMatch(/^whisper-tiny +whisper +44 MB +multilingual +installed \(VERBATIM_MODELS_DIR, 44 MB\)$/m);
+    expect(run.stdout).toMatch(/^whisper-large-v3-turbo +whisper +~850 MB +multilingual *$/m);
+    expect(run.stdout).toMatch(/^pyannote-segmentation-3.0 +segmentation +6 MB +any *$/m);
+    expect(run.stdout).toContain('measured only where the weights were installed');
   });
 });

@@ -150,7 +150,7 @@ describe('model manager', () => {
       await core.addFiles([dialogueWav]);
       const [job] = await waitForJobs(core, allFinished, 60_000);
       expect(job!.state).toBe('done');
-      expect([...stages]).toEqual(['download-model', 'probe', 'decode', 'detect-speech', 'transcribe']);
+      expect([...stages]).toEqual(['download-model', 'probe', 'decode', 'detect-speech', 'transcribe', 'diarize']);
       expect((await core.listModels()).find((model) => model.id === 'whisper-tiny')!.installed).toBe('app');
     } finally {
       await core.close();

@@ -15,7 +15,8 @@ describe('settings', () => {
   });
 
   /** The app's defaults, with the test helper's small model. */
-  const defaults = { ffmpegPath: null, ffprobePath: null, model: 'whisper-tiny', language: 'auto', task: 'transcribe', device: 'auto', initialPrompt: null };
+  const defaults = { ffmpegPath: null, ffprobePath: null, model: 'whisper-tiny', language: 'auto', task: 'transcribe', device: 'auto', initialPrompt: null,
+    diarization: 'auto', speakers: { exact: null, min: null, max: null } };
 
   it('start at the defaults, persist what the user sets, and survive a restart', async () => {
     const dataDir = scratchDir('data');
