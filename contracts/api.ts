@@ -1,10 +1,21 @@
 // The renderer↔main contract: every request the UI may make, its result, and every event the
 // core pushes. Electron IPC and the web host's WebSocket both carry exactly these messages.
 import { z } from 'zod';
-import { AddOutcome, ExportFormat, Id, JobView, MediaDetail, SearchHit, Settings, Transcript } from './domain';
+import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobView, LibraryItem, LibrarySort, MediaDetail, ModelDownload, SearchHit, Settings } from './domain';
 import { ModelStatus } from './models';
 
 const JobRef = z.object({ jobId: Id }).strict();
+const MediaRef = z.object({ mediaId: Id }).strict();
+const ModelRef = z.object({ id: z.string().max(100) }).strict();
+
+/** A file made for the user to save: text formats travel as text, DOCX as base64. */
+export const ExportedFile = z.object({
+  fileName: z.string(),
+  mimeType: z.string(),
+  encoding: z.enum(['utf8', 'base64']),
+  content: z.string(),
+});
+export type ExportedFile = z.infer<typeof ExportedFile>;
 const SpeakerIndex = z.number().int().nonnegative().max(1000);
 
 export const apiRequests = {
@@ -15,36 +26,56 @@ export const apiRequests = {
     params: z.object({ jobId: Id, priority: z.number().int().min(-100).max(100) }).strict(),
     result: z.null(),
   },
+  /** The heavy lane's waiting jobs in the order the user wants them to run (their priorities are rewritten to match). */
+  'jobs.reorder': { params: z.object({ jobIds: z.array(Id).min(1).max(10_000) }).strict(), result: z.null() },
   'media.add': {
     params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
     result: z.array(AddOutcome),
   },
-  'media.get': { params: z.object({ mediaId: Id }).strict(), result: MediaDetail },
-  'transcripts.get': { params: z.object({ mediaId: Id }).strict(), result: Transcript.nullable() },
-  /** The file's contents and the name to save it under; saving is the renderer's (a download or a save dialog). */
-  'transcripts.export': {
-    params: z.object({ mediaId: Id, format: ExportFormat }).strict(),
-    result: z.object({
-      fileName: z.string(),
-      mimeType: z.string(),
-      /** Text formats travel as text, DOCX as base64. */
-      encoding: z.enum(['utf8', 'base64']),
-      content: z.string(),
-    }),
+  'media.get': { params: MediaRef, result: MediaDetail },
+  /** Removes a recording and its transcript from the library (the file on disk is the user's and stays). */
+  'media.remove': { params: MediaRef, result: z.null() },
+  'library.list': {
+    params: z.object({ sort: LibrarySort, descending: z.boolean() }).strict(),
+    result: z.array(LibraryItem),
   },
+  'transcripts.get': { params: MediaRef, result: EditableTranscript.nullable() },
+  /** One file per transcript, made by export jobs in the light lane; saving them is the renderer's. */
+  'transcripts.export': {
+    params: z.object({ mediaIds: z.array(Id).min(1).max(1000), format: ExportFormat }).strict(),
+    result: z.array(ExportedFile),
+  },
+  /** Replaces a segment's text; word timings are kept for the words that stayed. Undoable. */
+  'transcripts.editSegment': {
+    params: z.object({ mediaId: Id, segment: z.number().int().nonnegative(), text: z.string().max(10_000) }).strict(),
+    result: EditableTranscript,
+  },
+  'transcripts.undo': { params: MediaRef, result: EditableTranscript },
+  'transcripts.redo': { params: MediaRef, result: EditableTranscript },
   /** Renames a speaker everywhere in the transcript; answers with the updated transcript. */
   'speakers.rename': {
     params: z.object({ mediaId: Id, speaker: SpeakerIndex, name: z.string().trim().min(1).max(100) }).strict(),
-    result: Transcript,
+    result: EditableTranscript,
   },
   /** Gives everything `from` said to `into` (two labels found for one person); answers with the updated transcript. */
   'speakers.merge': {
     params: z.object({ mediaId: Id, from: SpeakerIndex, into: SpeakerIndex }).strict(),
-    result: Transcript,
+    result: EditableTranscript,
   },
-  'transcripts.search': { params: z.object({ query: z.string().max(500) }).strict(), result: z.array(SearchHit) },
+  'transcripts.search': {
+    params: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(500).optional() }).strict(),
+    result: z.array(SearchHit),
+  },
   'models.list': { params: z.object({}).strict(), result: z.array(ModelStatus) },
-  'models.remove': { params: z.object({ id: z.string().max(100) }).strict(), result: z.null() },
+  'models.remove': { params: ModelRef, result: z.null() },
+  /** Starts downloading a model; progress arrives as models.changed events. */
+  'models.download': { params: ModelRef, result: z.null() },
+  'models.cancelDownload': { params: ModelRef, result: z.null() },
+  /** Which providers this platform tries, in order, and what the last transcription actually ran on. */
+  'system.devices': {
+    params: z.object({}).strict(),
+    result: z.object({ order: z.array(z.string()), lastRun: EngineRun.nullable() }),
+  },
   'settings.get': { params: z.object({}).strict(), result: Settings },
   /** Changes the given settings only; answers with all of them. */
   'settings.update': { params: Settings.partial().strict(), result: Settings },
@@ -58,6 +89,9 @@ export const ApiMethodName = z.enum(Object.keys(apiRequests) as [ApiMethod]);
 export const apiEvents = {
   /** Jobs whose state, progress, position or ETA changed; sent at most 10 times a second. */
   'jobs.changed': z.object({ jobs: z.array(JobView) }),
+  /** Recordings or transcripts were added, changed or removed: lists and search results are stale. */
+  'library.changed': z.object({ mediaIds: z.array(Id) }),
+  'models.changed': z.object({ downloads: z.array(ModelDownload) }),
 } as const;
 
 export type ApiEvent = keyof typeof apiEvents;
@@ -74,6 +108,10 @@ export interface VerbatimApi {
   on<E extends ApiEvent>(event: E, listener: (payload: ApiEventPayload<E>) => void): () => void;
   /** Turns dropped or picked files into paths the core can read (Electron: their real paths; web host: uploads). */
   pathsForFiles(files: readonly File[]): Promise<string[]>;
+  /** True where pathsForFiles sees real paths (Electron): a dropped folder is passed whole and the core walks it. */
+  readonly nativePaths: boolean;
+  /** Where the player streams a recording's audio from (the decoded copy the transcript's times refer to). */
+  audioUrl(mediaId: number): string;
 }
 
 /** WebSocket framing used by the web host; Electron IPC carries the same method/params/result values. */

@@ -12,6 +12,8 @@ export type Lane = z.infer<typeof Lane>;
 /** Every kind of job and the lane it runs in. Heavy: GPU/CPU-bound, one at a time. Light: quick tasks. */
 export const JOB_KINDS = {
   'process-media': { lane: 'heavy' },
+  // Exports are quick and the user waits on them: they must never queue behind a transcription.
+  export: { lane: 'light' },
 } as const satisfies Record<string, { lane: Lane }>;
 export const JobKind = z.enum(Object.keys(JOB_KINDS) as [keyof typeof JOB_KINDS]);
 export type JobKind = z.infer<typeof JobKind>;
@@ -139,14 +141,19 @@ export const EXPORT_FORMATS = ['txt', 'srt', 'vtt', 'json', 'docx', 'md'] as con
 export const ExportFormat = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
+/** A run of a search hit's text; `match` marks the words the query found. */
+export const SnippetPart = z.object({ text: z.string(), match: z.boolean() });
+export type SnippetPart = z.infer<typeof SnippetPart>;
+
 /** A segment matching a full-text search. */
 export const SearchHit = z.object({
   mediaId: Id,
   fileName: z.string(),
+  /** The segment's index in its transcript, and where it starts: where a click on the hit jumps. */
+  segment: z.number().int().nonnegative(),
   start: z.number(),
   end: z.number(),
-  /** The segment's text with the matched words wrapped in [ and ]. */
-  snippet: z.string(),
+  parts: z.array(SnippetPart),
 });
 export type SearchHit = z.infer<typeof SearchHit>;
 
@@ -194,6 +201,10 @@ export const Transcript = z.object({
 export type Transcript = z.infer<typeof Transcript>;
 
 /** What the user can set. null means "the default" (for tools: the copies bundled with the app). */
+export const THEMES = ['system', 'light', 'dark'] as const;
+export const Theme = z.enum(THEMES);
+export type Theme = z.infer<typeof Theme>;
+
 export const Settings = z.object({
   ffmpegPath: z.string().min(1).max(4096).nullable(),
   ffprobePath: z.string().min(1).max(4096).nullable(),
@@ -207,5 +218,47 @@ export const Settings = z.object({
   initialPrompt: z.string().max(1000).nullable(),
   diarization: DiarizationMode,
   speakers: SpeakerCount,
+  /** Where downloaded models are kept (they are the large files); null: the library's own folder. */
+  storageDir: z.string().min(1).max(4096).nullable(),
+  theme: Theme,
 });
 export type Settings = z.infer<typeof Settings>;
+
+/** How many text edits can be undone and redone; kept in the library, so both survive a restart. */
+export const EditHistory = z.object({ undo: z.number().int().nonnegative(), redo: z.number().int().nonnegative() });
+export type EditHistory = z.infer<typeof EditHistory>;
+
+/** A transcript as the editor sees it: the transcript and its edit history. */
+export const EditableTranscript = Transcript.extend({ history: EditHistory });
+export type EditableTranscript = z.infer<typeof EditableTranscript>;
+
+export const LIBRARY_SORTS = ['date', 'name', 'duration'] as const;
+export const LibrarySort = z.enum(LIBRARY_SORTS);
+export type LibrarySort = z.infer<typeof LibrarySort>;
+
+/** One recording in the library, with where its transcription stands. */
+export const LibraryItem = z.object({
+  mediaId: Id,
+  fileName: z.string(),
+  path: z.string(),
+  addedAt: z.number(),
+  durationSec: z.number().nullable(),
+  /** The newest transcription job's state; null when it has none. */
+  state: JobState.nullable(),
+  jobId: Id.nullable(),
+  hasTranscript: z.boolean(),
+  speakers: z.number().int().nonnegative(),
+  /** The transcript's first words, for the list. */
+  preview: z.string(),
+});
+export type LibraryItem = z.infer<typeof LibraryItem>;
+
+/** A model download the user started from Settings (jobs download theirs as their first stage). */
+export const ModelDownload = z.object({
+  id: z.string(),
+  receivedBytes: z.number().nonnegative(),
+  totalBytes: z.number().nonnegative(),
+  state: z.enum(['downloading', 'done', 'failed', 'canceled']),
+  error: z.string().nullable(),
+});
+export type ModelDownload = z.infer<typeof ModelDownload>;

@@ -10,20 +10,29 @@ function handlersFor(core: VerbatimCore): Handlers {
     'jobs.cancel': ({ jobId }) => (core.cancel(jobId), null),
     'jobs.retry': ({ jobId }) => (core.retry(jobId), null),
     'jobs.setPriority': ({ jobId, priority }) => (core.setPriority(jobId, priority), null),
+    'jobs.reorder': ({ jobIds }) => (core.reorder(jobIds), null),
     'media.add': ({ paths }) => core.addFiles(paths),
     'media.get': ({ mediaId }) => core.getMedia(mediaId),
+    'media.remove': async ({ mediaId }) => (await core.removeMedia(mediaId), null),
+    'library.list': ({ sort, descending }) => core.library(sort, descending),
     'transcripts.get': ({ mediaId }) => core.getTranscript(mediaId),
-    'transcripts.export': async ({ mediaId, format }) => {
-      const file = await core.exportTranscript(mediaId, format);
-      const binary = typeof file.content !== 'string';
-      const content = binary ? Buffer.from(file.content).toString('base64') : (file.content as string);
-      return { fileName: file.fileName, mimeType: file.mimeType, encoding: binary ? 'base64' : 'utf8', content };
-    },
+    'transcripts.export': async ({ mediaIds, format }) =>
+      (await core.exportTranscripts(mediaIds, format)).map((file) => {
+        const binary = typeof file.content !== 'string';
+        const content = binary ? Buffer.from(file.content).toString('base64') : (file.content as string);
+        return { fileName: file.fileName, mimeType: file.mimeType, encoding: binary ? 'base64' : 'utf8', content };
+      }),
+    'transcripts.editSegment': ({ mediaId, segment, text }) => core.editSegment(mediaId, segment, text),
+    'transcripts.undo': ({ mediaId }) => core.undoEdit(mediaId),
+    'transcripts.redo': ({ mediaId }) => core.redoEdit(mediaId),
     'speakers.rename': ({ mediaId, speaker, name }) => core.renameSpeaker(mediaId, speaker, name),
     'speakers.merge': ({ mediaId, from, into }) => core.mergeSpeakers(mediaId, from, into),
-    'transcripts.search': ({ query }) => core.searchTranscripts(query),
+    'transcripts.search': ({ query, limit }) => core.searchTranscripts(query, limit),
     'models.list': () => core.listModels(),
-    'models.remove': async ({ id }) => (await core.models.remove(id), null),
+    'models.remove': async ({ id }) => (await core.removeModel(id), null),
+    'models.download': ({ id }) => (core.downloadModel(id), null),
+    'models.cancelDownload': ({ id }) => (core.cancelModelDownload(id), null),
+    'system.devices': () => core.devices(),
     'settings.get': () => core.getSettings(),
     'settings.update': (patch) => core.updateSettings(patch),
   };

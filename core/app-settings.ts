@@ -17,6 +17,8 @@ const DEFAULTS: Settings = {
   initialPrompt: null,
   diarization: 'auto',
   speakers: { exact: null, min: null, max: null },
+  storageDir: null,
+  theme: 'system',
 };
 const KEY = 'app.settings';
 

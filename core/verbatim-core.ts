@@ -1,10 +1,28 @@
 import { EventEmitter } from 'node:events';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { AddOutcome, ExportFormat, JobView, Lane, MediaDetail, ProviderFallback, SearchHit, Settings, Transcript } from '../contracts/domain';
+import type { ApiEvent, ApiEventPayload } from '../contracts/api';
+import { providerOrder } from '../contracts/devices';
+import type {
+  AddOutcome,
+  EditableTranscript,
+  EngineRun,
+  ExportFormat,
+  JobView,
+  Lane,
+  LibraryItem,
+  LibrarySort,
+  MediaDetail,
+  ModelDownload,
+  ProviderFallback,
+  SearchHit,
+  Settings,
+} from '../contracts/domain';
 import type { DiarizeSettings } from '../contracts/worker-protocol';
 import type { ModelStatus } from '../contracts/models';
 import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
+import { expandFolders } from './media-files';
 import { JobError } from './errors';
 import { exporters, type ExportedFile } from './export/formats';
 import { Database } from './library/database';
@@ -38,7 +56,21 @@ export interface CoreOptions {
   log?(message: string): void;
 }
 
-type CoreEvents = { 'jobs.changed': [jobs: JobView[]] };
+type CoreEvents = {
+  'jobs.changed': [jobs: JobView[]];
+  'library.changed': [mediaIds: number[]];
+  'models.changed': [downloads: ModelDownload[]];
+};
+
+type ExportResult = ExportedFile & { fileName: string };
+interface ExportRequest {
+  format: ExportFormat;
+  file?: ExportResult;
+  settle(outcome: { file: ExportResult } | { error: string }): void;
+}
+
+/** Model download progress is sent at most this often; a state change is sent at once. */
+const DOWNLOAD_EVENT_MS = 100;
 
 /** Typical compressed audio (128 kbit/s) until the library has measured its own files. */
 const DEFAULT_BYTES_PER_AUDIO_SEC = 16_000;
@@ -69,6 +101,10 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private lastActiveRefresh = 0;
   /** Why the neural speaker models could not be downloaded, remembered so an offline machine does not retry on every job. */
   private neuralDownloadFailure: string | null = null;
+  /** Export jobs' formats and who waits for their files; exports live only as long as the request. */
+  private readonly exportRequests = new Map<number, ExportRequest>();
+  private readonly downloads = new Map<string, { view: ModelDownload; controller: AbortController }>();
+  private lastDownloadEvent = 0;
 
   constructor(private readonly options: CoreOptions) {
     super();
@@ -88,25 +124,37 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     });
     const settingsStore = new SettingsStore(this.db);
     this.appSettings = new AppSettings(settingsStore, env, options.settingsDefaults);
+    const { storageDir } = this.appSettings.get();
+    // A host that names its models folder (the CLI shares the app's) keeps it; otherwise the user's storage folder.
+    if (storageDir && !options.modelsDir) void this.models.relocate(modelsFolderIn(storageDir)).catch((error: unknown) => this.log(`[models] storage folder ${storageDir}: ${String(error)}`));
     this.throughput = new ThroughputMeter(settingsStore, 'throughput.transcribe', DEFAULT_SPEED);
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
     this.supervisor = new WorkerSupervisor({ ...options.supervisor, spawn: options.spawnWorker });
     this.supervisor.on('log', this.log);
     this.coalescer = new ChangeCoalescer((ids) => this.emit('jobs.changed', this.views(ids)));
     this.queue = new JobQueue(this.jobs, {
-      runners: { 'process-media': this.processMedia },
+      runners: { 'process-media': this.processMedia, export: this.runExport },
       maxAttempts: options.maxAttempts,
       onChange: (id) => this.coalescer.mark(id),
-      onFinished: (job) => this.learnFrom(job),
+      onFinished: (job) => this.finished(job),
       log: this.log,
     });
   }
 
   start(): void {
+    this.jobs.deleteKind('export');
     this.queue.start();
   }
 
+  /** Every event the API carries, as the renderer receives it: what the hosts forward. */
+  onApiEvent(listener: <E extends ApiEvent>(event: E, payload: ApiEventPayload<E>) => void): void {
+    this.on('jobs.changed', (jobs) => listener('jobs.changed', { jobs }));
+    this.on('library.changed', (mediaIds) => listener('library.changed', { mediaIds }));
+    this.on('models.changed', (downloads) => listener('models.changed', { downloads }));
+  }
+
   async close(): Promise<void> {
+    for (const { controller } of this.downloads.values()) controller.abort();
     await this.queue.stop();
     this.supervisor.dispose();
     this.coalescer.dispose();
@@ -116,8 +164,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   /** Adds files to the library and queues them; a file already there keeps its media and job. */
   async addFiles(paths: readonly string[]): Promise<AddOutcome[]> {
     const outcomes: AddOutcome[] = [];
-    for (const given of paths) {
-      const file = path.resolve(given);
+    for (const file of await expandFolders(paths.map((given) => path.resolve(given)))) {
       const identity = await identifyFile(file);
       const { id: mediaId, created } = this.media.upsert({
         path: file,
@@ -137,7 +184,26 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       outcomes.push({ path: file, mediaId, jobId, duplicate: !created });
     }
     this.queue.wake();
+    if (outcomes.length) this.emit('library.changed', outcomes.map((outcome) => outcome.mediaId));
     return outcomes;
+  }
+
+  library(sort: LibrarySort, descending: boolean): LibraryItem[] {
+    return this.media.library(sort, descending);
+  }
+
+  /** Forgets a recording: its jobs stop, its transcript and decoded copy go; the user's file stays. */
+  async removeMedia(mediaId: number): Promise<void> {
+    this.getMedia(mediaId);
+    for (const job of this.jobs.list()) if (job.mediaId === mediaId && !['done', 'failed', 'canceled'].includes(job.state)) this.queue.cancel(job.id);
+    const removed = this.media.remove(mediaId);
+    if (removed?.pcmPath) await rm(removed.pcmPath, { force: true });
+    this.emit('library.changed', [mediaId]);
+  }
+
+  /** The decoded audio the transcript's times refer to, for the player; null when it is not (or no longer) there. */
+  audioFile(mediaId: number): string | null {
+    return this.media.pcmPath(mediaId);
   }
 
   listJobs(): JobView[] {
@@ -162,22 +228,85 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.queue.setPriority(jobId, priority);
   }
 
+  reorder(jobIds: readonly number[]): void {
+    this.queue.reorder(jobIds);
+  }
+
   getSettings(): Settings {
     return this.appSettings.get();
   }
 
-  updateSettings(patch: Partial<Settings>): Promise<Settings> {
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
     if (patch.model !== undefined) this.models.entry(patch.model, 'whisper');
+    if (patch.storageDir !== undefined && !this.options.modelsDir) {
+      if (patch.storageDir !== null && !path.isAbsolute(patch.storageDir)) {
+        throw new JobError(`The storage folder “${patch.storageDir}” is not an absolute path.`, 'invalid-setting');
+      }
+      const target = patch.storageDir === null ? this.paths.models : modelsFolderIn(patch.storageDir);
+      await mkdir(target, { recursive: true }).catch((error: unknown) => {
+        throw new JobError(`Verbatim cannot use “${patch.storageDir}” as its storage folder: ${error instanceof Error ? error.message : String(error)}`, 'invalid-setting');
+      });
+      await this.models.relocate(target);
+    }
     return this.appSettings.update(patch);
   }
 
-  getTranscript(mediaId: number): Transcript | null {
+  getTranscript(mediaId: number): EditableTranscript | null {
     this.getMedia(mediaId);
-    return this.transcripts.get(mediaId);
+    return this.transcripts.getEditable(mediaId);
   }
 
+  editSegment(mediaId: number, segment: number, text: string): EditableTranscript {
+    this.transcripts.editSegment(mediaId, segment, text);
+    return this.changed(mediaId);
+  }
+
+  undoEdit(mediaId: number): EditableTranscript {
+    if (!this.transcripts.undo(mediaId)) throw new JobError('There is nothing to undo.', 'nothing-to-undo');
+    return this.changed(mediaId);
+  }
+
+  redoEdit(mediaId: number): EditableTranscript {
+    if (!this.transcripts.redo(mediaId)) throw new JobError('There is nothing to redo.', 'nothing-to-redo');
+    return this.changed(mediaId);
+  }
+
+  private changed(mediaId: number): EditableTranscript {
+    this.emit('library.changed', [mediaId]);
+    return this.transcripts.getEditable(mediaId)!;
+  }
+
+  /**
+   * Exports transcripts through export jobs in the light lane, so they never wait behind a
+   * transcription; answers with one file per transcript, names made unique within the selection.
+   */
+  async exportTranscripts(mediaIds: readonly number[], format: ExportFormat): Promise<ExportResult[]> {
+    for (const mediaId of mediaIds) {
+      const media = this.getMedia(mediaId);
+      if (!this.transcripts.get(mediaId)) throw new JobError(`${media.fileName} has no transcript yet.`, 'not-found');
+    }
+    const files = mediaIds.map(
+      (mediaId) =>
+        new Promise<ExportResult>((resolve, reject) => {
+          const jobId = this.jobs.create(mediaId, 'export');
+          this.exportRequests.set(jobId, {
+            format,
+            settle: (outcome) => ('file' in outcome ? resolve(outcome.file) : reject(new JobError(outcome.error, 'export-failed'))),
+          });
+        }),
+    );
+    this.queue.wake();
+    return uniqueNames(await Promise.all(files));
+  }
+
+  private readonly runExport: JobRunner = async (job) => {
+    const request = this.exportRequests.get(job.id);
+    if (!request) throw new JobError('Nobody is waiting for this export any more.', 'orphaned');
+    request.file = await this.exportTranscript(job.mediaId, request.format);
+  };
+
   /** A transcript as a file's contents, with the file name it would be saved under. */
-  async exportTranscript(mediaId: number, format: ExportFormat): Promise<ExportedFile & { fileName: string }> {
+  async exportTranscript(mediaId: number, format: ExportFormat): Promise<ExportResult> {
     const media = this.getMedia(mediaId);
     const transcript = this.transcripts.get(mediaId);
     if (!transcript) throw new JobError(`${media.fileName} has no transcript yet.`, 'not-found');
@@ -185,24 +314,60 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     return { fileName: `${base}.${format}`, ...(await exporters[format](transcript, media)) };
   }
 
-  renameSpeaker(mediaId: number, speaker: number, name: string): Transcript {
+  renameSpeaker(mediaId: number, speaker: number, name: string): EditableTranscript {
     this.getMedia(mediaId);
     this.transcripts.renameSpeaker(mediaId, speaker, name.trim());
-    return this.transcripts.get(mediaId)!;
+    return this.changed(mediaId);
   }
 
-  mergeSpeakers(mediaId: number, from: number, into: number): Transcript {
+  mergeSpeakers(mediaId: number, from: number, into: number): EditableTranscript {
     this.getMedia(mediaId);
     this.transcripts.mergeSpeakers(mediaId, from, into);
-    return this.transcripts.get(mediaId)!;
+    return this.changed(mediaId);
   }
 
-  searchTranscripts(query: string): SearchHit[] {
-    return this.transcripts.search(query);
+  searchTranscripts(query: string, limit?: number): SearchHit[] {
+    return this.transcripts.search(query, limit);
   }
 
   listModels(): Promise<ModelStatus[]> {
     return this.models.list();
+  }
+
+  /** Starts a model download in the background; models.changed events carry its progress. */
+  downloadModel(id: string): void {
+    this.models.entry(id);
+    if (this.downloads.get(id)?.view.state === 'downloading') return;
+    const controller = new AbortController();
+    const download = { view: { id, receivedBytes: 0, totalBytes: this.models.entry(id).sizeBytes, state: 'downloading', error: null } as ModelDownload, controller };
+    this.downloads.set(id, download);
+    const update = (change: Partial<ModelDownload>, force = true): void => {
+      download.view = { ...download.view, ...change };
+      if (!force && Date.now() - this.lastDownloadEvent < DOWNLOAD_EVENT_MS) return;
+      this.lastDownloadEvent = Date.now();
+      this.emit('models.changed', [...this.downloads.values()].map((entry) => entry.view));
+    };
+    update({});
+    this.models.ensure(id, (progress) => update(progress, false), controller.signal).then(
+      () => update({ state: 'done', receivedBytes: download.view.totalBytes }),
+      (error: unknown) => update(controller.signal.aborted ? { state: 'canceled' } : { state: 'failed', error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  cancelModelDownload(id: string): void {
+    this.downloads.get(id)?.controller.abort();
+  }
+
+  async removeModel(id: string): Promise<void> {
+    await this.models.remove(id);
+    this.downloads.delete(id);
+  }
+
+  /** The providers this platform tries, in order, and what the newest transcription ran on. */
+  devices(): { order: string[]; lastRun: EngineRun | null } {
+    const order = providerOrder(this.appSettings.get().device, process.platform);
+    const lastRun = this.jobs.list().reverse().find((job) => job.kind === 'process-media' && job.engine && job.engine.provider !== 'none')?.engine ?? null;
+    return { order, lastRun };
   }
 
   private readonly processMedia: JobRunner = async (job, context) => {
@@ -235,7 +400,10 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
         context.progress(update);
       },
       // Kept the moment transcription ends: a diarization that fails, or a crash, cannot take it away.
-      onTranscript: (transcript) => this.transcripts.save(job.mediaId, job.id, transcript),
+      onTranscript: (transcript) => {
+        this.transcripts.save(job.mediaId, job.id, transcript);
+        this.emit('library.changed', [job.mediaId]);
+      },
       timeoutMs: this.options.supervisor?.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.bytesPerAudioSec)),
     });
     this.db.transaction(() => {
@@ -246,6 +414,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
         if (output.transcript.diarization) this.jobs.saveDiarization(job.id, output.transcript.diarization);
       }
     });
+    this.emit('library.changed', [job.mediaId]);
   };
 
   /**
@@ -278,6 +447,14 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private neuralPaths(segmentationDir: string, embeddingDir: string): DiarizeSettings['neural'] {
     const weights = (id: string, dir: string): string => path.join(dir, this.models.entry(id).files[0]!.path);
     return { segmentation: weights(NEURAL_MODELS[0], segmentationDir), embedding: weights(NEURAL_MODELS[1], embeddingDir) };
+  }
+
+  private finished(job: JobRecord): void {
+    const request = this.exportRequests.get(job.id);
+    if (!request) return this.learnFrom(job);
+    this.exportRequests.delete(job.id);
+    this.jobs.delete(job.id);
+    request.settle(request.file && job.state === 'done' ? { file: request.file } : { error: job.error ?? 'The export was canceled.' });
   }
 
   private learnFrom(job: JobRecord): void {
@@ -323,6 +500,20 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     }
     return [...records.values()].map((job) => toView(job, estimates.get(job.id)));
   }
+}
+
+function modelsFolderIn(storageDir: string): string {
+  return path.join(storageDir, 'models');
+}
+
+/** "Interview.srt" twice in one selection becomes "Interview.srt" and "Interview (2).srt". */
+function uniqueNames(files: ExportResult[]): ExportResult[] {
+  const seen = new Map<string, number>();
+  return files.map((file) => {
+    const count = (seen.get(file.fileName) ?? 0) + 1;
+    seen.set(file.fileName, count);
+    return count === 1 ? file : { ...file, fileName: file.fileName.replace(/(\.[^.]+)$/, ` (${count})$1`) };
+  });
 }
 
 /** The neural diarization tier's models: segmentation, then speaker embedding. */

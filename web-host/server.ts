@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsClientMessage, type WsServerMessage } from '../contracts/api';
+import { pcmAsWav } from '../core/audio/pcm-wav';
 import { createApiDispatcher, toApiError } from '../core/api-handler';
 import type { VerbatimCore } from '../core/verbatim-core';
 import { CONTENT_SECURITY_POLICY } from '../renderer/content-security-policy';
@@ -33,7 +34,7 @@ const MIME: Record<string, string> = {
 export function createWebHost({ core, rendererDir, uploadsDir }: WebHostOptions): http.Server {
   const dispatch = createApiDispatcher(core);
   const server = http.createServer((request, response) => {
-    handleHttp(request, response, rendererDir, uploadsDir).catch((error: unknown) => {
+    handleHttp(request, response, core, rendererDir, uploadsDir).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
       response.end(toApiError(error).message);
     });
@@ -49,8 +50,8 @@ export function createWebHost({ core, rendererDir, uploadsDir }: WebHostOptions)
   });
 
   const clients = new Set<WebSocket>();
-  core.on('jobs.changed', (jobs) => {
-    const frame = JSON.stringify({ event: 'jobs.changed', payload: { jobs } } satisfies WsServerMessage);
+  core.onApiEvent((event, payload) => {
+    const frame = JSON.stringify({ event, payload } satisfies WsServerMessage);
     for (const ws of clients) ws.send(frame);
   });
 
@@ -86,6 +87,7 @@ export function createWebHost({ core, rendererDir, uploadsDir }: WebHostOptions)
 async function handleHttp(
   request: http.IncomingMessage,
   response: http.ServerResponse,
+  core: VerbatimCore,
   rendererDir: string,
   uploadsDir: string,
 ): Promise<void> {
@@ -101,6 +103,19 @@ async function handleHttp(
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405).end();
+    return;
+  }
+  const audio = /^\/api\/media\/(\d+)\/audio\.wav$/.exec(url.pathname);
+  if (audio) {
+    const pcm = core.audioFile(Number(audio[1]));
+    if (!pcm || !(await isFile(pcm))) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('This recording has no decoded audio.');
+      return;
+    }
+    const { status, headers, body } = await pcmAsWav(pcm, request.headers.range);
+    response.writeHead(status, headers);
+    if (!body || request.method === 'HEAD') response.end();
+    else await pipeline(body, response);
     return;
   }
   const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');

@@ -154,6 +154,19 @@ export class JobStore {
     this.db.run(`UPDATE jobs SET stage = ?, progress = ? WHERE id = ? AND state = 'running'`, [stage, progress, id]);
   }
 
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn);
+  }
+
+  delete(id: number): void {
+    this.db.run('DELETE FROM jobs WHERE id = ?', [id]);
+  }
+
+  /** Deletes every job of a kind: exports left by a previous run have nobody waiting for them. */
+  deleteKind(kind: JobKind): void {
+    this.db.run('DELETE FROM jobs WHERE kind = ?', [kind]);
+  }
+
   setPriority(id: number, priority: number): void {
     this.db.run('UPDATE jobs SET priority = ? WHERE id = ?', [priority, id]);
   }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { MediaDetail, MediaInfo, Waveform } from '../../contracts/domain';
+import type { LibraryItem, LibrarySort, MediaDetail, MediaInfo, Waveform } from '../../contracts/domain';
 import type { Database } from './database';
 
 interface MediaRow {
@@ -73,9 +73,38 @@ export class MediaStore {
     );
   }
 
+  pcmPath(id: number): string | null {
+    return this.db.get<{ pcm_path: string | null }>('SELECT pcm_path FROM media WHERE id = ?', [id])?.pcm_path ?? null;
+  }
+
   get(id: number): MediaDetail | undefined {
     const row = this.db.get<MediaRow>('SELECT * FROM media WHERE id = ?', [id]);
     return row && toDetail(row);
+  }
+
+  /** Every recording with its newest transcription job and transcript, in the order asked for. */
+  library(sort: LibrarySort, descending: boolean): LibraryItem[] {
+    const column = { date: 'm.created_at', name: 'm.file_name COLLATE NOCASE', duration: 'm.duration_sec' }[sort];
+    const direction = descending ? 'DESC' : 'ASC';
+    const rows = this.db.all<Omit<LibraryItem, 'hasTranscript'> & { hasTranscript: number }>(
+      `SELECT m.id AS mediaId, m.file_name AS fileName, m.path, m.created_at AS addedAt, m.duration_sec AS durationSec,
+              j.state, j.id AS jobId, t.id IS NOT NULL AS hasTranscript,
+              (SELECT COUNT(*) FROM speakers sp WHERE sp.transcript_id = t.id) AS speakers,
+              COALESCE((SELECT group_concat(text, ' ') FROM (SELECT text FROM segments s WHERE s.transcript_id = t.id ORDER BY seq LIMIT 3)), '') AS preview
+       FROM media m
+       LEFT JOIN jobs j ON j.id = (SELECT MAX(id) FROM jobs WHERE media_id = m.id AND kind = 'process-media')
+       LEFT JOIN transcripts t ON t.media_id = m.id
+       ORDER BY ${column} IS NULL, ${column} ${direction}, m.id ${direction}`,
+    );
+    return rows.map((row) => ({ ...row, hasTranscript: row.hasTranscript === 1, preview: row.preview.slice(0, 200) }));
+  }
+
+  /** Deletes a recording; its jobs, transcript and edits go with it (foreign keys cascade). */
+  remove(id: number): { pcmPath: string | null } | undefined {
+    const row = this.db.get<{ pcm_path: string | null }>('SELECT pcm_path FROM media WHERE id = ?', [id]);
+    if (!row) return undefined;
+    this.db.run('DELETE FROM media WHERE id = ?', [id]);
+    return { pcmPath: row.pcm_path };
   }
 
   /** Bytes per audio second over decoded media: estimates the length of files not yet probed. */

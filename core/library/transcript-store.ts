@@ -1,4 +1,5 @@
-import { DiarizationRun, type EngineRun, type SearchHit, type Segment, type Speaker, type Transcript } from '../../contracts/domain';
+import { DiarizationRun, type EditableTranscript, type EditHistory, type EngineRun, type SearchHit, type Segment, type SnippetPart, type Speaker, type Transcript } from '../../contracts/domain';
+import { reviseSegment, type SegmentText } from '../editing/revise-segment';
 import { JobError } from '../errors';
 import type { Database } from './database';
 
@@ -155,19 +156,138 @@ export class TranscriptStore {
     return row.id;
   }
 
-  /** Segments matching a full-text query, best first; each word of the query must appear. */
+  /** The transcript with how many edits can be undone and redone. */
+  getEditable(mediaId: number): EditableTranscript | null {
+    const transcript = this.get(mediaId);
+    return transcript && { ...transcript, history: this.history(this.transcriptOf(mediaId)) };
+  }
+
+  /** Rewrites one segment's text, realigning its words, and records the edit for undo. */
+  editSegment(mediaId: number, seq: number, text: string, now = Date.now()): void {
+    this.db.transaction(() => {
+      const transcriptId = this.transcriptOf(mediaId);
+      const before = this.segmentText(transcriptId, seq);
+      const segment = this.db.get<SegmentRow>('SELECT * FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq])!;
+      const after = reviseSegment({ start: segment.start_sec, end: segment.end_sec, speaker: segment.speaker, words: before.words }, text);
+      if (after.text === before.text.split(/\s+/).filter(Boolean).join(' ')) return;
+      this.writeSegmentText(transcriptId, seq, after);
+      this.db.run('DELETE FROM transcript_edits WHERE transcript_id = ? AND undone = 1', [transcriptId]);
+      this.db.run('INSERT INTO transcript_edits (transcript_id, segment_seq, before, after, created_at) VALUES (?, ?, ?, ?, ?)', [
+        transcriptId,
+        seq,
+        JSON.stringify(before),
+        JSON.stringify(after),
+        now,
+      ]);
+    });
+  }
+
+  /** Takes back the newest edit not yet undone; false when there is none. */
+  undo(mediaId: number): boolean {
+    return this.step(mediaId, 'undo');
+  }
+
+  /** Applies again the oldest undone edit; false when there is none. */
+  redo(mediaId: number): boolean {
+    return this.step(mediaId, 'redo');
+  }
+
+  private step(mediaId: number, direction: 'undo' | 'redo'): boolean {
+    return this.db.transaction(() => {
+      const transcriptId = this.transcriptOf(mediaId);
+      const edit = this.db.get<{ id: number; segment_seq: number; before: string; after: string }>(
+        direction === 'undo'
+          ? 'SELECT * FROM transcript_edits WHERE transcript_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1'
+          : 'SELECT * FROM transcript_edits WHERE transcript_id = ? AND undone = 1 ORDER BY id LIMIT 1',
+        [transcriptId],
+      );
+      if (!edit) return false;
+      this.writeSegmentText(transcriptId, edit.segment_seq, JSON.parse(direction === 'undo' ? edit.before : edit.after) as SegmentText);
+      this.db.run('UPDATE transcript_edits SET undone = ? WHERE id = ?', [direction === 'undo' ? 1 : 0, edit.id]);
+      return true;
+    });
+  }
+
+  private history(transcriptId: number): EditHistory {
+    const row = this.db.get<{ undo: number | null; redo: number | null }>(
+      'SELECT SUM(undone = 0) AS undo, SUM(undone = 1) AS redo FROM transcript_edits WHERE transcript_id = ?',
+      [transcriptId],
+    );
+    return { undo: row?.undo ?? 0, redo: row?.redo ?? 0 };
+  }
+
+  private segmentText(transcriptId: number, seq: number): SegmentText {
+    const segment = this.db.get<{ id: number; text: string }>('SELECT id, text FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq]);
+    if (!segment) throw new JobError(`The transcript has no segment ${seq + 1}.`, 'not-found');
+    const words = this.db.all<WordRow>('SELECT * FROM words WHERE segment_id = ? ORDER BY seq', [segment.id]);
+    return {
+      text: segment.text,
+      words: words.map((word) => ({ start: word.start_sec, end: word.end_sec, text: word.text, probability: word.probability, speaker: word.speaker })),
+    };
+  }
+
+  private writeSegmentText(transcriptId: number, seq: number, { text, words }: SegmentText): void {
+    const { id } = this.db.get<{ id: number }>('SELECT id FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq])!;
+    this.db.run('UPDATE segments SET text = ? WHERE id = ?', [text, id]);
+    this.db.run('DELETE FROM words WHERE segment_id = ?', [id]);
+    words.forEach((word, wordSeq) =>
+      this.db.run('INSERT INTO words (segment_id, seq, start_sec, end_sec, text, probability, speaker) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        id,
+        wordSeq,
+        word.start,
+        word.end,
+        word.text,
+        word.probability,
+        word.speaker,
+      ]),
+    );
+  }
+
+  private transcriptOf(mediaId: number): number {
+    const row = this.db.get<{ id: number }>('SELECT id FROM transcripts WHERE media_id = ?', [mediaId]);
+    if (!row) throw new JobError(`Media ${mediaId} has no transcript.`, 'not-found');
+    return row.id;
+  }
+
+  /**
+   * Segments matching a full-text query; each word of the query must appear, the last one as a
+   * prefix (results come while typing). Newest segments first: FTS5 walks its rowids in order and
+   * stops at the limit, where ranking would score every match (all of them, for a short prefix).
+   */
   search(query: string, limit = 50): SearchHit[] {
     const terms = query.match(/[\p{L}\p{N}]+/gu) ?? [];
     if (terms.length === 0) return [];
-    // Quoted terms with a prefix star: user input never reaches FTS5's query syntax.
-    const match = terms.map((term) => `"${term}"*`).join(' ');
-    return this.db.all<SearchHit>(
-      `SELECT t.media_id AS mediaId, m.file_name AS fileName, s.start_sec AS start, s.end_sec AS end,
-              highlight(segments_fts, 0, '[', ']') AS snippet
+    // Quoted terms: user input never reaches FTS5's query syntax.
+    const match = terms.map((term, index) => (index === terms.length - 1 ? `"${term}"*` : `"${term}"`)).join(' ');
+    const rows = this.db.all<Omit<SearchHit, 'parts'> & { marked: string }>(
+      `SELECT t.media_id AS mediaId, m.file_name AS fileName, s.seq AS segment, s.start_sec AS start, s.end_sec AS end,
+              highlight(segments_fts, 0, char(1), char(2)) AS marked
        FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
        JOIN transcripts t ON t.id = s.transcript_id JOIN media m ON m.id = t.media_id
-       WHERE segments_fts MATCH ? ORDER BY rank LIMIT ?`,
+       WHERE segments_fts MATCH ? ORDER BY segments_fts.rowid DESC LIMIT ?`,
       [match, limit],
     );
+    return rows.map(({ marked, ...hit }) => ({ ...hit, parts: snippetParts(marked) }));
   }
 }
+
+/** FTS5's highlight() output, with \x01…\x02 around matches, as parts the UI can mark safely. */
+export function snippetParts(marked: string): SnippetPart[] {
+  const parts: SnippetPart[] = [];
+  let text = '';
+  let match = false;
+  for (const char of marked) {
+    if (char !== START_MARK && char !== END_MARK) {
+      text += char;
+      continue;
+    }
+    if (text) parts.push({ text, match });
+    text = '';
+    match = char === START_MARK;
+  }
+  if (text) parts.push({ text, match });
+  return parts;
+}
+
+const START_MARK = String.fromCharCode(1);
+const END_MARK = String.fromCharCode(2);

@@ -44,7 +44,10 @@ export class ModelManager {
   private readonly dispatcher: Dispatcher;
   private readonly installing = new Map<string, Promise<InstalledModel>>();
 
+  private modelsDir: string;
+
   constructor(private readonly options: ModelManagerOptions) {
+    this.modelsDir = options.modelsDir;
     this.catalog = ModelCatalog.parse(JSON.parse(readFileSync(options.catalogPath, 'utf8'))).models;
     this.baseUrl = (options.baseUrl ?? HUGGING_FACE).replace(/\/$/, '');
     this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent();
@@ -83,7 +86,7 @@ export class ModelManager {
     const entry = this.entry(id);
     const places: Array<[InstalledModel['location'], string | null | undefined]> = [
       ['env', this.options.externalDir],
-      ['app', this.options.modelsDir],
+      ['app', this.modelsDir],
     ];
     for (const [location, root] of places) {
       if (!root) continue;
@@ -128,12 +131,39 @@ export class ModelManager {
   /** Deletes the app's copy; a model provided through VERBATIM_MODELS_DIR is not ours to delete. */
   async remove(id: string): Promise<void> {
     const entry = this.entry(id);
-    await rm(path.join(this.options.modelsDir, ...entry.repo.split('/')), { recursive: true, force: true });
+    await rm(path.join(this.modelsDir, ...entry.repo.split('/')), { recursive: true, force: true });
     await rm(this.stagingDir(entry), { recursive: true, force: true });
   }
 
+  get folder(): string {
+    return this.modelsDir;
+  }
+
+  /**
+   * Makes `dir` the models folder, moving the installed models there (a rename on the same disk, a
+   * copy then delete across disks), so changing the storage folder never means downloading again.
+   */
+  async relocate(dir: string): Promise<void> {
+    if (path.resolve(dir) === path.resolve(this.modelsDir)) return;
+    if (this.installing.size > 0) throw new JobError('Wait for the model downloads to finish before moving the storage folder.', 'busy');
+    await mkdir(dir, { recursive: true });
+    for (const entry of this.catalog) {
+      const from = path.join(this.modelsDir, ...entry.repo.split('/'));
+      if (!(await hasFiles(from, entry))) continue;
+      const to = path.join(dir, ...entry.repo.split('/'));
+      await mkdir(path.dirname(to), { recursive: true });
+      await rm(to, { recursive: true, force: true });
+      await rename(from, to).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EXDEV') throw error;
+        await cp(from, to, { recursive: true });
+        await rm(from, { recursive: true, force: true });
+      });
+    }
+    this.modelsDir = dir;
+  }
+
   async diskUsage(): Promise<number> {
-    return folderBytes(this.options.modelsDir);
+    return folderBytes(this.modelsDir);
   }
 
   private async download(entry: ModelEntry, onProgress: (progress: DownloadProgress) => void, signal: AbortSignal): Promise<InstalledModel> {
@@ -171,7 +201,7 @@ export class ModelManager {
   }
 
   private async promote(entry: ModelEntry, staging: string): Promise<InstalledModel> {
-    const dir = path.join(this.options.modelsDir, ...entry.repo.split('/'));
+    const dir = path.join(this.modelsDir, ...entry.repo.split('/'));
     await mkdir(path.dirname(dir), { recursive: true });
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir);
@@ -179,7 +209,7 @@ export class ModelManager {
   }
 
   private stagingDir(entry: ModelEntry): string {
-    return path.join(this.options.modelsDir, '.staging', entry.repo.replace('/', '__'));
+    return path.join(this.modelsDir, '.staging', entry.repo.replace('/', '__'));
   }
 }
 

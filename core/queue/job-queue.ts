@@ -101,6 +101,16 @@ export class JobQueue {
     for (const queued of this.store.queued(job.lane)) this.options.onChange(queued.id);
   }
 
+  /**
+   * Puts waiting jobs in the given order by giving them descending priorities, first highest. Jobs
+   * that are not waiting (they started meanwhile) are skipped; waiting jobs not named keep theirs.
+   */
+  reorder(jobIds: readonly number[]): void {
+    const waiting = jobIds.map((id) => this.requireJob(id)).filter((job) => job.state === 'queued');
+    this.store.transaction(() => waiting.forEach((job, index) => this.store.setPriority(job.id, waiting.length - index)));
+    for (const lane of new Set(waiting.map((job) => job.lane))) for (const queued of this.store.queued(lane)) this.options.onChange(queued.id);
+  }
+
   private pump(lane: Lane): void {
     while (!this.stopped && this.countRunning(lane) < this.concurrency[lane]) {
       const next = this.store.queued(lane)[0];

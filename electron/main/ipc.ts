@@ -2,6 +2,8 @@ import { ipcMain, type BrowserWindow, type WebFrameMain } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IpcReply } from '../../contracts/api';
+import type { JobView } from '../../contracts/domain';
+import { overallProgress } from '../../core/queue/overall-progress';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../contracts/ipc-channels';
 import { createApiDispatcher, toApiError } from '../../core/api-handler';
 import type { VerbatimCore } from '../../core/verbatim-core';
@@ -28,16 +30,16 @@ export function registerIpc(core: VerbatimCore, window: BrowserWindow, rendererI
     }
   });
 
-  const runningProgress = new Map<number, number>();
-  core.on('jobs.changed', (jobs) => {
+  const active = new Map<number, JobView>();
+  core.onApiEvent((event, payload) => {
     if (window.isDestroyed()) return;
-    window.webContents.send(IPC_EVENT_CHANNEL, 'jobs.changed', { jobs });
-    // The dock/taskbar shows how far the running job is; -1 removes the bar when nothing runs.
-    // A running job changes with every progress step, and a finishing one is in its last event.
-    for (const job of jobs) {
-      if (job.state === 'running') runningProgress.set(job.id, job.progress);
-      else runningProgress.delete(job.id);
+    window.webContents.send(IPC_EVENT_CHANNEL, event, payload);
+    if (event !== 'jobs.changed') return;
+    for (const job of (payload as { jobs: JobView[] }).jobs) {
+      if (job.state === 'running' || job.state === 'queued') active.set(job.id, job);
+      else active.delete(job.id);
     }
-    window.setProgressBar(runningProgress.size > 0 ? Math.min(...runningProgress.values()) : -1);
+    // The dock/taskbar shows the whole queue's progress; -1 removes the bar when nothing is left.
+    window.setProgressBar(overallProgress(active.values()) ?? -1);
   });
 }

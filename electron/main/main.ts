@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VerbatimCore } from '../../core/verbatim-core';
 import { registerIpc } from './ipc';
+import { registerMediaScheme, serveMedia } from './media-protocol';
 import { installMenu } from './menu';
 import { hardenWebContents } from './security';
 import { utilityProcessSpawner } from './utility-process-worker';
@@ -42,6 +43,7 @@ async function createWindow(): Promise<void> {
     },
   });
   registerIpc(core, window, rendererIndex);
+  serveMedia(core);
   installMenu(core, window);
   window.once('ready-to-show', () => window.show());
   core.start();
@@ -50,6 +52,7 @@ async function createWindow(): Promise<void> {
 
 app.enableSandbox();
 hardenWebContents();
+registerMediaScheme();
 // One library, one process: a second launch hands over to the first instead of opening the database too.
 if (!app.requestSingleInstanceLock()) {
   app.exit(0);

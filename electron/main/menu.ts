@@ -13,12 +13,17 @@ export function installMenu(core: VerbatimCore, window: BrowserWindow): void {
     });
     if (!picked.canceled && picked.filePaths.length > 0) await core.addFiles(picked.filePaths);
   };
+  const addFolder = async (): Promise<void> => {
+    const picked = await dialog.showOpenDialog(window, { title: 'Add a folder', properties: ['openDirectory', 'multiSelections'] });
+    if (!picked.canceled && picked.filePaths.length > 0) await core.addFiles(picked.filePaths);
+  };
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {
       label: 'File',
       submenu: [
         { label: 'Add Files…', accelerator: 'CmdOrCtrl+O', click: () => void addFiles() },
+        { label: 'Add Folder…', accelerator: 'CmdOrCtrl+Shift+O', click: () => void addFolder() },
         { type: 'separator' },
         process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
       ],

@@ -17,6 +17,10 @@ const api: VerbatimApi = {
     ipcRenderer.on(IPC_EVENT_CHANNEL, forward);
     return () => void ipcRenderer.removeListener(IPC_EVENT_CHANNEL, forward);
   },
+  nativePaths: true,
+  audioUrl(mediaId) {
+    return `verbatim-media://audio/${mediaId}`;
+  },
   async pathsForFiles(files) {
     return files.map((file) => webUtils.getPathForFile(file)).filter((path) => path !== '');
   },

@@ -45,7 +45,9 @@ test.describe('the Electron app', () => {
       expect(preferences).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       expect(await window.evaluate(() => Object.keys((window as unknown as { verbatim: object }).verbatim).sort())).toEqual([
+        'audioUrl',
         'invoke',
+        'nativePaths',
         'on',
         'pathsForFiles',
       ]);

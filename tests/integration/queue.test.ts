@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { JobKind } from '../../contracts/domain';
 import { JobError } from '../../core/errors';
 import { Database } from '../../core/library/database';
 import { JobStore, type JobRecord } from '../../core/library/job-store';
@@ -46,10 +47,10 @@ function setup(file = path.join(scratchDir('queue'), 'library.sqlite')) {
   const store = new JobStore(db);
   const media = new MediaStore(db);
   const runner = new ManualRunner();
-  const queue = new JobQueue(store, { runners: { 'process-media': runner.run }, onChange: () => undefined });
-  const addJob = (name: string, priority = 0): number => {
+  const queue = new JobQueue(store, { runners: { 'process-media': runner.run, export: runner.run }, onChange: () => undefined });
+  const addJob = (name: string, priority = 0, kind: JobKind = 'process-media'): number => {
     const { id } = media.upsert({ path: `/recordings/${name}`, contentHash: name, sizeBytes: 1000 });
-    return store.create(id, 'process-media', priority);
+    return store.create(id, kind, priority);
   };
   return { db, store, runner, queue, addJob, file };
 }
@@ -90,16 +91,16 @@ describe('job queue', () => {
   });
 
   it('lets the light lane run while the heavy lane is busy', async () => {
-    const { db, runner, queue, addJob } = open();
+    const { runner, queue, addJob } = open();
     const heavy = addJob('long-interview.wav');
-    const light = addJob('export.wav');
-    // No light kind exists yet; the scheduler only looks at the lane column.
-    db.run(`UPDATE jobs SET lane = 'light' WHERE id = ?`, [light]);
+    const waiting = addJob('next-interview.wav');
+    const light = addJob('interview.wav', 0, 'export');
     queue.start();
     expect(runner.started.map((job) => [job.id, job.lane])).toEqual([
       [heavy, 'heavy'],
       [light, 'light'],
     ]);
+    expect(runner.started.map((job) => job.id)).not.toContain(waiting);
   });
 
   it('cancels queued jobs at once and running jobs through their abort signal', async () => {

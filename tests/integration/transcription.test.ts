@@ -67,7 +67,9 @@ describe('transcription on real Whisper weights', () => {
 
     const [hit] = core.searchTranscripts('microphones');
     expect(hit).toMatchObject({ mediaId: added[0]!.mediaId, fileName: 'dialogue-2spk.wav' });
-    expect(hit!.snippet).toContain('[microphones]');
+    expect(hit!.parts.filter((part) => part.match).map((part) => part.text.toLowerCase())).toEqual(['microphones']);
+    expect(hit!.parts.map((part) => part.text).join('')).toContain('microphones');
+    expect(hit!.segment).toBe(core.getTranscript(added[0]!.mediaId)!.segments.findIndex((segment) => segment.start === hit!.start));
     expect(hit!.start).toBeGreaterThan(9);
     expect(hit!.end).toBeLessThan(17);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultThreadCount, firstLine, providerOrder } from '../../worker/engine/onnx/execution-providers';
+import { providerOrder } from '../../contracts/devices';
+import { defaultThreadCount, firstLine } from '../../worker/engine/onnx/execution-providers';
 
 describe('execution providers', () => {
   it('auto tries the accelerators each platform can have, then the CPU', () => {

@@ -2,7 +2,8 @@ import ort from 'onnxruntime-node';
 import type { Device, EngineRun, Segment, Task, Transcript } from '../../contracts/domain';
 import type { StageContext } from '../pipeline/stage-progress';
 import { PcmFile, SAMPLE_RATE } from './audio/pcm-file';
-import { openSession, providerOrder } from './onnx/execution-providers';
+import { providerOrder } from '../../contracts/devices';
+import { openSession } from './onnx/execution-providers';
 import { speechProbabilities, VAD_FRAME_SEC } from './vad/silero-vad';
 import { speechRegions } from './vad/speech-regions';
 import { decodeBatch, detectLanguage, type Decoded } from './whisper/decode-loop';
@@ -53,7 +54,7 @@ export async function transcribe(
       const transcript = { language: request.language ?? 'und', task: request.task, engine, durationSec: pcm.durationSec, segments: [] };
       return { transcript: withoutSpeakers(transcript), speech };
     }
-    const model = await WhisperModel.load(request.model, providerOrder(request.device), request.threads);
+    const model = await WhisperModel.load(request.model, providerOrder(request.device, process.platform), request.threads);
     onEngine({ model: request.model.id, provider: model.provider, fallbacks: [...model.fallbacks] });
     try {
       return { transcript: withoutSpeakers(await transcribeWindows(pcm, windows, model, request, stages.transcribe)), speech };

@@ -1,28 +1,37 @@
 import { useRef } from 'react';
+import { isMediaFileName } from '../../../contracts/media-types';
 import { useJobsStore } from '../stores/jobs-store';
 
+/** Add files… and Add folder…: the pickers behind the drop target, for keyboard users and the undecided. */
 export function AddFilesButton() {
   const addFiles = useJobsStore((state) => state.addFiles);
-  const input = useRef<HTMLInputElement>(null);
+  const files = useRef<HTMLInputElement>(null);
+  const folder = useRef<HTMLInputElement>(null);
+  const take = (input: HTMLInputElement): void => {
+    // A picked folder arrives as every file in it (documents, thumbnails…): only its media are added.
+    const picked = [...(input.files ?? [])].filter((file) => input !== folder.current || isMediaFileName(file.name));
+    input.value = '';
+    void addFiles(picked);
+  };
   return (
     <>
-      <button type="button" className="button primary" onClick={() => input.current?.click()}>
+      <button type="button" className="button primary" onClick={() => files.current?.click()}>
         Add files…
       </button>
+      <button type="button" className="button" onClick={() => folder.current?.click()}>
+        Add folder…
+      </button>
+      <input ref={files} type="file" multiple hidden accept="audio/*,video/*" data-testid="file-input" aria-label="Add files" onChange={(event) => take(event.currentTarget)} />
       <input
-        ref={input}
+        ref={folder}
         type="file"
-        multiple
         hidden
-        accept="audio/*,video/*"
-        data-testid="file-input"
-        aria-label="Add files"
-        onChange={(event) => {
-          const files = [...(event.currentTarget.files ?? [])];
-          event.currentTarget.value = '';
-          void addFiles(files);
-        }}
+        data-testid="folder-input"
+        aria-label="Add folder"
+        {...{ webkitdirectory: '' }}
+        onChange={(event) => take(event.currentTarget)}
       />
     </>
   );
 }
+

@@ -1,7 +1,9 @@
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
+import { isMediaFileName } from '../../../contracts/media-types';
+import { api } from '../platform/api';
 import { useJobsStore } from '../stores/jobs-store';
 
-/** The whole window accepts dropped files; an overlay says so while something is dragged over it. */
+/** The whole window accepts dropped files and folders; an overlay says so while something is dragged over it. */
 export function DropZone({ children }: { children: ReactNode }) {
   const addFiles = useJobsStore((state) => state.addFiles);
   const [dragging, setDragging] = useState(false);
@@ -32,7 +34,10 @@ export function DropZone({ children }: { children: ReactNode }) {
         event.preventDefault();
         depth.current = 0;
         setDragging(false);
-        void addFiles([...event.dataTransfer.files]);
+        // Both must be read now: the drop's data is gone once this handler returns.
+        const files = [...event.dataTransfer.files];
+        const entries = [...event.dataTransfer.items].map((item) => item.webkitGetAsEntry?.() ?? null);
+        void droppedFiles(files, entries).then(addFiles);
       }}
     >
       {children}
@@ -43,4 +48,34 @@ export function DropZone({ children }: { children: ReactNode }) {
       )}
     </div>
   );
+}
+
+/**
+ * Where the host sees real paths, a dropped folder goes as it is and the core walks it. A browser
+ * cannot read a folder as a file, so its media files are gathered here from the drop's entries.
+ */
+async function droppedFiles(files: File[], entries: Array<FileSystemEntry | null>): Promise<File[]> {
+  if (api.nativePaths || entries.every((entry) => !entry?.isDirectory)) return files;
+  const gathered: File[] = [];
+  for (const [index, entry] of entries.entries()) {
+    if (entry?.isDirectory) gathered.push(...(await filesIn(entry as FileSystemDirectoryEntry)));
+    else if (files[index]) gathered.push(files[index]);
+  }
+  return gathered;
+}
+
+async function filesIn(folder: FileSystemDirectoryEntry): Promise<File[]> {
+  const reader = folder.createReader();
+  const found: File[] = [];
+  // readEntries answers in batches (100 in Chromium) until it answers with none.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    for (const entry of batch.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))) {
+      if (entry.name.startsWith('.')) continue;
+      if (entry.isDirectory) found.push(...(await filesIn(entry as FileSystemDirectoryEntry)));
+      else if (isMediaFileName(entry.name)) found.push(await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)));
+    }
+  }
+  return found;
 }

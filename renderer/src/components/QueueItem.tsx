@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { JobView } from '../../../contracts/domain';
 import { formatClock, formatEta } from '../format';
 import { useJobsStore } from '../stores/jobs-store';
+import { useLibraryStore } from '../stores/library-store';
 
 const STAGE_LABEL: Record<NonNullable<JobView['stage']>, string> = {
   'download-model': 'Downloading model',
@@ -33,9 +34,10 @@ function statusLine(job: JobView): string | null {
   return null;
 }
 
-export const QueueItem = memo(function QueueItem({ job }: { job: JobView }) {
-  const selected = useJobsStore((state) => state.selectedId === job.id);
-  const { select, cancel, retry } = useJobsStore.getState();
+export const QueueItem = memo(function QueueItem({ job, first, last }: { job: JobView; first: boolean; last: boolean }) {
+  const selected = useLibraryStore((state) => state.selectedId === job.mediaId);
+  const { select } = useLibraryStore.getState();
+  const { cancel, retry, move } = useJobsStore.getState();
   const active = job.state === 'queued' || job.state === 'running';
   const status = statusLine(job);
   return (
@@ -46,7 +48,7 @@ export const QueueItem = memo(function QueueItem({ job }: { job: JobView }) {
       data-job-id={job.id}
       aria-current={selected ? 'true' : undefined}
     >
-      <button type="button" className="job-main" onClick={() => select(job.id)}>
+      <button type="button" className="job-main" onClick={() => select(job.mediaId)}>
         <span className="job-name" title={job.path}>
           {job.fileName}
         </span>
@@ -71,6 +73,16 @@ export const QueueItem = memo(function QueueItem({ job }: { job: JobView }) {
         )}
       </button>
       <div className="job-actions">
+        {job.state === 'queued' && (
+          <>
+            <button type="button" className="button ghost small" disabled={first} aria-label={`Run ${job.fileName} earlier`} onClick={() => void move(job.id, -1)}>
+              ↑
+            </button>
+            <button type="button" className="button ghost small" disabled={last} aria-label={`Run ${job.fileName} later`} onClick={() => void move(job.id, 1)}>
+              ↓
+            </button>
+          </>
+        )}
         {active && (
           <button type="button" className="button ghost" onClick={() => void cancel(job.id)}>
             Cancel

@@ -4,6 +4,7 @@ import { QueueItem } from './QueueItem';
 
 export function QueueList() {
   const jobs = useJobsStore(useShallow((state) => orderedJobs(state.jobs)));
+  const waiting = jobs.filter((job) => job.state === 'queued').map((job) => job.id);
   return (
     <section className="queue" aria-label="Queue">
       {jobs.length === 0 ? (
@@ -14,7 +15,7 @@ export function QueueList() {
       ) : (
         <ul className="queue-list">
           {jobs.map((job) => (
-            <QueueItem key={job.id} job={job} />
+            <QueueItem key={job.id} job={job} first={waiting[0] === job.id} last={waiting.at(-1) === job.id} />
           ))}
         </ul>
       )}

@@ -1,22 +1,81 @@
-import { Fragment } from 'react';
-import { EXPORT_FORMATS, type EngineRun, type Transcript } from '../../../contracts/domain';
-import { formatClock } from '../format';
+import { useEffect, useRef, useState } from 'react';
+import { EXPORT_FORMATS, type EditableTranscript, type EngineRun } from '../../../contracts/domain';
+import { usePlayerStore } from '../stores/player-store';
 import { useTranscriptStore } from '../stores/transcript-store';
-import { SpeakerList, speakerColour } from './SpeakerList';
-
-/** Words the model was less sure of than this are marked for the reader to check. */
-const LOW_CONFIDENCE = 0.5;
+import { neighbourSegment, positionAt } from '../transcript-position';
+import { SegmentRow } from './SegmentRow';
+import { ShortcutHelp } from './ShortcutHelp';
+import { SpeakerList } from './SpeakerList';
 
 const PROVIDER_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'NVIDIA GPU (CUDA)', webgpu: 'GPU (WebGPU)', dml: 'GPU (DirectML)', coreml: 'Apple Neural Engine / GPU (Core ML)' };
 
-export function engineSummary(engine: EngineRun): string {
-  if (engine.provider === 'none') return `${engine.model} · no speech found, nothing to run`;
-  return `${engine.model} on ${PROVIDER_NAMES[engine.provider] ?? engine.provider}`;
+export function providerName(provider: string): string {
+  return PROVIDER_NAMES[provider] ?? provider;
 }
 
-export function TranscriptView({ mediaId, transcript }: { mediaId: number; transcript: Transcript }) {
-  const exportAs = useTranscriptStore((state) => state.exportAs);
+export function engineSummary(engine: EngineRun): string {
+  if (engine.provider === 'none') return `${engine.model} · no speech found, nothing to run`;
+  return `${engine.model} on ${providerName(engine.provider)}`;
+}
+
+const reducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+export function TranscriptView({ mediaId, transcript }: { mediaId: number; transcript: EditableTranscript }) {
+  const { exportAs, undo, redo, editSegment } = useTranscriptStore.getState();
+  const [editing, setEditing] = useState<number | null>(null);
+  const list = useRef<HTMLOListElement>(null);
+  const { segments } = transcript;
+  // A string, so the view re-renders only when the playing word changes, not every frame.
+  const playingKey = usePlayerStore((state) => {
+    if (state.mediaId !== mediaId) return '';
+    const position = positionAt(segments, state.currentSec);
+    return position ? `${position.segment}:${position.word ?? ''}` : '';
+  });
+  const playing = usePlayerStore((state) => state.playing);
+  const [activeSegment = null, activeWord = null] = playingKey ? playingKey.split(':').map((part) => (part === '' ? null : Number(part))) : [];
   const names = new Map(transcript.speakers.map((speaker) => [speaker.id, speaker.name]));
+
+  // Keeps the playing segment in view, unless the user is editing.
+  useEffect(() => {
+    if (!playing || activeSegment === null || editing !== null) return;
+    list.current?.children[activeSegment]?.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
+  }, [activeSegment, playing, editing]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      const target = event.target as HTMLElement;
+      if (target.closest('input, textarea, select, [contenteditable=true], dialog, [role=tab], [role=slider]')) return;
+      const player = usePlayerStore.getState();
+      const command = event.ctrlKey || event.metaKey;
+      const jump = (direction: 1 | -1): void => {
+        const next = neighbourSegment(segments, player.currentSec, direction);
+        if (next === null) return;
+        player.seek(mediaId, segments[next]!.start);
+        (list.current?.children[next] as HTMLElement | undefined)?.focus({ preventScroll: false });
+      };
+      const actions: Record<string, (() => void) | undefined> = {
+        ' ': target.closest('button, a, summary') ? undefined : player.toggle,
+        k: player.toggle,
+        ArrowLeft: () => player.skip(-5),
+        j: () => player.skip(-5),
+        ArrowRight: () => player.skip(5),
+        l: () => player.skip(5),
+        ArrowDown: () => jump(1),
+        n: () => jump(1),
+        ArrowUp: () => jump(-1),
+        p: () => jump(-1),
+      };
+      let action = command || event.altKey ? undefined : actions[event.key];
+      if (command && event.key.toLowerCase() === 'z') action = () => void (event.shiftKey ? redo(mediaId) : undo(mediaId));
+      if (command && event.key.toLowerCase() === 'y') action = () => void redo(mediaId);
+      if (!action) return;
+      event.preventDefault();
+      action();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [mediaId, segments, undo, redo]);
+
   return (
     <div className="transcript" data-testid="transcript">
       <div className="transcript-head">
@@ -24,12 +83,22 @@ export function TranscriptView({ mediaId, transcript }: { mediaId: number; trans
           {engineSummary(transcript.engine)} · {transcript.language}
           {transcript.task === 'translate' ? ' → English' : ''}
         </p>
-        <div className="export-buttons" role="group" aria-label="Export transcript">
-          {EXPORT_FORMATS.map((format) => (
-            <button key={format} type="button" className="button ghost" onClick={() => void exportAs(mediaId, format)}>
-              {format.toUpperCase()}
+        <div className="transcript-actions">
+          <div role="group" aria-label="Edit history">
+            <button type="button" className="button ghost small" disabled={transcript.history.undo === 0} onClick={() => void undo(mediaId)} title="Undo (Ctrl/Cmd+Z)">
+              Undo
             </button>
-          ))}
+            <button type="button" className="button ghost small" disabled={transcript.history.redo === 0} onClick={() => void redo(mediaId)} title="Redo (Ctrl/Cmd+Shift+Z)">
+              Redo
+            </button>
+          </div>
+          <div className="export-buttons" role="group" aria-label="Export transcript">
+            {EXPORT_FORMATS.map((format) => (
+              <button key={format} type="button" className="button ghost small" onClick={() => void exportAs([mediaId], format)}>
+                {format.toUpperCase()}
+              </button>
+            ))}
+          </div>
         </div>
       </div>
       {transcript.engine.fallbacks.length > 0 && (
@@ -45,34 +114,22 @@ export function TranscriptView({ mediaId, transcript }: { mediaId: number; trans
         </details>
       )}
       <SpeakerList mediaId={mediaId} transcript={transcript} />
-      {transcript.segments.length === 0 ? (
+      <ShortcutHelp />
+      {segments.length === 0 ? (
         <p className="muted">No speech was found in this recording.</p>
       ) : (
-        <ol className="segments">
-          {transcript.segments.map((segment, index) => (
-            <li key={index} className="segment" data-testid="segment">
-              <span className="segment-time">{formatClock(segment.start)}</span>
-              {segment.speaker !== null && segment.speaker !== transcript.segments[index - 1]?.speaker && (
-                <span className="segment-speaker" data-testid="segment-speaker" style={{ color: speakerColour(segment.speaker) }}>
-                  {names.get(segment.speaker) ?? `Speaker ${segment.speaker + 1}`}
-                </span>
-              )}
-              <p className="segment-text">
-                {segment.words.length
-                  ? segment.words.map((word, wordIndex) => (
-                      <Fragment key={wordIndex}>
-                        {wordIndex > 0 && ' '}
-                        <span
-                          className={word.probability < LOW_CONFIDENCE ? 'word low-confidence' : 'word'}
-                          title={`${formatClock(word.start, true)} · ${Math.round(word.probability * 100)} % sure`}
-                        >
-                          {word.text}
-                        </span>
-                      </Fragment>
-                    ))
-                  : segment.text}
-              </p>
-            </li>
+        <ol className="segments" ref={list} aria-label="Segments">
+          {segments.map((segment, index) => (
+            <SegmentRow
+              key={index}
+              mediaId={mediaId}
+              segment={segment}
+              speakerName={segment.speaker !== null && segment.speaker !== segments[index - 1]?.speaker ? (names.get(segment.speaker) ?? `Speaker ${segment.speaker + 1}`) : null}
+              activeWord={activeSegment === index ? (activeWord ?? -1) : null}
+              editing={editing === index}
+              onEditing={(on) => setEditing(on ? index : null)}
+              onSave={(text) => void editSegment(mediaId, index, text)}
+            />
           ))}
         </ol>
       )}

@@ -55,6 +55,10 @@ export function createWebSocketApi(url = `ws://${location.host}/api/ws`): Verbat
       set.add(listener as (payload: never) => void);
       return () => set.delete(listener as (payload: never) => void);
     },
+    nativePaths: false,
+    audioUrl(mediaId) {
+      return `/api/media/${mediaId}/audio.wav`;
+    },
     async pathsForFiles(files) {
       // A browser cannot see paths, so the host keeps a copy in the library's imports folder.
       return Promise.all(

@@ -1,25 +1,23 @@
 import { create } from 'zustand';
 import type { JobView } from '../../../contracts/domain';
 import { api } from '../platform/api';
+import { useLibraryStore } from './library-store';
+import { attempt } from './toast-store';
 
 interface JobsState {
+  /** Transcription jobs; exports are quick and show as their download instead. */
   jobs: Record<number, JobView>;
-  selectedId: number | null;
-  /** A problem the user should see that belongs to no job (e.g. an import that failed). */
-  notice: string | null;
   load(): Promise<void>;
   merge(changed: readonly JobView[]): void;
-  select(id: number | null): void;
   addFiles(files: readonly File[]): Promise<void>;
   cancel(id: number): Promise<void>;
   retry(id: number): Promise<void>;
-  dismissNotice(): void;
+  /** Moves a waiting job one place earlier (-1) or later (+1) in the queue. */
+  move(id: number, by: -1 | 1): Promise<void>;
 }
 
 export const useJobsStore = create<JobsState>((set, get) => ({
   jobs: {},
-  selectedId: null,
-  notice: null,
 
   async load() {
     get().merge(await api.invoke('jobs.list', {}));
@@ -28,36 +26,32 @@ export const useJobsStore = create<JobsState>((set, get) => ({
   merge(changed) {
     set((state) => {
       const jobs = { ...state.jobs };
-      for (const job of changed) jobs[job.id] = job;
+      for (const job of changed) if (job.kind === 'process-media') jobs[job.id] = job;
       return { jobs };
     });
   },
 
-  select(id) {
-    set({ selectedId: id });
-  },
-
   async addFiles(files) {
     if (files.length === 0) return;
-    try {
-      const paths = await api.pathsForFiles(files);
-      const added = await api.invoke('media.add', { paths });
-      if (get().selectedId === null && added[0]) set({ selectedId: added[0].jobId });
-    } catch (error) {
-      set({ notice: error instanceof Error ? error.message : String(error) });
-    }
+    const added = await attempt('adding files', async () => api.invoke('media.add', { paths: await api.pathsForFiles(files) }));
+    if (added?.[0] && useLibraryStore.getState().selectedId === null) useLibraryStore.getState().select(added[0].mediaId);
   },
 
   async cancel(id) {
-    await api.invoke('jobs.cancel', { jobId: id });
+    await attempt('canceling', () => api.invoke('jobs.cancel', { jobId: id }));
   },
 
   async retry(id) {
-    await api.invoke('jobs.retry', { jobId: id });
+    await attempt('retrying', () => api.invoke('jobs.retry', { jobId: id }));
   },
 
-  dismissNotice() {
-    set({ notice: null });
+  async move(id, by) {
+    const waiting = orderedJobs(get().jobs).filter((job) => job.state === 'queued');
+    const from = waiting.findIndex((job) => job.id === id);
+    const to = from + by;
+    if (from < 0 || to < 0 || to >= waiting.length) return;
+    [waiting[from], waiting[to]] = [waiting[to]!, waiting[from]!];
+    await attempt('reordering the queue', () => api.invoke('jobs.reorder', { jobIds: waiting.map((job) => job.id) }));
   },
 }));
 

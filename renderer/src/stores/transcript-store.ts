@@ -1,40 +1,57 @@
 import { create } from 'zustand';
-import type { ExportFormat, Transcript } from '../../../contracts/domain';
+import type { EditableTranscript, ExportFormat } from '../../../contracts/domain';
 import { api } from '../platform/api';
+import { attempt } from './toast-store';
 
 interface TranscriptState {
   /** null: the media has no transcript (yet). */
-  transcripts: Record<number, Transcript | null>;
+  transcripts: Record<number, EditableTranscript | null>;
   fetch(mediaId: number): Promise<void>;
-  /** Saves the transcript in a format: a download in a browser, a save dialog in the app. */
-  exportAs(mediaId: number, format: ExportFormat): Promise<void>;
+  /** Saves transcripts in a format: downloads in a browser, save dialogs in the app. */
+  exportAs(mediaIds: readonly number[], format: ExportFormat): Promise<void>;
+  editSegment(mediaId: number, segment: number, text: string): Promise<void>;
+  undo(mediaId: number): Promise<void>;
+  redo(mediaId: number): Promise<void>;
   renameSpeaker(mediaId: number, speaker: number, name: string): Promise<void>;
   mergeSpeakers(mediaId: number, from: number, into: number): Promise<void>;
 }
 
 export const useTranscriptStore = create<TranscriptState>((set) => {
-  const keep = (mediaId: number, transcript: Transcript | null): void => set((state) => ({ transcripts: { ...state.transcripts, [mediaId]: transcript } }));
+  const keep = (mediaId: number, transcript: EditableTranscript | null | undefined): void => {
+    if (transcript !== undefined) set((state) => ({ transcripts: { ...state.transcripts, [mediaId]: transcript } }));
+  };
   return {
     transcripts: {},
     async fetch(mediaId) {
-      keep(mediaId, await api.invoke('transcripts.get', { mediaId }));
+      keep(mediaId, await attempt('loading the transcript', () => api.invoke('transcripts.get', { mediaId })));
     },
-    async exportAs(mediaId, format) {
-      const { fileName, content, encoding, mimeType } = await api.invoke('transcripts.export', { mediaId, format });
-      const body = encoding === 'base64' ? Uint8Array.from(atob(content), (char) => char.charCodeAt(0)) : content;
-      const url = URL.createObjectURL(new Blob([body], { type: encoding === 'utf8' ? `${mimeType};charset=utf-8` : mimeType }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = fileName;
-      link.click();
-      // Revoked on the next turn: the click has started the download by then.
-      setTimeout(() => URL.revokeObjectURL(url), 0);
+    async exportAs(mediaIds, format) {
+      const files = await attempt(`exporting ${format.toUpperCase()}`, () => api.invoke('transcripts.export', { mediaIds: [...mediaIds], format }));
+      for (const { fileName, content, encoding, mimeType } of files ?? []) {
+        const body = encoding === 'base64' ? Uint8Array.from(atob(content), (char) => char.charCodeAt(0)) : content;
+        const url = URL.createObjectURL(new Blob([body], { type: encoding === 'utf8' ? `${mimeType};charset=utf-8` : mimeType }));
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = fileName;
+        link.click();
+        // Revoked on the next turn: the click has started the download by then.
+        setTimeout(() => URL.revokeObjectURL(url), 0);
+      }
+    },
+    async editSegment(mediaId, segment, text) {
+      keep(mediaId, await attempt('saving your edit', () => api.invoke('transcripts.editSegment', { mediaId, segment, text })));
+    },
+    async undo(mediaId) {
+      keep(mediaId, await attempt('undoing', () => api.invoke('transcripts.undo', { mediaId })));
+    },
+    async redo(mediaId) {
+      keep(mediaId, await attempt('redoing', () => api.invoke('transcripts.redo', { mediaId })));
     },
     async renameSpeaker(mediaId, speaker, name) {
-      keep(mediaId, await api.invoke('speakers.rename', { mediaId, speaker, name }));
+      keep(mediaId, await attempt('renaming the speaker', () => api.invoke('speakers.rename', { mediaId, speaker, name })));
     },
     async mergeSpeakers(mediaId, from, into) {
-      keep(mediaId, await api.invoke('speakers.merge', { mediaId, from, into }));
+      keep(mediaId, await attempt('merging speakers', () => api.invoke('speakers.merge', { mediaId, from, into })));
     },
   };
 });

@@ -2,7 +2,8 @@ import type { DiarizationRun, ProviderFallback, SpeakerCount } from '../../../co
 import type { DiarizeSettings } from '../../../contracts/worker-protocol';
 import type { StageContext } from '../../pipeline/stage-progress';
 import { PcmFile } from '../audio/pcm-file';
-import { firstLine, providerOrder } from '../onnx/execution-providers';
+import { providerOrder } from '../../../contracts/devices';
+import { firstLine } from '../onnx/execution-providers';
 import type { SpeechProbabilities } from '../transcribe';
 import { DEFAULT_REGION_OPTIONS, speechRegions, type RegionOptions } from '../vad/speech-regions';
 import { diarizeBuiltin } from './builtin-diarizer';
@@ -40,7 +41,7 @@ export async function diarize(request: DiarizeRequest, context: StageContext): P
     const progress = (doneSec: number): void => context.progress(doneSec / Math.max(pcm.durationSec, 1e-9), doneSec);
     if (request.tier === 'neural' && request.neural) {
       try {
-        const result = await diarizeNeural(pcm, request.neural, providerOrder(request.device), request.speakers, progress, context.signal, request.threads);
+        const result = await diarizeNeural(pcm, request.neural, providerOrder(request.device, process.platform), request.speakers, progress, context.signal, request.threads);
         return { turns: result.turns, run: { tier: 'neural', provider: result.provider, fallbacks: [...fallbacks, ...result.fallbacks], error: null } };
       } catch (error) {
         context.signal.throwIfAborted();

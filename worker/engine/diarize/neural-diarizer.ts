@@ -1,7 +1,8 @@
 import ort from 'onnxruntime-node';
 import type { ProviderFallback } from '../../../contracts/domain';
 import { SAMPLE_RATE, type PcmFile } from '../audio/pcm-file';
-import { firstLine, openSession, type ExecutionProvider } from '../onnx/execution-providers';
+import type { ExecutionProvider } from '../../../contracts/devices';
+import { firstLine, openSession } from '../onnx/execution-providers';
 import { absorbSmallClusters, centroids, clusterItems, nearestCentroid, type ClusterItem, type SpeakerCount } from './clustering';
 import { fbank, FBANK_FRAME_SEC } from './fbank';
 import { activityToTurns, aggregateWindows, cleanFrames, LOCAL_SPEAKERS, powersetToActivity, type WindowActivity } from './powerset';

@@ -1,26 +1,7 @@
 import os from 'node:os';
 import ort from 'onnxruntime-node';
-import type { Device, ProviderFallback } from '../../../contracts/domain';
-
-export type ExecutionProvider = 'cuda' | 'webgpu' | 'dml' | 'coreml' | 'cpu';
-
-/**
- * Providers to try, best first. "auto" means every accelerator this platform can have, then the
- * CPU; a forced device is tried alone but still ends on the CPU, so a job never fails only because
- * the GPU it asked for is missing (the fallback is recorded instead).
- */
-export function providerOrder(device: Device, platform: NodeJS.Platform = process.platform): ExecutionProvider[] {
-  if (device === 'cpu') return ['cpu'];
-  if (device !== 'auto') return [device, 'cpu'];
-  switch (platform) {
-    case 'win32':
-      return ['cuda', 'dml', 'webgpu', 'cpu'];
-    case 'darwin':
-      return ['coreml', 'webgpu', 'cpu'];
-    default:
-      return ['cuda', 'webgpu', 'cpu'];
-  }
-}
+import type { ProviderFallback } from '../../../contracts/domain';
+import type { ExecutionProvider } from '../../../contracts/devices';
 
 /**
  * Intra-op threads: every core on small machines; on larger ones about the physical cores, since

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { WhisperFeatureExtractor, WhisperTokenizer } from '@huggingface/transformers';
 import ort from 'onnxruntime-node';
 import type { ProviderFallback } from '../../../contracts/domain';
-import { firstLine, openSession, type ExecutionProvider } from '../onnx/execution-providers';
+import type { ExecutionProvider } from '../../../contracts/devices';
+import { firstLine, openSession } from '../onnx/execution-providers';
 import { specialTokens, type GenerationConfig, type SpecialTokens } from './special-tokens';
 
 export interface WhisperModelFiles {

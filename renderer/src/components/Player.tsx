@@ -1,0 +1,94 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Segment, Waveform as WaveformData } from '../../../contracts/domain';
+import { formatClock } from '../format';
+import { api } from '../platform/api';
+import { usePlayerStore, type PlayerControls } from '../stores/player-store';
+import { Waveform } from './Waveform';
+
+const SPEEDS = [0.75, 1, 1.25, 1.5, 2];
+
+/**
+ * The recording's audio with its waveform. While playing, the position is read every animation
+ * frame (timeupdate fires only about four times a second, too coarse to follow words).
+ */
+export function Player({ mediaId, durationSec, waveform, segments }: { mediaId: number; durationSec: number; waveform: WaveformData | null; segments: readonly Segment[] }) {
+  const audio = useRef<HTMLAudioElement>(null);
+  const [speed, setSpeed] = useState(1);
+  const [unavailable, setUnavailable] = useState(false);
+  const currentSec = usePlayerStore((state) => (state.mediaId === mediaId ? state.currentSec : 0));
+  const playing = usePlayerStore((state) => state.mediaId === mediaId && state.playing);
+  const { skip, toggle, seek } = usePlayerStore.getState();
+
+  useEffect(() => {
+    const element = audio.current!;
+    const store = usePlayerStore.getState();
+    const controls: PlayerControls = {
+      seek: (sec) => {
+        element.currentTime = Math.min(Math.max(0, sec), durationSec);
+        store.report(element.currentTime, !element.paused);
+      },
+      toggle: () => void (element.paused ? element.play().catch(() => setUnavailable(true)) : element.pause()),
+    };
+    store.attach(mediaId, controls);
+    let frame = 0;
+    const follow = (): void => {
+      usePlayerStore.getState().report(element.currentTime, !element.paused);
+      frame = element.paused ? 0 : requestAnimationFrame(follow);
+    };
+    const onPlay = (): void => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(follow);
+    };
+    const onStop = (): void => usePlayerStore.getState().report(element.currentTime, false);
+    element.addEventListener('play', onPlay);
+    element.addEventListener('pause', onStop);
+    element.addEventListener('ended', onStop);
+    element.addEventListener('seeked', onStop);
+    return () => {
+      cancelAnimationFrame(frame);
+      element.pause();
+      element.removeEventListener('play', onPlay);
+      element.removeEventListener('pause', onStop);
+      element.removeEventListener('ended', onStop);
+      element.removeEventListener('seeked', onStop);
+      usePlayerStore.getState().detach(controls);
+    };
+  }, [mediaId, durationSec]);
+
+  useEffect(() => {
+    if (audio.current) audio.current.playbackRate = speed;
+  }, [speed]);
+
+  return (
+    <div className="player" data-testid="player">
+      {/* The decoded copy (16 kHz mono): its times are exactly the transcript's. */}
+      <audio ref={audio} src={api.audioUrl(mediaId)} preload="metadata" data-testid="audio" onError={() => setUnavailable(true)} onLoadedData={() => setUnavailable(false)} />
+      {waveform && <Waveform waveform={waveform} durationSec={durationSec} positionSec={currentSec} segments={segments} onSeek={(sec) => seek(mediaId, sec)} />}
+      <div className="player-controls" role="group" aria-label="Playback">
+        <button type="button" className="button ghost" onClick={() => skip(-5)} aria-label="Back 5 seconds" title="Back 5 s (←)">
+          −5 s
+        </button>
+        <button type="button" className="button primary play" onClick={toggle} aria-label={playing ? 'Pause' : 'Play'} title="Play/pause (Space)" disabled={unavailable}>
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <button type="button" className="button ghost" onClick={() => skip(5)} aria-label="Forward 5 seconds" title="Forward 5 s (→)">
+          +5 s
+        </button>
+        <span className="player-time" data-testid="player-time" aria-label="Position">
+          {formatClock(currentSec, true)} / {formatClock(durationSec)}
+        </span>
+        <label className="player-speed">
+          Speed{' '}
+          <select value={speed} onChange={(event) => setSpeed(Number(event.target.value))}>
+            {SPEEDS.map((value) => (
+              <option key={value} value={value}>
+                {value}×
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {unavailable && <p className="muted">The audio cannot be played: its decoded copy is missing. Retry the job to decode it again.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,212 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { DEVICES, DIARIZATION_MODES, THEMES, type Device, type DiarizationMode, type Settings, type SpeakerCount, type Theme } from '../../../contracts/domain';
+import { LANGUAGES } from '../languages';
+import { useSettingsStore } from '../stores/settings-store';
+import { ModelList } from './ModelList';
+import { providerName } from './TranscriptView';
+
+const DEVICE_LABEL: Record<Device, string> = {
+  auto: 'Automatic (fastest available)',
+  cuda: 'NVIDIA GPU (CUDA)',
+  webgpu: 'GPU (WebGPU)',
+  dml: 'GPU (DirectML, Windows)',
+  coreml: 'Core ML (macOS)',
+  cpu: 'CPU only',
+};
+const DIARIZATION_LABEL: Record<DiarizationMode, string> = {
+  auto: 'On: neural models, else the built-in method',
+  neural: 'On: neural models only (downloaded)',
+  builtin: 'On: built-in method (no download)',
+  off: 'Off: no speaker labels',
+};
+const THEME_LABEL: Record<Theme, string> = { system: 'Like the system', light: 'Light', dark: 'Dark' };
+
+/** Every setting, saved to the library the moment it changes. A modal dialog: Escape closes it. */
+export function SettingsDialog({ onClose }: { onClose(): void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const { settings, devices, update, loadModels } = useSettingsStore();
+  useEffect(() => {
+    dialog.current?.showModal();
+    void loadModels();
+  }, [loadModels]);
+  return (
+    <dialog ref={dialog} className="settings" aria-labelledby="settings-title" onClose={onClose} data-testid="settings">
+      <div className="settings-head">
+        <h2 id="settings-title">Settings</h2>
+        <button type="button" className="button" onClick={() => dialog.current?.close()}>
+          Done
+        </button>
+      </div>
+      {!settings ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <div className="settings-body">
+          <Section title="Transcription">
+            <Field label="Language">
+              <select value={settings.language} onChange={(event) => void update({ language: event.target.value })}>
+                <option value="auto">Detect automatically</option>
+                {LANGUAGES.map(([code, name]) => (
+                  <option key={code} value={code}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Task">
+              <select value={settings.task} onChange={(event) => void update({ task: event.target.value as Settings['task'] })}>
+                <option value="transcribe">Transcribe (in the language spoken)</option>
+                <option value="translate">Translate into English</option>
+              </select>
+            </Field>
+            <Field label="Device">
+              <select value={settings.device} onChange={(event) => void update({ device: event.target.value as Device })}>
+                {DEVICES.map((device) => (
+                  <option key={device} value={device}>
+                    {DEVICE_LABEL[device]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            {devices && (
+              <p className="muted setting-note" data-testid="devices">
+                Tried in this order: {devices.order.map(providerName).join(' → ')}.{' '}
+                {devices.lastRun
+                  ? `The last transcription ran on ${providerName(devices.lastRun.provider)}${devices.lastRun.fallbacks.length ? ` (${devices.lastRun.fallbacks.map((fallback) => `${providerName(fallback.provider)}: ${fallback.reason}`).join('; ')})` : ''}.`
+                  : 'Nothing has been transcribed yet.'}
+              </p>
+            )}
+            <PromptField value={settings.initialPrompt} onSave={(initialPrompt) => void update({ initialPrompt })} />
+          </Section>
+          <Section title="Speakers">
+            <Field label="Speaker labels">
+              <select value={settings.diarization} onChange={(event) => void update({ diarization: event.target.value as DiarizationMode })}>
+                {DIARIZATION_MODES.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {DIARIZATION_LABEL[mode]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <SpeakerCountField value={settings.speakers} disabled={settings.diarization === 'off'} onSave={(speakers) => void update({ speakers })} />
+          </Section>
+          <Section title="Models">
+            <ModelList chosen={settings.model} onChoose={(model) => void update({ model })} />
+          </Section>
+          <Section title="Storage">
+            <StorageField value={settings.storageDir} onSave={(storageDir) => update({ storageDir })} />
+          </Section>
+          <Section title="Appearance">
+            <fieldset className="choices">
+              <legend>Theme</legend>
+              {THEMES.map((theme) => (
+                <label key={theme}>
+                  <input type="radio" name="theme" value={theme} checked={settings.theme === theme} onChange={() => void update({ theme })} /> {THEME_LABEL[theme]}
+                </label>
+              ))}
+            </fieldset>
+          </Section>
+        </div>
+      )}
+    </dialog>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="settings-section" aria-label={title}>
+      <h3>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {children}
+    </label>
+  );
+}
+
+function PromptField({ value, onSave }: { value: string | null; onSave(value: string | null): void }) {
+  const [draft, setDraft] = useState(value ?? '');
+  return (
+    <Field label="Names and terms to spell right">
+      <input
+        type="text"
+        value={draft}
+        maxLength={1000}
+        placeholder="e.g. Verbatim, Dr. Ngozi Okonjo-Iweala, ONNX"
+        onChange={(event) => setDraft(event.target.value)}
+        onBlur={() => draft.trim() !== (value ?? '') && onSave(draft.trim() || null)}
+      />
+    </Field>
+  );
+}
+
+function SpeakerCountField({ value, disabled, onSave }: { value: SpeakerCount; disabled: boolean; onSave(value: SpeakerCount): void }) {
+  const mode = value.exact !== null ? 'exact' : value.min !== null || value.max !== null ? 'range' : 'auto';
+  const number = (text: string): number | null => (text === '' ? null : Math.min(32, Math.max(1, Math.round(Number(text)))));
+  return (
+    <fieldset className="choices" disabled={disabled}>
+      <legend>Number of speakers</legend>
+      <label>
+        <input type="radio" name="speakers" checked={mode === 'auto'} onChange={() => onSave({ exact: null, min: null, max: null })} /> Find out from the audio
+      </label>
+      <label>
+        <input type="radio" name="speakers" checked={mode === 'exact'} onChange={() => onSave({ exact: 2, min: null, max: null })} /> Exactly{' '}
+        <input
+          type="number"
+          min={1}
+          max={32}
+          className="count"
+          aria-label="Exact number of speakers"
+          disabled={mode !== 'exact'}
+          value={value.exact ?? ''}
+          onChange={(event) => onSave({ exact: number(event.target.value), min: null, max: null })}
+        />
+      </label>
+      <label>
+        <input type="radio" name="speakers" checked={mode === 'range'} onChange={() => onSave({ exact: null, min: 1, max: 4 })} /> Between{' '}
+        <input type="number" min={1} max={32} className="count" aria-label="Fewest speakers" disabled={mode !== 'range'} value={value.min ?? ''} onChange={(event) => onSave({ ...value, exact: null, min: number(event.target.value) })} /> and{' '}
+        <input type="number" min={1} max={32} className="count" aria-label="Most speakers" disabled={mode !== 'range'} value={value.max ?? ''} onChange={(event) => onSave({ ...value, exact: null, max: number(event.target.value) })} />
+      </label>
+    </fieldset>
+  );
+}
+
+function StorageField({ value, onSave }: { value: string | null; onSave(value: string | null): Promise<boolean> }) {
+  const [draft, setDraft] = useState(value ?? '');
+  return (
+    <form
+      className="storage"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void onSave(draft.trim() || null);
+      }}
+    >
+      <Field label="Folder for downloaded models">
+        <input type="text" value={draft} placeholder="The library's own folder" onChange={(event) => setDraft(event.target.value)} spellCheck={false} />
+      </Field>
+      <p className="muted setting-note">Models are the large files. Installed ones move to the new folder; an absolute path, e.g. on a larger disk.</p>
+      <div className="row">
+        <button type="submit" className="button">
+          Move models here
+        </button>
+        {value && (
+          <button
+            type="button"
+            className="button ghost"
+            onClick={() => {
+              setDraft('');
+              void onSave(null);
+            }}
+          >
+            Use the default
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,68 @@
+import { create } from 'zustand';
+import type { EngineRun, ModelDownload, Settings } from '../../../contracts/domain';
+import type { ModelStatus } from '../../../contracts/models';
+import { api } from '../platform/api';
+import { attempt } from './toast-store';
+
+interface SettingsState {
+  settings: Settings | null;
+  models: ModelStatus[];
+  downloads: Record<string, ModelDownload>;
+  devices: { order: string[]; lastRun: EngineRun | null } | null;
+  load(): Promise<void>;
+  loadModels(): Promise<void>;
+  update(patch: Partial<Settings>): Promise<boolean>;
+  mergeDownloads(downloads: readonly ModelDownload[]): void;
+  download(id: string): Promise<void>;
+  cancelDownload(id: string): Promise<void>;
+  removeModel(id: string): Promise<void>;
+}
+
+export const useSettingsStore = create<SettingsState>((set, get) => ({
+  settings: null,
+  models: [],
+  downloads: {},
+  devices: null,
+
+  async load() {
+    const [settings, models, devices] = await Promise.all([
+      api.invoke('settings.get', {}),
+      api.invoke('models.list', {}),
+      api.invoke('system.devices', {}),
+    ]);
+    set({ settings, models, devices });
+  },
+
+  async loadModels() {
+    const [models, devices] = await Promise.all([api.invoke('models.list', {}), api.invoke('system.devices', {})]);
+    set({ models, devices });
+  },
+
+  async update(patch) {
+    const settings = await attempt('saving settings', () => api.invoke('settings.update', patch));
+    if (!settings) return false;
+    set({ settings });
+    if (patch.device !== undefined || patch.storageDir !== undefined) await get().loadModels();
+    return true;
+  },
+
+  mergeDownloads(downloads) {
+    const finished = downloads.some((download) => download.state !== 'downloading' && get().downloads[download.id]?.state === 'downloading');
+    set((state) => ({ downloads: { ...state.downloads, ...Object.fromEntries(downloads.map((download) => [download.id, download])) } }));
+    if (finished) void get().loadModels();
+  },
+
+  async download(id) {
+    await attempt('starting the download', () => api.invoke('models.download', { id }));
+  },
+
+  async cancelDownload(id) {
+    await attempt('canceling the download', () => api.invoke('models.cancelDownload', { id }));
+  },
+
+  async removeModel(id) {
+    await attempt('deleting the model', () => api.invoke('models.remove', { id }));
+    set((state) => ({ downloads: Object.fromEntries(Object.entries(state.downloads).filter(([key]) => key !== id)) }));
+    await get().loadModels();
+  },
+}));
