@@ -48,17 +48,21 @@ export function reviseSegment(segment: Pick<Segment, 'start' | 'end' | 'speaker'
 
 type Step = { kind: 'keep' | 'replace'; from: number; to: number } | { kind: 'insert'; to: number } | { kind: 'delete'; from: number };
 
-/** Levenshtein alignment over words; ties prefer keeping, then replacing, so timings move as little as possible. */
+/**
+ * Word alignment by edit distance. Inserting or deleting costs 2 and replacing 3: a replaced word
+ * beats a deletion plus an insertion at the same place, but two replacements never beat keeping a
+ * word that is still there (so "the quick brwn fox" → "the brwn red fox" keeps "brwn" where it was).
+ */
 export function alignWords(from: readonly string[], to: readonly string[]): Step[] {
   const rows = from.length + 1;
   const cols = to.length + 1;
   const cost = new Uint32Array(rows * cols);
-  for (let i = 0; i < rows; i++) cost[i * cols] = i;
-  for (let j = 0; j < cols; j++) cost[j] = j;
+  for (let i = 0; i < rows; i++) cost[i * cols] = i * GAP;
+  for (let j = 0; j < cols; j++) cost[j] = j * GAP;
+  const diagonal = (i: number, j: number): number => cost[(i - 1) * cols + j - 1]! + (from[i - 1] === to[j - 1] ? 0 : REPLACE);
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
-      const same = from[i - 1] === to[j - 1] ? 0 : 1;
-      cost[i * cols + j] = Math.min(cost[(i - 1) * cols + j - 1]! + same, cost[(i - 1) * cols + j]! + 1, cost[i * cols + j - 1]! + 1);
+      cost[i * cols + j] = Math.min(diagonal(i, j), cost[(i - 1) * cols + j]! + GAP, cost[i * cols + j - 1]! + GAP);
     }
   }
   const steps: Step[] = [];
@@ -66,11 +70,11 @@ export function alignWords(from: readonly string[], to: readonly string[]): Step
   let j = to.length;
   while (i > 0 || j > 0) {
     const here = cost[i * cols + j]!;
-    if (i > 0 && j > 0 && here === cost[(i - 1) * cols + j - 1]! + (from[i - 1] === to[j - 1] ? 0 : 1)) {
+    if (i > 0 && j > 0 && here === diagonal(i, j)) {
       steps.push({ kind: from[i - 1] === to[j - 1] ? 'keep' : 'replace', from: i - 1, to: j - 1 });
       i--;
       j--;
-    } else if (i > 0 && here === cost[(i - 1) * cols + j]! + 1) {
+    } else if (i > 0 && here === cost[(i - 1) * cols + j]! + GAP) {
       steps.push({ kind: 'delete', from: --i });
     } else {
       steps.push({ kind: 'insert', to: --j });
@@ -78,6 +82,9 @@ export function alignWords(from: readonly string[], to: readonly string[]): Step
   }
   return steps.reverse();
 }
+
+const GAP = 2;
+const REPLACE = 3;
 
 function round(sec: number): number {
   return Math.round(sec * 1000) / 1000;

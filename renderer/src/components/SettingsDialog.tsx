@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { cloneElement, useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import { DEVICES, DIARIZATION_MODES, THEMES, type Device, type DiarizationMode, type Settings, type SpeakerCount, type Theme } from '../../../contracts/domain';
 import { LANGUAGES } from '../languages';
 import { useSettingsStore } from '../stores/settings-store';
@@ -120,12 +120,16 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
+/** A label and its control, tied by id: the control's accessible name is the label alone. */
+function Field({ label, children }: { label: string; children: ReactElement<{ id?: string }> }) {
+  const id = useId();
   return (
-    <label className="field">
-      <span className="field-label">{label}</span>
-      {children}
-    </label>
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      {cloneElement(children, { id })}
+    </div>
   );
 }
 

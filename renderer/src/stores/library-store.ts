@@ -26,6 +26,9 @@ interface LibraryState {
   remove(mediaId: number): Promise<void>;
 }
 
+/** The open recording is remembered, so a reload or restart comes back to it. */
+const SELECTED_KEY = 'verbatim.selectedMedia';
+
 /** Answers to older keystrokes may arrive after newer ones: only the newest query's are shown. */
 let searchSequence = 0;
 
@@ -42,7 +45,13 @@ export const useLibraryStore = create<LibraryState>((set, get) => ({
   async load() {
     const { sort, descending } = get();
     const items = await api.invoke('library.list', { sort, descending });
-    set((state) => ({ items, loaded: true, checked: state.checked.filter((id) => items.some((item) => item.mediaId === id)) }));
+    const remembered = get().loaded ? null : Number(localStorage.getItem(SELECTED_KEY));
+    set((state) => ({
+      items,
+      loaded: true,
+      checked: state.checked.filter((id) => items.some((item) => item.mediaId === id)),
+      selectedId: state.selectedId ?? (items.some((item) => item.mediaId === remembered) ? remembered : null),
+    }));
   },
 
   async setSort(sort, descending) {
@@ -52,10 +61,12 @@ export const useLibraryStore = create<LibraryState>((set, get) => ({
 
   select(mediaId) {
     set({ selectedId: mediaId });
+    if (mediaId === null) localStorage.removeItem(SELECTED_KEY);
+    else localStorage.setItem(SELECTED_KEY, String(mediaId));
   },
 
   open(mediaId, atSec) {
-    set({ selectedId: mediaId });
+    get().select(mediaId);
     usePlayerStore.getState().seek(mediaId, atSec);
   },
 
@@ -80,6 +91,6 @@ export const useLibraryStore = create<LibraryState>((set, get) => ({
 
   async remove(mediaId) {
     await attempt('removing the recording', () => api.invoke('media.remove', { mediaId }));
-    if (get().selectedId === mediaId) set({ selectedId: null });
+    if (get().selectedId === mediaId) get().select(null);
   },
 }));

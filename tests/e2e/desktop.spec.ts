@@ -1,0 +1,135 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { dialogueWav, ffmpeg, projectRoot, scratchDir } from '../helpers/media';
+import { dropFiles } from '../helpers/ui';
+import { startWebHost, type RunningHost } from '../helpers/web-host';
+import { zipEntry } from '../helpers/zip';
+
+/** `UPDATE_SCREENSHOTS=1 npx playwright test tests/e2e/desktop.spec.ts` refreshes the README's pictures. */
+const screenshots = process.env.UPDATE_SCREENSHOTS ? path.join(projectRoot, 'docs/screenshots') : null;
+async function picture(page: Page, name: string): Promise<void> {
+  if (!screenshots) return;
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+}
+
+const audioTime = (page: Page): Promise<number> => page.getByTestId('audio').evaluate((audio) => (audio as unknown as { currentTime: number }).currentTime);
+
+async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const pending = page.waitForEvent('download');
+  await click();
+  const saved = await pending;
+  return { name: saved.suggestedFilename(), bytes: readFileSync((await saved.path())!) };
+}
+
+test.describe('the desktop experience in the real UI', () => {
+  let host: RunningHost;
+  const wav = path.join(scratchDir('e2e-desktop-media'), 'Budget meeting.wav');
+
+  test.beforeAll(() => ffmpeg('-i', dialogueWav, '-c', 'copy', wav));
+  test.beforeEach(async () => {
+    host = await startWebHost(scratchDir('e2e-desktop'));
+  });
+  test.afterEach(async () => host.stop());
+
+  test('drop → transcript → search → seek → edit that persists → rename → export SRT and DOCX', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(host.url);
+    await expect(page.getByTestId('library-empty')).toContainText('Your library is empty');
+    await dropFiles(page, [wav]);
+
+    // The first file dropped opens by itself; its transcript and speakers arrive when the job is done.
+    const transcript = page.getByTestId('transcript');
+    await expect(transcript).toContainText('weekly planning meeting', { timeout: 90_000 });
+    await expect(page.getByTestId('diarization')).toHaveText('2 speakers · built-in method on CPU');
+    await expect(page.getByTestId('library-item')).toContainText('Budget meeting.wav');
+    await expect(page.getByTestId('library-item')).toContainText('2 speakers');
+    await picture(page, 'transcript');
+
+    // Search as you type: a prefix finds the word, highlighted; the hit opens the recording at that moment.
+    await page.getByRole('searchbox', { name: 'Search all transcripts' }).fill('microph');
+    const hit = page.getByTestId('search-hit');
+    await expect(hit).toHaveCount(1);
+    await expect(hit.locator('mark')).toHaveText(/^microphones?$/i);
+    await picture(page, 'search');
+    await hit.click();
+    const hitStart = Number((await hit.locator('.hit-source').innerText()).split(' · ')[1]!.split(':').reduce((total, part) => total * 60 + Number(part), 0));
+    await expect.poll(() => audioTime(page)).toBeGreaterThanOrEqual(hitStart);
+    expect(await audioTime(page)).toBeLessThan(hitStart + 1);
+    await page.getByRole('searchbox', { name: 'Search all transcripts' }).press('Escape');
+
+    // Clicking a word seeks the player to it.
+    const word = transcript.getByTestId('word').filter({ hasText: /^weekly$/ });
+    await word.click();
+    const wordStart = Number(await word.getAttribute('data-start'));
+    await expect.poll(() => audioTime(page)).toBeCloseTo(wordStart, 2);
+    await expect(page.getByTestId('player-time')).toContainText(`0:0${Math.floor(wordStart)}`);
+
+    // Keyboard: ↓ goes to the next segment's start.
+    const second = page.getByTestId('segment').nth(1);
+    await page.getByTestId('segment').first().focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(second).toBeFocused();
+
+    // Edit a word; the edit is in the library, so a reload shows it; undo and redo work on it.
+    const first = page.getByTestId('segment').first();
+    await first.focus();
+    await first.press('Enter');
+    const editor = first.getByRole('textbox');
+    const original = await editor.inputValue();
+    expect(original).toContain('weekly');
+    await editor.fill(original.replace('weekly', 'quarterly'));
+    await editor.press('Enter');
+    await expect(first).toContainText('quarterly planning meeting');
+    await page.reload();
+    await expect(page.getByTestId('segment').first()).toContainText('quarterly planning meeting');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(page.getByTestId('segment').first()).toContainText('weekly planning meeting');
+    await page.getByRole('button', { name: 'Redo' }).click();
+    await expect(page.getByTestId('segment').first()).toContainText('quarterly planning meeting');
+
+    // Rename a speaker: the label changes everywhere.
+    await page.getByTestId('speaker').first().getByRole('button', { name: 'Speaker 1' }).click();
+    const name = page.getByRole('textbox', { name: 'New name for Speaker 1' });
+    await name.fill('Chair');
+    await name.press('Enter');
+    await expect(page.getByTestId('segment-speaker').first()).toHaveText('Chair');
+
+    const srt = await download(page, () => transcript.getByRole('button', { name: 'SRT' }).click());
+    expect(srt.name).toBe('Budget meeting.srt');
+    expect(srt.bytes.toString('utf8')).toMatch(/^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nChair: Good morning everyone/);
+    expect(srt.bytes.toString('utf8')).toContain('quarterly planning meeting');
+    expect(srt.bytes.toString('utf8')).toContain('Speaker 2: ');
+
+    const docx = await download(page, () => transcript.getByRole('button', { name: 'DOCX' }).click());
+    expect(docx.name).toBe('Budget meeting.docx');
+    const document = zipEntry(docx.bytes, 'word/document.xml');
+    expect(document).toContain('Chair');
+    expect(document).toContain('quarterly planning meeting');
+    expect(document).toContain('Speaker 2');
+  });
+
+  test('settings persist in the library: theme, language and speaker count; the device list says what was detected', async ({ page }) => {
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByTestId('settings');
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByTestId('devices')).toContainText('Tried in this order: NVIDIA GPU (CUDA) → GPU (WebGPU) → CPU.');
+    // Models provided by VERBATIM_MODELS_DIR are installed; the rest say how much they would download.
+    await expect(dialog.getByTestId('model').filter({ hasText: 'Whisper tiny' }).first()).toContainText('Installed');
+    await dialog.getByLabel('Language').selectOption('de');
+    await dialog.getByLabel('Exactly').check();
+    await dialog.getByRole('radio', { name: 'Dark' }).check();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await picture(page, 'settings');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect(dialog).toBeHidden();
+
+    await page.reload();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByLabel('Language')).toHaveValue('de');
+    await expect(page.getByLabel('Exact number of speakers')).toHaveValue('2');
+  });
+});
