@@ -18,6 +18,8 @@ interface SettingsState {
   removeModel(id: string): Promise<void>;
 }
 
+let updateSequence = 0;
+
 export const useSettingsStore = create<SettingsState>((set, get) => ({
   settings: null,
   models: [],
@@ -39,8 +41,17 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
   },
 
   async update(patch) {
+    // Shown at once (a radio button must not spring back while the library saves it); undone if refused.
+    const before = get().settings;
+    if (before) set({ settings: { ...before, ...patch } });
+    const sequence = ++updateSequence;
     const settings = await attempt('saving settings', () => api.invoke('settings.update', patch));
-    if (!settings) return false;
+    // An older answer does not know of newer changes already shown: only the latest one is taken.
+    if (sequence !== updateSequence) return settings !== undefined;
+    if (!settings) {
+      if (before) set({ settings: { ...get().settings!, ...Object.fromEntries(Object.keys(patch).map((key) => [key, before[key as keyof typeof before]])) } });
+      return false;
+    }
     set({ settings });
     if (patch.device !== undefined || patch.storageDir !== undefined) await get().loadModels();
     return true;
