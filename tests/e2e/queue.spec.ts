@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ffmpeg, probeDuration, scratchDir, dialogueWav, sharedAudio } from '../helpers/media';
 import { dropFiles } from '../helpers/ui';
