@@ -21,7 +21,8 @@ export async function expandFolders(paths: readonly string[]): Promise<string[]>
       .map((entry) => path.join(entry.parentPath, entry.name))
       .filter((file) => isMediaFileName(path.basename(file)))
       .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-    files.push(...found);
+    // A folder with no media in it is kept as it is: its job fails saying it is a folder, rather than the drop doing nothing.
+    files.push(...(found.length ? found : [given]));
   }
   return files;
 }

@@ -116,17 +116,16 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.transcripts = new TranscriptStore(this.db);
     const env = options.env ?? process.env;
     this.resources = resourcePaths(options.resourcesDir);
-    this.models = new ModelManager({
-      catalogPath: this.resources.catalog,
-      modelsDir: options.modelsDir ?? this.paths.models,
-      externalDir: env.VERBATIM_MODELS_DIR ? path.resolve(env.VERBATIM_MODELS_DIR) : null,
-      baseUrl: env.VERBATIM_MODELS_BASE_URL || undefined,
-    });
     const settingsStore = new SettingsStore(this.db);
     this.appSettings = new AppSettings(settingsStore, env, options.settingsDefaults);
     const { storageDir } = this.appSettings.get();
-    // A host that names its models folder (the CLI shares the app's) keeps it; otherwise the user's storage folder.
-    if (storageDir && !options.modelsDir) void this.models.relocate(modelsFolderIn(storageDir)).catch((error: unknown) => this.log(`[models] storage folder ${storageDir}: ${String(error)}`));
+    this.models = new ModelManager({
+      catalogPath: this.resources.catalog,
+      // A host that names its models folder (the CLI shares the app's) keeps it; otherwise the user's storage folder.
+      modelsDir: options.modelsDir ?? (storageDir ? modelsFolderIn(storageDir) : this.paths.models),
+      externalDir: env.VERBATIM_MODELS_DIR ? path.resolve(env.VERBATIM_MODELS_DIR) : null,
+      baseUrl: env.VERBATIM_MODELS_BASE_URL || undefined,
+    });
     this.throughput = new ThroughputMeter(settingsStore, 'throughput.transcribe', DEFAULT_SPEED);
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
     this.supervisor = new WorkerSupervisor({ ...options.supervisor, spawn: options.spawnWorker });

@@ -26,6 +26,12 @@ export class ChangeCoalescer {
   }
 
   private emit(): void {
+    // Timers may fire a millisecond early by the wall clock: wait out the rest, or two events could come 99 ms apart.
+    const early = this.lastFlush + this.intervalMs - Date.now();
+    if (early > 0) {
+      this.timer = setTimeout(() => this.emit(), early);
+      return;
+    }
     this.timer = undefined;
     const ids = this.pending;
     this.pending = new Set();

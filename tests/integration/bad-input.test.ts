@@ -40,7 +40,7 @@ describe('every kind of bad input fails its own job with a human message; the re
     ['textAsMp3', /“notes\.mp3” is not an audio or video format/],
     ['truncatedM4a', /“truncated\.m4a” is damaged or incomplete/],
     ['videoOnly', /“screen-capture\.mp4” has no audio track/],
-    ['folder', /“looks-like-audio\.mp3” is a folder/],
+    ['folder', /“looks-like-audio\.mp3” is a folder with no audio or video files in it\./],
     ['oddNameCorrupt', /“Ünïcödé "broken" file's\.mp3” (is not an audio or video format|could not be decoded|contains no audio)/],
     ['unreadable', /Verbatim is not allowed to read “locked\.wav”/],
   ];

@@ -16,7 +16,7 @@ describe('settings', () => {
 
   /** The app's defaults, with the test helper's small model. */
   const defaults = { ffmpegPath: null, ffprobePath: null, model: 'whisper-tiny', language: 'auto', task: 'transcribe', device: 'auto', initialPrompt: null,
-    diarization: 'auto', speakers: { exact: null, min: null, max: null } };
+    diarization: 'auto', speakers: { exact: null, min: null, max: null }, storageDir: null, theme: 'system' };
 
   it('start at the defaults, persist what the user sets, and survive a restart', async () => {
     const dataDir = scratchDir('data');
@@ -25,11 +25,16 @@ describe('settings', () => {
     expect(await api('settings.get', {})).toEqual(defaults);
     const ffprobe = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffprobe;
     expect(await api('settings.update', { ffprobePath: ffprobe })).toEqual({ ...defaults, ffprobePath: ffprobe });
-    const chosen = { ...defaults, ffprobePath: ffprobe, model: 'whisper-base', language: 'de', task: 'translate', device: 'cpu', initialPrompt: 'Verbatim, Kubernetes' };
-    expect(await api('settings.update', { model: 'whisper-base', language: 'de', task: 'translate', device: 'cpu', initialPrompt: 'Verbatim, Kubernetes' })).toEqual(chosen);
+    const storageDir = scratchDir('storage');
+    const change = { model: 'whisper-base', language: 'de', task: 'translate', device: 'cpu', initialPrompt: 'Verbatim, Kubernetes', theme: 'dark', storageDir } as const;
+    const chosen = { ...defaults, ffprobePath: ffprobe, ...change };
+    expect(await api('settings.update', change)).toEqual(chosen);
+    expect(core.models.folder).toBe(path.join(storageDir, 'models'));
     await core.close();
     core = openCore(dataDir);
     expect(await createApiDispatcher(core)('settings.get', {})).toEqual(chosen);
+    await expect(createApiDispatcher(core)('settings.update', { storageDir: 'relative/folder' })).rejects.toMatchObject({ code: 'invalid-setting' });
+    await expect(createApiDispatcher(core)('settings.update', { theme: 'sepia' })).rejects.toMatchObject({ code: 'invalid-request' });
   });
 
   it('refuse a tool path that is not an executable file', async () => {

@@ -41,7 +41,7 @@ export function explainMediaFailure(file: string, cause: unknown, stage: 'probe'
   if (code === 'ENOENT') return new MediaError('not-found', `“${name}” could not be found; it may have been moved or deleted.`);
   if (code === 'EACCES' || code === 'EPERM')
     return new MediaError('no-permission', `Verbatim is not allowed to read “${name}”; check the file's permissions.`);
-  if (code === 'EISDIR') return new MediaError('not-a-file', `“${name}” is a folder, not a media file.`);
+  if (code === 'EISDIR') return new MediaError('not-a-file', `“${name}” is a folder with no audio or video files in it.`);
   if (code === 'ENOSPC')
     return new MediaError('disk-full', `There is not enough free disk space to decode “${name}”; free some space and retry.`);
   const text = cause instanceof Error ? cause.message : String(cause);

@@ -10,7 +10,7 @@ export async function probeMedia(file: string, ffprobePath: string): Promise<Med
   const name = path.basename(file);
   try {
     const info = await stat(file);
-    if (info.isDirectory()) throw new MediaError('not-a-file', `“${name}” is a folder, not a media file.`);
+    if (info.isDirectory()) throw new MediaError('not-a-file', `“${name}” is a folder with no audio or video files in it.`);
     if (info.size === 0) throw new MediaError('empty', `“${name}” is empty (0 bytes).`);
     await access(file, constants.R_OK);
     const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
