@@ -1,4 +1,4 @@
-import { DiarizationRun, type EditableTranscript, type EditHistory, type EngineRun, type SearchHit, type Segment, type SnippetPart, type Speaker, type Transcript } from '../../contracts/domain';
+import { DiarizationRun, type EditableTranscript, type EditHistory, type EngineRun, type SearchHit, type Segment, type SnippetPart, type Speaker, type Transcript, type Word } from '../../contracts/domain';
 import { reviseSegment, type SegmentText } from '../editing/revise-segment';
 import { JobError } from '../errors';
 import type { Database } from './database';
@@ -68,17 +68,7 @@ export class TranscriptStore {
             [transcriptId, seq, segment.start, segment.end, segment.text, segment.avgLogprob, segment.noSpeechProb, segment.temperature, segment.speaker],
           ).lastInsertRowid,
         );
-        segment.words.forEach((word, wordSeq) =>
-          this.db.run('INSERT INTO words (segment_id, seq, start_sec, end_sec, text, probability, speaker) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-            segmentId,
-            wordSeq,
-            word.start,
-            word.end,
-            word.text,
-            word.probability,
-            word.speaker,
-          ]),
-        );
+        this.insertWords(segmentId, segment.words);
       });
       for (const speaker of transcript.speakers) {
         this.db.run('INSERT INTO speakers (transcript_id, speaker, name) VALUES (?, ?, ?)', [transcriptId, speaker.id, speaker.name]);
@@ -230,10 +220,14 @@ export class TranscriptStore {
     const { id } = this.db.get<{ id: number }>('SELECT id FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq])!;
     this.db.run('UPDATE segments SET text = ? WHERE id = ?', [text, id]);
     this.db.run('DELETE FROM words WHERE segment_id = ?', [id]);
-    words.forEach((word, wordSeq) =>
+    this.insertWords(id, words);
+  }
+
+  private insertWords(segmentId: number, words: readonly Word[]): void {
+    words.forEach((word, seq) =>
       this.db.run('INSERT INTO words (segment_id, seq, start_sec, end_sec, text, probability, speaker) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        id,
-        wordSeq,
+        segmentId,
+        seq,
         word.start,
         word.end,
         word.text,
