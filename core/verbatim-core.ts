@@ -194,7 +194,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   /** Forgets a recording: its jobs stop, its transcript and decoded copy go; the user's file stays. */
   async removeMedia(mediaId: number): Promise<void> {
     this.getMedia(mediaId);
-    for (const job of this.jobs.list()) if (job.mediaId === mediaId && !['done', 'failed', 'canceled'].includes(job.state)) this.queue.cancel(job.id);
+    for (const job of this.jobs.unfinishedFor(mediaId)) this.queue.cancel(job.id);
     const removed = this.media.remove(mediaId);
     if (removed?.pcmPath) await rm(removed.pcmPath, { force: true });
     this.emit('library.changed', [mediaId]);
@@ -282,7 +282,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   async exportTranscripts(mediaIds: readonly number[], format: ExportFormat): Promise<ExportResult[]> {
     for (const mediaId of mediaIds) {
       const media = this.getMedia(mediaId);
-      if (!this.transcripts.get(mediaId)) throw new JobError(`${media.fileName} has no transcript yet.`, 'not-found');
+      if (!this.transcripts.has(mediaId)) throw new JobError(`${media.fileName} has no transcript yet.`, 'not-found');
     }
     const files = mediaIds.map(
       (mediaId) =>
@@ -335,10 +335,10 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
 
   /** Starts a model download in the background; models.changed events carry its progress. */
   downloadModel(id: string): void {
-    this.models.entry(id);
+    const { sizeBytes } = this.models.entry(id);
     if (this.downloads.get(id)?.view.state === 'downloading') return;
     const controller = new AbortController();
-    const download = { view: { id, receivedBytes: 0, totalBytes: this.models.entry(id).sizeBytes, state: 'downloading', error: null } as ModelDownload, controller };
+    const download = { view: { id, receivedBytes: 0, totalBytes: sizeBytes, state: 'downloading', error: null } as ModelDownload, controller };
     this.downloads.set(id, download);
     const update = (change: Partial<ModelDownload>, force = true): void => {
       download.view = { ...download.view, ...change };
@@ -365,8 +365,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   /** The providers this platform tries, in order, and what the newest transcription ran on. */
   devices(): { order: string[]; lastRun: EngineRun | null } {
     const order = providerOrder(this.appSettings.get().device, process.platform);
-    const lastRun = this.jobs.list().reverse().find((job) => job.kind === 'process-media' && job.engine && job.engine.provider !== 'none')?.engine ?? null;
-    return { order, lastRun };
+    return { order, lastRun: this.jobs.latestEngine() };
   }
 
   private readonly processMedia: JobRunner = async (job, context) => {

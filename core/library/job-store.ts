@@ -154,6 +154,20 @@ export class JobStore {
     this.db.run(`UPDATE jobs SET stage = ?, progress = ? WHERE id = ? AND state = 'running'`, [stage, progress, id]);
   }
 
+  /** Which model and provider the newest transcription that ran anything used. */
+  latestEngine(): EngineRun | null {
+    const row = this.db.get<{ engine: string }>(
+      `SELECT engine FROM jobs WHERE kind = 'process-media' AND engine IS NOT NULL AND json_extract(engine, '$.provider') <> 'none' ORDER BY id DESC LIMIT 1`,
+    );
+    const parsed = row ? EngineRun.safeParse(JSON.parse(row.engine)) : null;
+    return parsed?.success ? parsed.data : null;
+  }
+
+  /** Jobs of one media that have not finished. */
+  unfinishedFor(mediaId: number): JobRecord[] {
+    return this.db.all<JobRow>(`${SELECT_JOB} WHERE j.media_id = ? AND j.state IN ('queued', 'running')`, [mediaId]).map((row) => toRecord(row));
+  }
+
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn);
   }

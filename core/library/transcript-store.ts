@@ -34,8 +34,16 @@ interface WordRow {
   speaker: number | null;
 }
 
+function toWord(row: WordRow): Word {
+  return { start: row.start_sec, end: row.end_sec, text: row.text, probability: row.probability, speaker: row.speaker };
+}
+
 export class TranscriptStore {
   constructor(private readonly db: Database) {}
+
+  has(mediaId: number): boolean {
+    return this.db.get('SELECT 1 FROM transcripts WHERE media_id = ?', [mediaId]) !== undefined;
+  }
 
   /** Stores a media's transcript, replacing the previous one whole or not at all. */
   save(mediaId: number, jobId: number | null, transcript: Transcript, now = Date.now()): number {
@@ -88,7 +96,7 @@ export class TranscriptStore {
     const bySegment = new Map<number, Segment['words']>();
     for (const word of words) {
       const list = bySegment.get(word.segment_id) ?? [];
-      list.push({ start: word.start_sec, end: word.end_sec, text: word.text, probability: word.probability, speaker: word.speaker });
+      list.push(toWord(word));
       bySegment.set(word.segment_id, list);
     }
     const engine: EngineRun = { model: row.model, provider: row.provider, fallbacks: JSON.parse(row.fallbacks) as EngineRun['fallbacks'] };
@@ -156,11 +164,11 @@ export class TranscriptStore {
   editSegment(mediaId: number, seq: number, text: string, now = Date.now()): void {
     this.db.transaction(() => {
       const transcriptId = this.transcriptOf(mediaId);
-      const before = this.segmentText(transcriptId, seq);
-      const segment = this.db.get<SegmentRow>('SELECT * FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq])!;
+      const segment = this.segmentAt(transcriptId, seq);
+      const before = { text: segment.text, words: this.wordsOf(segment.id) };
       const after = reviseSegment({ start: segment.start_sec, end: segment.end_sec, speaker: segment.speaker, words: before.words }, text);
       if (after.text === before.text.split(/\s+/).filter(Boolean).join(' ')) return;
-      this.writeSegmentText(transcriptId, seq, after);
+      this.writeSegmentText(segment.id, after);
       this.db.run('DELETE FROM transcript_edits WHERE transcript_id = ? AND undone = 1', [transcriptId]);
       this.db.run('INSERT INTO transcript_edits (transcript_id, segment_seq, before, after, created_at) VALUES (?, ?, ?, ?, ?)', [
         transcriptId,
@@ -192,7 +200,7 @@ export class TranscriptStore {
         [transcriptId],
       );
       if (!edit) return false;
-      this.writeSegmentText(transcriptId, edit.segment_seq, JSON.parse(direction === 'undo' ? edit.before : edit.after) as SegmentText);
+      this.writeSegmentText(this.segmentAt(transcriptId, edit.segment_seq).id, JSON.parse(direction === 'undo' ? edit.before : edit.after) as SegmentText);
       this.db.run('UPDATE transcript_edits SET undone = ? WHERE id = ?', [direction === 'undo' ? 1 : 0, edit.id]);
       return true;
     });
@@ -206,21 +214,20 @@ export class TranscriptStore {
     return { undo: row?.undo ?? 0, redo: row?.redo ?? 0 };
   }
 
-  private segmentText(transcriptId: number, seq: number): SegmentText {
-    const segment = this.db.get<{ id: number; text: string }>('SELECT id, text FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq]);
+  private segmentAt(transcriptId: number, seq: number): SegmentRow {
+    const segment = this.db.get<SegmentRow>('SELECT * FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq]);
     if (!segment) throw new JobError(`The transcript has no segment ${seq + 1}.`, 'not-found');
-    const words = this.db.all<WordRow>('SELECT * FROM words WHERE segment_id = ? ORDER BY seq', [segment.id]);
-    return {
-      text: segment.text,
-      words: words.map((word) => ({ start: word.start_sec, end: word.end_sec, text: word.text, probability: word.probability, speaker: word.speaker })),
-    };
+    return segment;
   }
 
-  private writeSegmentText(transcriptId: number, seq: number, { text, words }: SegmentText): void {
-    const { id } = this.db.get<{ id: number }>('SELECT id FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq])!;
-    this.db.run('UPDATE segments SET text = ? WHERE id = ?', [text, id]);
-    this.db.run('DELETE FROM words WHERE segment_id = ?', [id]);
-    this.insertWords(id, words);
+  private wordsOf(segmentId: number): Word[] {
+    return this.db.all<WordRow>('SELECT * FROM words WHERE segment_id = ? ORDER BY seq', [segmentId]).map(toWord);
+  }
+
+  private writeSegmentText(segmentId: number, { text, words }: SegmentText): void {
+    this.db.run('UPDATE segments SET text = ? WHERE id = ?', [text, segmentId]);
+    this.db.run('DELETE FROM words WHERE segment_id = ?', [segmentId]);
+    this.insertWords(segmentId, words);
   }
 
   private insertWords(segmentId: number, words: readonly Word[]): void {

@@ -34,6 +34,9 @@ describe('the desktop experience, through the core', () => {
     const [dialogue, podcast] = await core.addFiles([dialogueWav, podcastCut()]);
     for (const job of await waitForJobs(core, allFinished, 90_000)) expect(job, job.error ?? '').toMatchObject({ state: 'done' });
 
+    // Settings' device line: the order this platform tries, and where the last transcription ran.
+    expect(core.devices()).toMatchObject({ order: ['cuda', 'webgpu', 'cpu'], lastRun: { model: 'whisper-tiny', provider: 'cpu' } });
+
     // Sorting: by name, by duration (34 s dialogue, 10 s cut), by date (added in that order).
     expect(core.library('name', false).map((item) => item.fileName)).toEqual(['dialogue-2spk.wav', 'podcast-cut-10s.wav']);
     expect(core.library('duration', false).map((item) => item.mediaId)).toEqual([podcast!.mediaId, dialogue!.mediaId]);
