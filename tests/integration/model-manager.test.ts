@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { STAGES, type Stage } from '../../contracts/domain';
 import { ModelCatalog } from '../../contracts/models';
 import { ModelManager, type DownloadProgress } from '../../core/models/model-manager';
 import { resourcePaths } from '../../core/paths';
@@ -145,12 +146,18 @@ describe('model manager', () => {
     server = await startModelServer({ root: sharedModels });
     const core = openCore(scratchDir('data'), { env: { VERBATIM_MODELS_DIR: '', VERBATIM_MODELS_BASE_URL: server.url } });
     try {
-      const stages = new Set<string>();
+      const stages = new Set<Stage>();
       core.on('jobs.changed', (jobs) => jobs.forEach((job) => job.stage && stages.add(job.stage)));
       await core.addFiles([dialogueWav]);
       const [job] = await waitForJobs(core, allFinished, 60_000);
       expect(job!.state).toBe('done');
-      expect([...stages]).toEqual(['download-model', 'probe', 'decode', 'detect-speech', 'transcribe', 'diarize']);
+      // Events are coalesced to ten a second, so a stage that passes in a few milliseconds (diarizing a
+      // 20 s file) may never be shown; what is shown comes in pipeline order, the download first.
+      const seen = [...stages];
+      expect(seen[0]).toBe('download-model');
+      expect(seen).toContain('transcribe');
+      expect(seen).toEqual(STAGES.filter((stage) => stages.has(stage)));
+      expect(job!.diarization).toMatchObject({ tier: 'builtin', error: null });
       expect((await core.listModels()).find((model) => model.id === 'whisper-tiny')!.installed).toBe('app');
     } finally {
       await core.close();
