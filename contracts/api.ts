@@ -40,10 +40,10 @@ export const apiRequests = {
     result: z.array(LibraryItem),
   },
   'transcripts.get': { params: MediaRef, result: EditableTranscript.nullable() },
-  /** One file per transcript, made by export jobs in the light lane; saving them is the renderer's. */
+  /** One transcript's file, or a ZIP of one file each for several; made by export jobs in the light lane. Saving it is the renderer's. */
   'transcripts.export': {
     params: z.object({ mediaIds: z.array(Id).min(1).max(1000), format: ExportFormat }).strict(),
-    result: z.array(ExportedFile),
+    result: ExportedFile,
   },
   /** Replaces a segment's text; word timings are kept for the words that stayed. Undoable. */
   'transcripts.editSegment': {

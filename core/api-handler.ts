@@ -16,12 +16,12 @@ function handlersFor(core: VerbatimCore): Handlers {
     'media.remove': async ({ mediaId }) => (await core.removeMedia(mediaId), null),
     'library.list': ({ sort, descending }) => core.library(sort, descending),
     'transcripts.get': ({ mediaId }) => core.getTranscript(mediaId),
-    'transcripts.export': async ({ mediaIds, format }) =>
-      (await core.exportTranscripts(mediaIds, format)).map((file) => {
-        const binary = typeof file.content !== 'string';
-        const content = binary ? Buffer.from(file.content).toString('base64') : (file.content as string);
-        return { fileName: file.fileName, mimeType: file.mimeType, encoding: binary ? 'base64' : 'utf8', content };
-      }),
+    'transcripts.export': async ({ mediaIds, format }) => {
+      const file = await core.exportTranscripts(mediaIds, format);
+      const binary = typeof file.content !== 'string';
+      const content = binary ? Buffer.from(file.content).toString('base64') : (file.content as string);
+      return { fileName: file.fileName, mimeType: file.mimeType, encoding: binary ? 'base64' : 'utf8', content };
+    },
     'transcripts.editSegment': ({ mediaId, segment, text }) => core.editSegment(mediaId, segment, text),
     'transcripts.undo': ({ mediaId }) => core.undoEdit(mediaId),
     'transcripts.redo': ({ mediaId }) => core.redoEdit(mediaId),

@@ -24,7 +24,8 @@ import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
 import { expandFolders } from './media-files';
 import { JobError } from './errors';
-import { exporters, type ExportedFile } from './export/formats';
+import { exporters, type NamedExport } from './export/formats';
+import { archiveSelection } from './export/selection-archive';
 import { Database } from './library/database';
 import { JobStore, type JobRecord } from './library/job-store';
 import { MediaStore } from './library/media-store';
@@ -62,11 +63,10 @@ type CoreEvents = {
   'models.changed': [downloads: ModelDownload[]];
 };
 
-type ExportResult = ExportedFile & { fileName: string };
 interface ExportRequest {
   format: ExportFormat;
-  file?: ExportResult;
-  settle(outcome: { file: ExportResult } | { error: string }): void;
+  file?: NamedExport;
+  settle(outcome: { file: NamedExport } | { error: string }): void;
 }
 
 /** Model download progress is sent at most this often; a state change is sent at once. */
@@ -277,16 +277,16 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
 
   /**
    * Exports transcripts through export jobs in the light lane, so they never wait behind a
-   * transcription; answers with one file per transcript, names made unique within the selection.
+   * transcription; answers with the file for one transcript, and a ZIP of them for several.
    */
-  async exportTranscripts(mediaIds: readonly number[], format: ExportFormat): Promise<ExportResult[]> {
+  async exportTranscripts(mediaIds: readonly number[], format: ExportFormat): Promise<NamedExport> {
     for (const mediaId of mediaIds) {
       const media = this.getMedia(mediaId);
       if (!this.transcripts.has(mediaId)) throw new JobError(`${media.fileName} has no transcript yet.`, 'not-found');
     }
     const files = mediaIds.map(
       (mediaId) =>
-        new Promise<ExportResult>((resolve, reject) => {
+        new Promise<NamedExport>((resolve, reject) => {
           const jobId = this.jobs.create(mediaId, 'export');
           this.exportRequests.set(jobId, {
             format,
@@ -295,7 +295,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
         }),
     );
     this.queue.wake();
-    return uniqueNames(await Promise.all(files));
+    const done = await Promise.all(files);
+    return done.length === 1 ? done[0]! : archiveSelection(done, format);
   }
 
   private readonly runExport: JobRunner = async (job) => {
@@ -305,7 +306,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   };
 
   /** A transcript as a file's contents, with the file name it would be saved under. */
-  async exportTranscript(mediaId: number, format: ExportFormat): Promise<ExportResult> {
+  async exportTranscript(mediaId: number, format: ExportFormat): Promise<NamedExport> {
     const media = this.getMedia(mediaId);
     const transcript = this.transcripts.get(mediaId);
     if (!transcript) throw new JobError(`${media.fileName} has no transcript yet.`, 'not-found');
@@ -502,16 +503,6 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
 
 function modelsFolderIn(storageDir: string): string {
   return path.join(storageDir, 'models');
-}
-
-/** "Interview.srt" twice in one selection becomes "Interview.srt" and "Interview (2).srt". */
-function uniqueNames(files: ExportResult[]): ExportResult[] {
-  const seen = new Map<string, number>();
-  return files.map((file) => {
-    const count = (seen.get(file.fileName) ?? 0) + 1;
-    seen.set(file.fileName, count);
-    return count === 1 ? file : { ...file, fileName: file.fileName.replace(/(\.[^.]+)$/, ` (${count})$1`) };
-  });
 }
 
 /** The neural diarization tier's models: segmentation, then speaker embedding. */

@@ -9,6 +9,9 @@ export interface ExportedFile {
   mimeType: string;
 }
 
+/** An exported file with the name it is offered under. */
+export type NamedExport = ExportedFile & { fileName: string };
+
 type Exporter = (transcript: Transcript, source: { fileName: string }) => Promise<ExportedFile> | ExportedFile;
 
 const text = (content: string, mimeType: string): ExportedFile => ({ content, mimeType });

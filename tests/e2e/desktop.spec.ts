@@ -27,13 +27,19 @@ test.describe('the desktop experience in the real UI', () => {
   let host: RunningHost;
   const wav = path.join(scratchDir('e2e-desktop-media'), 'Budget meeting.wav');
 
-  test.beforeAll(() => ffmpeg('-i', dialogueWav, '-c', 'copy', wav));
+  const notes = path.join(path.dirname(wav), 'Notes.wav');
+
+  test.beforeAll(() => {
+    ffmpeg('-i', dialogueWav, '-c', 'copy', wav);
+    // A different file (the library keeps one entry per content), short so it transcribes quickly.
+    ffmpeg('-i', dialogueWav, '-t', '6', notes);
+  });
   test.beforeEach(async () => {
     host = await startWebHost(scratchDir('e2e-desktop'));
   });
   test.afterEach(async () => host.stop());
 
-  test('drop → transcript → search → seek → edit that persists → rename → export SRT and DOCX', async ({ page }) => {
+  test('drop → transcript → search → seek → edit that persists → rename → export SRT and DOCX, and a selection as ZIP', async ({ page }) => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(host.url);
     await expect(page.getByTestId('library-empty')).toContainText('Your library is empty');
@@ -108,6 +114,19 @@ test.describe('the desktop experience in the real UI', () => {
     expect(document).toContain('Chair');
     expect(document).toContain('quarterly planning meeting');
     expect(document).toContain('Speaker 2');
+
+    // A ticked selection in the library exports as one ZIP of a file each, with the edits and names in it.
+    await dropFiles(page, [notes]);
+    await expect(page.getByRole('checkbox', { name: 'Select Notes.wav for export' })).toBeEnabled({ timeout: 90_000 });
+    await page.getByRole('checkbox', { name: 'Select Budget meeting.wav for export' }).check();
+    await page.getByRole('checkbox', { name: 'Select Notes.wav for export' }).check();
+    const batch = page.getByRole('group', { name: 'Export selected transcripts' });
+    await expect(batch).toContainText('2 selected');
+    const zip = await download(page, () => batch.getByRole('button', { name: 'TXT' }).click());
+    expect(zip.name).toBe('Verbatim 2 transcripts (TXT).zip');
+    expect(zipEntry(zip.bytes, 'Budget meeting.txt')).toMatch(/^Chair: Good morning everyone/);
+    expect(zipEntry(zip.bytes, 'Budget meeting.txt')).toContain('quarterly planning meeting');
+    expect(zipEntry(zip.bytes, 'Notes.txt')).toMatch(/^Speaker 1: Good morning everyone/);
   });
 
   test('settings persist in the library: theme, language and speaker count; the device list says what was detected', async ({ page }) => {

@@ -7,6 +7,7 @@ import type { VerbatimCore } from '../../core/verbatim-core';
 import { allFinished, openCore, waitForJobs } from '../helpers/core';
 import { cachedMedia, dialogueWav, ffmpeg, longMp3, scratchDir, sharedAudio, sharedModels } from '../helpers/media';
 import { startModelServer, type ModelServer } from '../helpers/model-server';
+import { zipEntry } from '../helpers/zip';
 
 let core: VerbatimCore | undefined;
 let server: ModelServer | undefined;
@@ -78,13 +79,15 @@ describe('the desktop experience, through the core', () => {
     expect(reopened.segments[0]!.text).toBe(edited.join(' '));
     expect(reopened.history).toEqual({ undo: 1, redo: 0 });
 
-    // A selection exports as one file each, through export jobs that leave nothing behind.
-    const files = await core.exportTranscripts([mediaId, podcast!.mediaId], 'txt');
-    expect(files.map((file) => file.fileName)).toEqual(['dialogue-2spk.txt', 'podcast-cut-10s.txt']);
-    expect(files[0]!.content).toContain('Good evening');
+    // A selection exports as one ZIP of a file each, through export jobs that leave nothing behind.
+    const archive = await core.exportTranscripts([mediaId, podcast!.mediaId], 'txt');
+    expect(archive).toMatchObject({ fileName: 'Verbatim 2 transcripts (TXT).zip', mimeType: 'application/zip' });
+    const zip = Buffer.from(archive.content as Uint8Array);
+    expect(zipEntry(zip, 'dialogue-2spk.txt')).toContain('Good evening');
+    expect(zipEntry(zip, 'podcast-cut-10s.txt')).toBe((await core.exportTranscript(podcast!.mediaId, 'txt')).content);
     expect(core.listJobs().map((job) => job.kind)).toEqual(['process-media', 'process-media']);
-    const twice = await core.exportTranscripts([mediaId, mediaId], 'srt');
-    expect(twice.map((file) => file.fileName)).toEqual(['dialogue-2spk.srt', 'dialogue-2spk (2).srt']);
+    const twice = Buffer.from((await core.exportTranscripts([mediaId, mediaId], 'srt')).content as Uint8Array);
+    expect(zipEntry(twice, 'dialogue-2spk (2).srt')).toBe(zipEntry(twice, 'dialogue-2spk.srt'));
 
     // The player's audio: the decoded copy as 16-bit WAV, whole or by range.
     const pcm = readFileSync(core.audioFile(mediaId)!);
@@ -134,8 +137,8 @@ describe('the desktop experience, through the core', () => {
       ['podcast-cut-10s.wav', 2],
     ]);
     // The light lane does not wait for the ten-minute transcription.
-    const [file] = await core.exportTranscripts([short!.mediaId], 'vtt');
-    expect(file!.content).toMatch(/^WEBVTT/);
+    const file = await core.exportTranscripts([short!.mediaId], 'vtt');
+    expect(file).toMatchObject({ fileName: 'dialogue-2spk.vtt', content: expect.stringMatching(/^WEBVTT/) });
     expect(core.listJobs().find((job) => job.fileName === 'day 1 interview.mp3')!.state).toBe('running');
 
     // Reordering puts the podcast cut first among the waiting jobs.

@@ -43,7 +43,7 @@ export function LibraryPanel() {
       </div>
       {checked.length > 0 && (
         <div className="batch-bar" role="group" aria-label="Export selected transcripts">
-          <span>{checked.length} selected · export as</span>
+          <span>{checked.length} selected · export {checked.length > 1 ? 'as one ZIP of' : 'as'}</span>
           {EXPORT_FORMATS.map((format) => (
             <button key={format} type="button" className="button ghost small" onClick={() => void exportAs(checked, format)}>
               {format.toUpperCase()}

@@ -7,7 +7,7 @@ interface TranscriptState {
   /** null: the media has no transcript (yet). */
   transcripts: Record<number, EditableTranscript | null>;
   fetch(mediaId: number): Promise<void>;
-  /** Saves transcripts in a format: downloads in a browser, save dialogs in the app. */
+  /** Saves transcripts in a format, several as one ZIP: a download in a browser, a save dialog in the app. */
   exportAs(mediaIds: readonly number[], format: ExportFormat): Promise<void>;
   editSegment(mediaId: number, segment: number, text: string): Promise<void>;
   undo(mediaId: number): Promise<void>;
@@ -26,17 +26,16 @@ export const useTranscriptStore = create<TranscriptState>((set) => {
       keep(mediaId, await attempt('loading the transcript', () => api.invoke('transcripts.get', { mediaId })));
     },
     async exportAs(mediaIds, format) {
-      const files = await attempt(`exporting ${format.toUpperCase()}`, () => api.invoke('transcripts.export', { mediaIds: [...mediaIds], format }));
-      for (const { fileName, content, encoding, mimeType } of files ?? []) {
-        const body = encoding === 'base64' ? Uint8Array.from(atob(content), (char) => char.charCodeAt(0)) : content;
-        const url = URL.createObjectURL(new Blob([body], { type: encoding === 'utf8' ? `${mimeType};charset=utf-8` : mimeType }));
-        const link = document.createElement('a');
-        link.href = url;
-        link.download = fileName;
-        link.click();
-        // Revoked on the next turn: the click has started the download by then.
-        setTimeout(() => URL.revokeObjectURL(url), 0);
-      }
+      const file = await attempt(`exporting ${format.toUpperCase()}`, () => api.invoke('transcripts.export', { mediaIds: [...mediaIds], format }));
+      if (!file) return;
+      const body = file.encoding === 'base64' ? Uint8Array.from(atob(file.content), (char) => char.charCodeAt(0)) : file.content;
+      const url = URL.createObjectURL(new Blob([body], { type: file.encoding === 'utf8' ? `${file.mimeType};charset=utf-8` : file.mimeType }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file.fileName;
+      link.click();
+      // Revoked on the next turn: the click has started the download by then.
+      setTimeout(() => URL.revokeObjectURL(url), 0);
     },
     async editSegment(mediaId, segment, text) {
       keep(mediaId, await attempt('saving your edit', () => api.invoke('transcripts.editSegment', { mediaId, segment, text })));
