@@ -6,13 +6,10 @@
 //   like       no index at all: LIKE '%text%' over every segment
 import { rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Transcript } from '../contracts/domain';
-import { Database } from '../core/library/database';
-import { MediaStore } from '../core/library/media-store';
 import { TranscriptStore } from '../core/library/transcript-store';
 import { scratchDir } from '../tests/helpers/media';
+import { buildLibrary } from '../tests/helpers/synthetic-library';
 
 const { values } = parseArgs({ options: { transcripts: { type: 'string', default: '10000' }, segments: { type: 'string', default: '60' } } });
 const transcriptCount = Number(values.transcripts);
@@ -55,39 +52,10 @@ function wordAt(): string {
 }
 
 const dataDir = scratchDir('bench-search');
-const db = new Database(path.join(dataDir, 'library.sqlite'), { log: () => undefined, slowQueryMs: Number.POSITIVE_INFINITY });
-const media = new MediaStore(db);
-const store = new TranscriptStore(db);
-
 console.log(`building a library of ${transcriptCount.toLocaleString()} transcripts × ${segmentsEach} segments…`);
 const built = performance.now();
-db.transaction(() => {
-  for (let index = 0; index < transcriptCount; index++) {
-    const { id } = media.upsert({ path: `/recordings/interview-${index}.m4a`, contentHash: `hash-${index}`, sizeBytes: 1 });
-    const segments = Array.from({ length: segmentsEach }, (_, seq) => ({
-      start: seq * 5,
-      end: seq * 5 + 4.5,
-      text: Array.from({ length: WORDS_PER_SEGMENT }, wordAt).join(' '),
-      avgLogprob: -0.2,
-      noSpeechProb: 0.01,
-      temperature: 0,
-      speaker: null,
-      // Words are not searched; leaving them out keeps building a 10k library to seconds.
-      words: [],
-    }));
-    const transcript: Transcript = {
-      language: 'en',
-      task: 'transcribe',
-      engine: { model: 'whisper-base', provider: 'cpu', fallbacks: [] },
-      durationSec: segmentsEach * 5,
-      segments,
-      speakers: [],
-      turns: [],
-      diarization: null,
-    };
-    store.save(id, null, transcript);
-  }
-});
+const db = buildLibrary(dataDir, transcriptCount, segmentsEach, () => Array.from({ length: WORDS_PER_SEGMENT }, wordAt).join(' '));
+const store = new TranscriptStore(db);
 console.log(`built in ${((performance.now() - built) / 1000).toFixed(1)} s\n`);
 
 // What a user types: each word letter by letter, common, middling and rare words, then two words.

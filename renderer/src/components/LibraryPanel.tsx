@@ -1,11 +1,9 @@
-import { memo } from 'react';
-import { EXPORT_FORMATS, LIBRARY_SORTS, type LibraryItem, type LibrarySort } from '../../../contracts/domain';
-import { formatClock, formatDate } from '../format';
+import { EXPORT_FORMATS, LIBRARY_SORTS, type LibrarySort } from '../../../contracts/domain';
 import { useLibraryStore } from '../stores/library-store';
 import { useTranscriptStore } from '../stores/transcript-store';
+import { LibraryList } from './LibraryList';
 
 const SORT_LABEL: Record<LibrarySort, string> = { date: 'Date added', name: 'Name', duration: 'Duration' };
-const STATE_LABEL = { queued: 'Queued', running: 'Working', done: null, failed: 'Failed', canceled: 'Canceled' } as const;
 
 /** Every recording, sortable, with ticks for exporting several at once. */
 export function LibraryPanel() {
@@ -54,35 +52,7 @@ export function LibraryPanel() {
           </button>
         </div>
       )}
-      <ul className="library-list">
-        {items.map((item) => (
-          <LibraryRow key={item.mediaId} item={item} />
-        ))}
-      </ul>
+      <LibraryList items={items} />
     </section>
   );
 }
-
-const LibraryRow = memo(function LibraryRow({ item }: { item: LibraryItem }) {
-  const selected = useLibraryStore((state) => state.selectedId === item.mediaId);
-  const checked = useLibraryStore((state) => state.checked.includes(item.mediaId));
-  const { select, toggleChecked } = useLibraryStore.getState();
-  const state = item.state ? STATE_LABEL[item.state] : null;
-  return (
-    <li className={`library-item ${selected ? 'selected' : ''}`} data-testid="library-item" data-media-id={item.mediaId}>
-      <input type="checkbox" checked={checked} disabled={!item.hasTranscript} aria-label={`Select ${item.fileName} for export`} onChange={() => toggleChecked(item.mediaId)} />
-      <button type="button" className="library-main" aria-current={selected ? 'true' : undefined} onClick={() => select(item.mediaId)}>
-        <span className="library-name" title={item.path}>
-          {item.fileName}
-        </span>
-        <span className="library-meta">
-          {formatDate(item.addedAt)}
-          {item.durationSec !== null && ` · ${formatClock(item.durationSec)}`}
-          {item.speakers > 0 && ` · ${item.speakers} ${item.speakers === 1 ? 'speaker' : 'speakers'}`}
-          {state && <span className={`badge ${item.state}`}>{state}</span>}
-        </span>
-        {item.preview && <span className="library-preview">{item.preview}</span>}
-      </button>
-    </li>
-  );
-});
