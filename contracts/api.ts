@@ -110,9 +110,16 @@ export interface VerbatimApi {
   pathsForFiles(files: readonly File[]): Promise<string[]>;
   /** True where pathsForFiles sees real paths (Electron): a dropped folder is passed whole and the core walks it. */
   readonly nativePaths: boolean;
-  /** Where the player streams a recording's audio from (the decoded copy the transcript's times refer to). */
-  audioUrl(mediaId: number): string;
+  /** Where the player streams a recording's audio from. */
+  audioUrl(mediaId: number, source: PlaybackSource): string;
 }
+
+/**
+ * The player's audio: the user's own file first, for its quality; the decoded 16 kHz copy (which the
+ * transcript's times refer to, and which plays everywhere) when the original is gone or cannot be played.
+ */
+export const PLAYBACK_SOURCES = ['original', 'decoded'] as const;
+export type PlaybackSource = (typeof PLAYBACK_SOURCES)[number];
 
 /** WebSocket framing used by the web host; Electron IPC carries the same method/params/result values. */
 export const WsClientMessage = z.object({ id: z.number().int(), method: z.string(), params: z.unknown() });

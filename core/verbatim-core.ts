@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { ApiEvent, ApiEventPayload } from '../contracts/api';
+import type { ApiEvent, ApiEventPayload, PlaybackSource } from '../contracts/api';
 import { providerOrder } from '../contracts/devices';
 import type {
   AddOutcome,
@@ -24,6 +24,9 @@ import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
 import { expandFolders } from './media-files';
 import { JobError } from './errors';
+import type { AudioResponse } from './audio/byte-ranges';
+import { originalFile } from './audio/original-file';
+import { pcmAsWav } from './audio/pcm-wav';
 import { exporters, type NamedExport } from './export/formats';
 import { archiveSelection } from './export/selection-archive';
 import { Database } from './library/database';
@@ -203,6 +206,16 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   /** The decoded audio the transcript's times refer to, for the player; null when it is not (or no longer) there. */
   audioFile(mediaId: number): string | null {
     return this.media.pcmPath(mediaId);
+  }
+
+  /** The player's audio as an HTTP answer (ranges honoured); null when that source is not there to play. */
+  async playback(mediaId: number, source: PlaybackSource, rangeHeader: string | undefined): Promise<AudioResponse | null> {
+    if (source === 'original') {
+      const media = this.media.get(mediaId);
+      return media ? originalFile(media.path, rangeHeader) : null;
+    }
+    const pcm = this.audioFile(mediaId);
+    return pcm ? pcmAsWav(pcm, rangeHeader).catch(() => null) : null;
   }
 
   listJobs(): JobView[] {

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsClientMessage, type WsServerMessage } from '../contracts/api';
-import { pcmAsWav } from '../core/audio/pcm-wav';
 import { createApiDispatcher, toApiError } from '../core/api-handler';
 import type { VerbatimCore } from '../core/verbatim-core';
 import { CONTENT_SECURITY_POLICY } from '../renderer/content-security-policy';
@@ -105,17 +104,18 @@ async function handleHttp(
     response.writeHead(405).end();
     return;
   }
-  const audio = /^\/api\/media\/(\d+)\/audio\.wav$/.exec(url.pathname);
+  const audio = /^\/api\/media\/(\d+)\/(original|audio\.wav)$/.exec(url.pathname);
   if (audio) {
-    const pcm = core.audioFile(Number(audio[1]));
-    if (!pcm || !(await isFile(pcm))) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('This recording has no decoded audio.');
+    const answer = await core.playback(Number(audio[1]), audio[2] === 'original' ? 'original' : 'decoded', request.headers.range);
+    if (!answer) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('This recording has no audio to play from there.');
       return;
     }
-    const { status, headers, body } = await pcmAsWav(pcm, request.headers.range);
-    response.writeHead(status, headers);
-    if (!body || request.method === 'HEAD') response.end();
-    else await pipeline(body, response);
+    response.writeHead(answer.status, answer.headers);
+    if (!answer.body || request.method === 'HEAD') {
+      answer.body?.destroy();
+      response.end();
+    } else await pipeline(answer.body, response);
     return;
   }
   const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { rangeResponse, type AudioResponse } from './byte-ranges';
 
 /** The decoded cache's layout: 16 kHz mono float32 (worker/pipeline/decode.ts). */
 const SAMPLE_RATE = 16_000;
@@ -8,12 +9,6 @@ const CACHE_BYTES_PER_SAMPLE = 4;
 /** Served as 16-bit PCM: half the bytes, and every player reads it. */
 const WAV_BYTES_PER_SAMPLE = 2;
 const HEADER_BYTES = 44;
-
-export interface AudioResponse {
-  status: 200 | 206 | 416;
-  headers: Record<string, string>;
-  body: Readable | null;
-}
 
 /**
  * The decoded cache served as a WAV file, with HTTP ranges so the player can seek anywhere in a
@@ -23,28 +18,7 @@ export interface AudioResponse {
 export async function pcmAsWav(pcmPath: string, rangeHeader: string | undefined): Promise<AudioResponse> {
   const samples = Math.floor((await stat(pcmPath)).size / CACHE_BYTES_PER_SAMPLE);
   const total = HEADER_BYTES + samples * WAV_BYTES_PER_SAMPLE;
-  const base = { 'content-type': 'audio/wav', 'accept-ranges': 'bytes', 'cache-control': 'no-store' };
-  const range = parseRange(rangeHeader, total);
-  if (range === 'unsatisfiable') return { status: 416, headers: { ...base, 'content-range': `bytes */${total}` }, body: null };
-  const [start, end] = range ?? [0, total - 1];
-  const headers = { ...base, 'content-length': String(end - start + 1), ...(range ? { 'content-range': `bytes ${start}-${end}/${total}` } : {}) };
-  return { status: range ? 206 : 200, headers, body: Readable.from(wavBytes(pcmPath, samples, start, end)) };
-}
-
-/** bytes=a-b, a-, -n; multiple ranges are answered with the first. null: no (usable) Range header. */
-export function parseRange(header: string | undefined, total: number): [number, number] | null | 'unsatisfiable' {
-  const found = header && /^bytes=(\d*)-(\d*)/.exec(header.trim());
-  if (!found || (found[1] === '' && found[2] === '')) return null;
-  let start: number;
-  let end: number;
-  if (found[1] === '') {
-    start = Math.max(0, total - Number(found[2]));
-    end = total - 1;
-  } else {
-    start = Number(found[1]);
-    end = found[2] === '' ? total - 1 : Math.min(total - 1, Number(found[2]));
-  }
-  return start >= total || start > end ? 'unsatisfiable' : [start, end];
+  return rangeResponse(total, 'audio/wav', rangeHeader, (start, end) => Readable.from(wavBytes(pcmPath, samples, start, end)));
 }
 
 export function wavHeader(samples: number): Buffer {

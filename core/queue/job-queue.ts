@@ -139,11 +139,13 @@ export class JobQueue {
         this.options.onChange(job.id);
       },
     };
+    // A job removed with its recording while it ran (media.remove) has no row left to record an outcome in.
+    const gone = (): boolean => this.store.get(job.id) === undefined;
     try {
       await this.options.runners[job.kind](job, context);
-      this.finishWith(this.store.apply(job.id, 'complete'));
+      if (!gone()) this.finishWith(this.store.apply(job.id, 'complete'));
     } catch (error) {
-      if (this.stopped) return;
+      if (this.stopped || gone()) return;
       if (signal.aborted || error instanceof CanceledError) {
         this.finishWith(this.store.apply(job.id, 'cancel'));
       } else if (error instanceof JobError && error.retryable && job.attempts < this.maxAttempts) {

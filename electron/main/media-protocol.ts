@@ -1,9 +1,8 @@
 import { protocol } from 'electron';
 import { Readable } from 'node:stream';
-import { pcmAsWav } from '../../core/audio/pcm-wav';
 import type { VerbatimCore } from '../../core/verbatim-core';
 
-/** verbatim-media://audio/<mediaId>: the player's source; the page never sees a file path. */
+/** verbatim-media://original/<mediaId> and verbatim-media://audio/<mediaId> (the decoded copy): the player's sources; the page never sees a file path. */
 export const MEDIA_SCHEME = 'verbatim-media';
 
 /** Must run before the app is ready: lets <audio> stream and seek (Range requests) on the scheme. */
@@ -14,14 +13,10 @@ export function registerMediaScheme(): void {
 export function serveMedia(core: VerbatimCore): void {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const mediaId = url.hostname === 'audio' ? Number(url.pathname.slice(1)) : NaN;
-    const pcm = Number.isInteger(mediaId) && mediaId > 0 ? core.audioFile(mediaId) : null;
-    if (!pcm) return new Response('This recording has no decoded audio.', { status: 404 });
-    try {
-      const { status, headers, body } = await pcmAsWav(pcm, request.headers.get('range') ?? undefined);
-      return new Response(body ? (Readable.toWeb(body) as ReadableStream) : null, { status, headers });
-    } catch {
-      return new Response('This recording has no decoded audio.', { status: 404 });
-    }
+    const source = ({ original: 'original', audio: 'decoded' } as const)[url.hostname];
+    const mediaId = Number(url.pathname.slice(1));
+    const answer = source && Number.isInteger(mediaId) && mediaId > 0 ? await core.playback(mediaId, source, request.headers.get('range') ?? undefined) : null;
+    if (!answer) return new Response('This recording has no audio to play from there.', { status: 404 });
+    return new Response(answer.body ? (Readable.toWeb(answer.body) as ReadableStream) : null, { status: answer.status, headers: answer.headers });
   });
 }

@@ -18,8 +18,8 @@ const api: VerbatimApi = {
     return () => void ipcRenderer.removeListener(IPC_EVENT_CHANNEL, forward);
   },
   nativePaths: true,
-  audioUrl(mediaId) {
-    return `verbatim-media://audio/${mediaId}`;
+  audioUrl(mediaId, source) {
+    return `verbatim-media://${source === 'original' ? 'original' : 'audio'}/${mediaId}`;
   },
   async pathsForFiles(files) {
     return files.map((file) => webUtils.getPathForFile(file)).filter((path) => path !== '');

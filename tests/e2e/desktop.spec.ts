@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { dialogueWav, ffmpeg, projectRoot, scratchDir } from '../helpers/media';
 import { dropFiles } from '../helpers/ui';
@@ -34,8 +34,10 @@ test.describe('the desktop experience in the real UI', () => {
     // A different file (the library keeps one entry per content), short so it transcribes quickly.
     ffmpeg('-i', dialogueWav, '-t', '6', notes);
   });
+  let dataDir: string;
   test.beforeEach(async () => {
-    host = await startWebHost(scratchDir('e2e-desktop'));
+    dataDir = scratchDir('e2e-desktop');
+    host = await startWebHost(dataDir);
   });
   test.afterEach(async () => host.stop());
 
@@ -64,6 +66,10 @@ test.describe('the desktop experience in the real UI', () => {
     await expect.poll(() => audioTime(page)).toBeGreaterThanOrEqual(hitStart);
     expect(await audioTime(page)).toBeLessThan(hitStart + 1);
     await page.getByRole('searchbox', { name: 'Search all transcripts' }).press('Escape');
+
+    // The player plays the dropped file itself, at its own quality.
+    await expect(page.getByTestId('audio')).toHaveAttribute('data-source', 'original');
+    expect(await page.getByTestId('audio').evaluate((audio) => (audio as unknown as { currentSrc: string }).currentSrc)).toMatch(/\/original$/);
 
     // Clicking a word seeks the player to it.
     const word = transcript.getByTestId('word').filter({ hasText: /^weekly$/ });
@@ -127,6 +133,17 @@ test.describe('the desktop experience in the real UI', () => {
     expect(zipEntry(zip.bytes, 'Budget meeting.txt')).toMatch(/^Chair: Good morning everyone/);
     expect(zipEntry(zip.bytes, 'Budget meeting.txt')).toContain('quarterly planning meeting');
     expect(zipEntry(zip.bytes, 'Notes.txt')).toMatch(/^Speaker 1: Good morning everyone/);
+
+    // A recording whose file has gone plays from the decoded copy, says so, and still seeks by word.
+    for (const upload of readdirSync(path.join(dataDir, 'imports'), { recursive: true, encoding: 'utf8' })) {
+      if (upload.endsWith('Notes.wav')) rmSync(path.join(dataDir, 'imports', upload));
+    }
+    await page.getByRole('button', { name: /^Notes\.wav/ }).click();
+    await expect(page.getByTestId('audio')).toHaveAttribute('data-source', 'decoded');
+    await expect(page.getByTestId('playback-note')).toContainText('the original file is missing');
+    const morning = transcript.getByTestId('word').filter({ hasText: /^morning$/ });
+    await morning.click();
+    await expect.poll(() => audioTime(page)).toBeCloseTo(Number(await morning.getAttribute('data-start')), 2);
   });
 
   test('settings persist in the library: theme, language and speaker count; the device list says what was detected', async ({ page }) => {

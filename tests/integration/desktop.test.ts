@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelDownload } from '../../contracts/domain';
@@ -104,6 +104,24 @@ describe('the desktop experience, through the core', () => {
     expect(part.headers['content-range']).toBe(`bytes 1001-2000/${wav.length}`);
     expect((await readAll(part.body)).equals(wav.subarray(1001, 2001))).toBe(true);
     expect((await pcmAsWav(core.audioFile(mediaId)!, `bytes=${wav.length}-`)).status).toBe(416);
+    expect((await core.playback(mediaId, 'decoded', undefined))!.headers['content-length']).toBe(String(wav.length));
+
+    // The player's first choice: the user's own file, byte for byte, by range.
+    const fromFile = await core.playback(mediaId, 'original', 'bytes=100-199');
+    expect(fromFile).toMatchObject({ status: 206, headers: { 'content-type': 'audio/wav', 'content-range': `bytes 100-199/${statSync(dialogueWav).size}` } });
+    expect((await readAll(fromFile!.body)).equals(readFileSync(dialogueWav).subarray(100, 200))).toBe(true);
+    // None when the file is gone or in a format the player cannot read; the decoded copy is then played.
+    const memos = scratchDir('desktop-memos');
+    ffmpeg('-i', dialogueWav, '-t', '2', path.join(memos, 'memo.mp3'));
+    ffmpeg('-i', dialogueWav, '-t', '2', path.join(memos, 'memo.aiff'));
+    const [mp3, aiff] = await core.addFiles([path.join(memos, 'memo.mp3'), path.join(memos, 'memo.aiff')]);
+    const memo = (await core.playback(mp3!.mediaId, 'original', undefined))!;
+    expect(memo.headers).toMatchObject({ 'content-type': 'audio/mpeg', 'content-length': String(statSync(path.join(memos, 'memo.mp3')).size) });
+    expect((await readAll(memo.body)).equals(readFileSync(path.join(memos, 'memo.mp3')))).toBe(true);
+    expect(await core.playback(aiff!.mediaId, 'original', undefined)).toBeNull();
+    rmSync(path.join(memos, 'memo.mp3'));
+    expect(await core.playback(mp3!.mediaId, 'original', undefined)).toBeNull();
+    for (const added of [mp3!, aiff!]) await core.removeMedia(added.mediaId);
 
     // Removing forgets the recording, its transcript and search hits; the user's file stays.
     await core.removeMedia(podcast!.mediaId);

@@ -179,4 +179,30 @@ describe('job queue', () => {
     runner.context(a).progress({ stage: 'decode', progress: 0.4 });
     expect(store.get(a)!.progress).toBe(0.4);
   });
+
+  it('a job whose recording is removed while it runs ends quietly, finished or failed, and the next one runs', async () => {
+    const { db, store, runner, queue, addJob } = open();
+    const a = addJob('a.wav');
+    const b = addJob('b.wav');
+    const c = addJob('c.wav');
+    queue.start();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): number => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // Removing a recording deletes its jobs (media.remove); the runner's outcome comes afterwards.
+      db.run('DELETE FROM media WHERE id = ?', [store.get(a)!.mediaId]);
+      runner.finish(a);
+      await settle();
+      expect(runner.started.map((job) => job.id)).toEqual([a, b]);
+      db.run('DELETE FROM media WHERE id = ?', [store.get(b)!.mediaId]);
+      runner.fail(b, new JobError('The file is gone.', 'bad-input'));
+      await settle();
+      expect(runner.started.map((job) => job.id)).toEqual([a, b, c]);
+      expect(store.get(c)!.state).toBe('running');
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

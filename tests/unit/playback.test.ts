@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView, Segment } from '../../contracts/domain';
-import { parseRange } from '../../core/audio/pcm-wav';
+import { parseRange } from '../../core/audio/byte-ranges';
 import { overallProgress } from '../../core/queue/overall-progress';
 import { neighbourSegment, positionAt } from '../../renderer/src/transcript-position';
 

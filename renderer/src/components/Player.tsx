@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { PlaybackSource } from '../../../contracts/api';
 import type { Segment, Waveform as WaveformData } from '../../../contracts/domain';
 import { formatClock } from '../format';
 import { api } from '../platform/api';
@@ -14,7 +15,10 @@ const SPEEDS = [0.75, 1, 1.25, 1.5, 2];
 export function Player({ mediaId, durationSec, waveform, segments }: { mediaId: number; durationSec: number; waveform: WaveformData | null; segments: readonly Segment[] }) {
   const audio = useRef<HTMLAudioElement>(null);
   const [speed, setSpeed] = useState(1);
+  const [source, setSource] = useState<PlaybackSource>('original');
   const [unavailable, setUnavailable] = useState(false);
+  /** Where a seek asked for before the original failed should land in the decoded copy. */
+  const resumeAt = useRef(0);
   const currentSec = usePlayerStore((state) => (state.mediaId === mediaId ? state.currentSec : 0));
   const playing = usePlayerStore((state) => state.mediaId === mediaId && state.playing);
   const { skip, toggle, seek } = usePlayerStore.getState();
@@ -59,10 +63,28 @@ export function Player({ mediaId, durationSec, waveform, segments }: { mediaId: 
     if (audio.current) audio.current.playbackRate = speed;
   }, [speed]);
 
+  useEffect(() => {
+    if (source === 'decoded' && resumeAt.current > 0) audio.current!.currentTime = resumeAt.current;
+  }, [source]);
+
+  const failed = (): void => {
+    if (source === 'decoded') return setUnavailable(true);
+    // The original is gone or in a format this player cannot read: the decoded copy always plays.
+    resumeAt.current = audio.current!.currentTime;
+    setSource('decoded');
+  };
+
   return (
     <div className="player" data-testid="player">
-      {/* The decoded copy (16 kHz mono): its times are exactly the transcript's. */}
-      <audio ref={audio} src={api.audioUrl(mediaId)} preload="metadata" data-testid="audio" onError={() => setUnavailable(true)} onLoadedData={() => setUnavailable(false)} />
+      <audio
+        ref={audio}
+        src={api.audioUrl(mediaId, source)}
+        preload="metadata"
+        data-testid="audio"
+        data-source={source}
+        onError={failed}
+        onLoadedData={() => setUnavailable(false)}
+      />
       {waveform && <Waveform waveform={waveform} durationSec={durationSec} positionSec={currentSec} segments={segments} onSeek={(sec) => seek(mediaId, sec)} />}
       <div className="player-controls" role="group" aria-label="Playback">
         <button type="button" className="button ghost" onClick={() => skip(-5)} aria-label="Back 5 seconds" title="Back 5 s (←)">
@@ -88,7 +110,12 @@ export function Player({ mediaId, durationSec, waveform, segments }: { mediaId: 
           </select>
         </label>
       </div>
-      {unavailable && <p className="muted">The audio cannot be played: its decoded copy is missing. Retry the job to decode it again.</p>}
+      {source === 'decoded' && !unavailable && (
+        <p className="muted" data-testid="playback-note">
+          Playing the 16 kHz copy Verbatim transcribed from: the original file is missing or in a format this player cannot read.
+        </p>
+      )}
+      {unavailable && <p className="muted">The audio cannot be played: neither the original file nor its decoded copy is there. Retry the job to decode it again.</p>}
     </div>
   );
 }

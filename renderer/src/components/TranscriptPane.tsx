@@ -68,7 +68,7 @@ export function TranscriptPane() {
               {info.sampleRate > 0 ? `${(info.sampleRate / 1000).toFixed(1)} kHz` : 'unknown rate'} · {formatChannels(info.channels)}
             </dd>
           </dl>
-          <Player mediaId={mediaId} durationSec={info.durationSec} waveform={detail.waveform} segments={transcript?.segments ?? []} />
+          <Player key={mediaId} mediaId={mediaId} durationSec={info.durationSec} waveform={detail.waveform} segments={transcript?.segments ?? []} />
           {transcript && <TranscriptView mediaId={mediaId} transcript={transcript} />}
         </>
       ) : (

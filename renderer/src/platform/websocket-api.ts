@@ -56,8 +56,8 @@ export function createWebSocketApi(url = `ws://${location.host}/api/ws`): Verbat
       return () => set.delete(listener as (payload: never) => void);
     },
     nativePaths: false,
-    audioUrl(mediaId) {
-      return `/api/media/${mediaId}/audio.wav`;
+    audioUrl(mediaId, source) {
+      return `/api/media/${mediaId}/${source === 'original' ? 'original' : 'audio.wav'}`;
     },
     async pathsForFiles(files) {
       // A browser cannot see paths, so the host keeps a copy in the library's imports folder.
