@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { DEVICES, DIARIZATION_MODES, EXPORT_FORMATS, Settings, type ExportFormat, type JobView } from '../contracts/domain';
 import { oneLine } from '../core/errors';
 import { childProcessSpawner } from '../core/node/child-process-worker';
-import { defaultDataDir, libraryPaths } from '../core/paths';
+import { readStoredSettings } from '../core/library/stored-settings';
+import { defaultDataDir, libraryPaths, modelsFolderIn } from '../core/paths';
 import { VerbatimCore } from '../core/verbatim-core';
 import { clock, progressLine } from './progress-line';
 
@@ -24,10 +25,17 @@ const USAGE = `Usage:
   verbatim models import <id> <folder>    install a model from a folder (Hugging Face layout)
   verbatim models remove <id>             delete an installed model
 
-Models are shared with the desktop app (${libraryPaths(defaultDataDir()).models}).
+Models are shared with the desktop app (${desktopModelsDir()}: its storage folder's, when one is set in Settings).
 Set VERBATIM_MODELS_DIR to use models already on disk, HTTPS_PROXY for a proxy, NODE_EXTRA_CA_CERTS for a company CA.`;
 
 class UsageError extends Error {}
+
+/** The models folder the desktop app uses, so a model downloaded in either is there for both. */
+function desktopModelsDir(): string {
+  const library = libraryPaths(defaultDataDir());
+  const { storageDir } = readStoredSettings(library.database);
+  return storageDir ? modelsFolderIn(storageDir) : library.models;
+}
 
 /** A speaker-count flag: absent is null; anything else must be a whole number (the schema checks the range). */
 function count(flag: string | undefined): number | null {
@@ -82,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   const core = new VerbatimCore({
     dataDir,
     resourcesDir: path.join(here, '../../resources'),
-    modelsDir: libraryPaths(defaultDataDir()).models,
+    modelsDir: desktopModelsDir(),
     spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
     settingsDefaults: Object.fromEntries(Object.entries(settings.data).filter(([, value]) => value !== undefined)),
     log: () => undefined,

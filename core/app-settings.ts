@@ -20,7 +20,8 @@ const DEFAULTS: Settings = {
   storageDir: null,
   theme: 'system',
 };
-const KEY = 'app.settings';
+/** Where the settings live in the library's key-value table. */
+export const SETTINGS_KEY = 'app.settings';
 
 /** The user's settings, kept in the library, with their defaults and the environment's overrides. */
 export class AppSettings {
@@ -33,7 +34,7 @@ export class AppSettings {
 
   get(): Settings {
     // Unknown or invalid stored keys (from another version) fall back to defaults instead of failing.
-    const stored = Settings.partial().safeParse(this.store.get(KEY) ?? {});
+    const stored = Settings.partial().safeParse(this.store.get(SETTINGS_KEY) ?? {});
     return { ...DEFAULTS, ...this.defaults, ...(stored.success ? stored.data : {}) };
   }
 
@@ -43,7 +44,7 @@ export class AppSettings {
       if (typeof value === 'string') await assertExecutable(name, value);
     }
     const next = { ...this.get(), ...patch };
-    this.store.set(KEY, next);
+    this.store.set(SETTINGS_KEY, next);
     return next;
   }
 

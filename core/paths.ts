@@ -27,6 +27,11 @@ export function libraryPaths(dataDir: string): { database: string; pcmCache: str
   };
 }
 
+/** Models go in a `models` folder inside the storage folder a user picks in Settings. */
+export function modelsFolderIn(storageDir: string): string {
+  return path.join(storageDir, 'models');
+}
+
 /** Files shipped beside the code (model catalog, VAD weights): where they are in each layout. */
 export function resourcePaths(resourcesDir: string): { catalog: string; vadModel: string } {
   return {

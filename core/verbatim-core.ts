@@ -35,7 +35,7 @@ import { MediaStore } from './library/media-store';
 import { SettingsStore } from './library/settings-store';
 import { TranscriptStore } from './library/transcript-store';
 import { ModelManager } from './models/model-manager';
-import { libraryPaths, resourcePaths } from './paths';
+import { libraryPaths, modelsFolderIn, resourcePaths } from './paths';
 import { ChangeCoalescer } from './queue/change-coalescer';
 import { estimateLane, estimatedAudioSec, jobTimeLimitMs, type LaneEstimate } from './queue/eta';
 import { JobQueue, type JobRunner } from './queue/job-queue';
@@ -512,10 +512,6 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     }
     return [...records.values()].map((job) => toView(job, estimates.get(job.id)));
   }
-}
-
-function modelsFolderIn(storageDir: string): string {
-  return path.join(storageDir, 'models');
 }
 
 /** The neural diarization tier's models: segmentation, then speaker embedding. */

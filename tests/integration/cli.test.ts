@@ -1,16 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testEnv } from '../helpers/core';
-import { dialogueWav, projectRoot, scratchDir } from '../helpers/media';
+import { openCore, testEnv } from '../helpers/core';
+import { dialogueWav, projectRoot, scratchDir, sharedModels } from '../helpers/media';
 
 const cli = path.join(projectRoot, 'dist/cli/verbatim.cjs');
 
 function verbatim(...args: string[]) {
+  return verbatimWith({}, ...args);
+}
+
+function verbatimWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   const result = spawnSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, ...testEnv, VERBATIM_DATA_DIR: scratchDir('cli-data') },
+    env: { ...process.env, ...testEnv, VERBATIM_DATA_DIR: scratchDir('cli-data'), ...env },
     timeout: 120_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -62,5 +66,23 @@ describe('verbatim CLI', () => {
     expect(run.stdout).toMatch(/^whisper-large-v3-turbo +whisper +~850 MB +multilingual *$/m);
     expect(run.stdout).toMatch(/^pyannote-segmentation-3.0 +segmentation +6 MB +any *$/m);
     expect(run.stdout).toContain('measured only where the weights were installed');
+  });
+
+  it('uses the models in the storage folder chosen in the desktop app, even while the app has its library open', async () => {
+    const dataDir = scratchDir('cli-app-data');
+    const storage = scratchDir('cli-storage');
+    const app = openCore(dataDir, { env: { VERBATIM_MODELS_DIR: '' } });
+    try {
+      await app.updateSettings({ storageDir: storage });
+      cpSync(path.join(sharedModels, 'Xenova/whisper-tiny'), path.join(storage, 'models/Xenova/whisper-tiny'), { recursive: true });
+      const env = { VERBATIM_DATA_DIR: dataDir, VERBATIM_MODELS_DIR: '' };
+      expect(verbatimWith(env, 'models').stdout).toMatch(/^whisper-tiny +whisper +44 MB +multilingual +installed \(app, 4\d MB\)$/m);
+      const download = verbatimWith(env, 'models', 'download', 'whisper-tiny');
+      expect(download.code).toBe(0);
+      expect(download.stderr).toContain(`whisper-tiny is installed in ${path.join(storage, 'models/Xenova/whisper-tiny')}`);
+      expect(verbatimWith(env, '--help').stdout).toContain(`Models are shared with the desktop app (${path.join(storage, 'models')}`);
+    } finally {
+      await app.close();
+    }
   });
 });
