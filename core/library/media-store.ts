@@ -25,6 +25,9 @@ export interface MediaIdentity {
   sizeBytes: number | null;
 }
 
+/** "Interview 2" before "Interview 10", case and accents aside: the order a file manager shows. */
+const NAME_ORDER = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
 export class MediaStore {
   constructor(private readonly db: Database) {}
 
@@ -84,7 +87,8 @@ export class MediaStore {
 
   /** Every recording with its newest transcription job and transcript, in the order asked for. */
   library(sort: LibrarySort, descending: boolean): LibraryItem[] {
-    const column = { date: 'm.created_at', name: 'm.file_name COLLATE NOCASE', duration: 'm.duration_sec' }[sort];
+    // Names are put in order below, as people read them; SQLite only knows byte order ("10" before "2").
+    const column = { date: 'm.created_at', name: 'm.id', duration: 'm.duration_sec' }[sort];
     const direction = descending ? 'DESC' : 'ASC';
     const rows = this.db.all<Omit<LibraryItem, 'hasTranscript'> & { hasTranscript: number }>(
       `SELECT m.id AS mediaId, m.file_name AS fileName, m.path, m.created_at AS addedAt, m.duration_sec AS durationSec,
@@ -96,7 +100,9 @@ export class MediaStore {
        LEFT JOIN transcripts t ON t.media_id = m.id
        ORDER BY ${column} IS NULL, ${column} ${direction}, m.id ${direction}`,
     );
-    return rows.map((row) => ({ ...row, hasTranscript: row.hasTranscript === 1, preview: row.preview.slice(0, 200) }));
+    const items = rows.map((row) => ({ ...row, hasTranscript: row.hasTranscript === 1, preview: row.preview.slice(0, 200) }));
+    if (sort === 'name') items.sort((a, b) => (descending ? -1 : 1) * (NAME_ORDER.compare(a.fileName, b.fileName) || a.mediaId - b.mediaId));
+    return items;
   }
 
   /** Deletes a recording; its jobs, transcript and edits go with it (foreign keys cascade). */
