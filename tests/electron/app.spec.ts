@@ -59,7 +59,18 @@ test.describe('the Electron app', () => {
         (file) => (window as unknown as { verbatim: { invoke(m: string, p: unknown): Promise<unknown> } }).verbatim.invoke('media.add', { paths: [file] }),
         dialogueWav,
       );
+      await window.getByRole('tab', { name: /^Queue/ }).click();
       await expect(window.locator('[data-testid=job-row][data-state=done]')).toHaveCount(1, { timeout: 60_000 });
+
+      // The player streams the file itself through the verbatim-media: protocol, and can seek in it.
+      await window.getByRole('tab', { name: 'Library' }).click();
+      await window.getByTestId('library-item').getByRole('button').click();
+      const audio = window.getByTestId('audio');
+      type Media = { currentSrc: string; readyState: number; duration: number };
+      await expect(audio).toHaveAttribute('data-source', 'original');
+      await expect.poll(() => audio.evaluate((element) => (element as unknown as Media).readyState)).toBeGreaterThan(0);
+      expect(await audio.evaluate((element) => (element as unknown as Media).currentSrc)).toMatch(/^verbatim-media:\/\/original\/\d+$/);
+      expect(await audio.evaluate((element) => (element as unknown as Media).duration)).toBeCloseTo(34.4, 0);
       // Invalid requests are refused by main, not passed on.
       const refused = await window.evaluate(() =>
         (window as unknown as { verbatim: { invoke(m: string, p: unknown): Promise<unknown> } }).verbatim
