@@ -118,8 +118,7 @@ export interface VerbatimApi {
  * The player's audio: the user's own file first, for its quality; the decoded 16 kHz copy (which the
  * transcript's times refer to, and which plays everywhere) when the original is gone or cannot be played.
  */
-export const PLAYBACK_SOURCES = ['original', 'decoded'] as const;
-export type PlaybackSource = (typeof PLAYBACK_SOURCES)[number];
+export type PlaybackSource = 'original' | 'decoded';
 
 /** WebSocket framing used by the web host; Electron IPC carries the same method/params/result values. */
 export const WsClientMessage = z.object({ id: z.number().int(), method: z.string(), params: z.unknown() });

@@ -32,7 +32,7 @@ test.describe('the desktop experience in the real UI', () => {
   test.beforeAll(() => {
     ffmpeg('-i', dialogueWav, '-c', 'copy', wav);
     // A different file (the library keeps one entry per content), short so it transcribes quickly.
-    ffmpeg('-i', dialogueWav, '-t', '6', notes);
+    ffmpeg('-i', dialogueWav, '-t', '12', notes);
   });
   let dataDir: string;
   test.beforeEach(async () => {
@@ -138,9 +138,16 @@ test.describe('the desktop experience in the real UI', () => {
     for (const upload of readdirSync(path.join(dataDir, 'imports'), { recursive: true, encoding: 'utf8' })) {
       if (upload.endsWith('Notes.wav')) rmSync(path.join(dataDir, 'imports', upload));
     }
-    await page.getByRole('button', { name: /^Notes\.wav/ }).click();
+    // Opened from a search hit: the moment asked for survives the switch to the decoded copy.
+    await page.getByRole('searchbox', { name: 'Search all transcripts' }).fill('thanks');
+    const later = page.getByTestId('search-hit').filter({ hasText: /^Notes\.wav · 0:0[1-9]/ });
+    const laterStart = Number((await later.locator('.hit-source').innerText()).split(' · ')[1]!.split(':').reduce((total, part) => total * 60 + Number(part), 0));
+    await later.click();
+    await page.getByRole('searchbox', { name: 'Search all transcripts' }).press('Escape');
     await expect(page.getByTestId('audio')).toHaveAttribute('data-source', 'decoded');
     await expect(page.getByTestId('playback-note')).toContainText('the original file is missing');
+    await expect.poll(() => audioTime(page)).toBeGreaterThanOrEqual(laterStart);
+    expect(await audioTime(page)).toBeLessThan(laterStart + 1);
     const morning = transcript.getByTestId('word').filter({ hasText: /^morning$/ });
     await morning.click();
     await expect.poll(() => audioTime(page)).toBeCloseTo(Number(await morning.getAttribute('data-start')), 2);

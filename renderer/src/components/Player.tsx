@@ -17,8 +17,6 @@ export function Player({ mediaId, durationSec, waveform, segments }: { mediaId: 
   const [speed, setSpeed] = useState(1);
   const [source, setSource] = useState<PlaybackSource>('original');
   const [unavailable, setUnavailable] = useState(false);
-  /** Where a seek asked for before the original failed should land in the decoded copy. */
-  const resumeAt = useRef(0);
   const currentSec = usePlayerStore((state) => (state.mediaId === mediaId ? state.currentSec : 0));
   const playing = usePlayerStore((state) => state.mediaId === mediaId && state.playing);
   const { skip, toggle, seek } = usePlayerStore.getState();
@@ -63,14 +61,10 @@ export function Player({ mediaId, durationSec, waveform, segments }: { mediaId: 
     if (audio.current) audio.current.playbackRate = speed;
   }, [speed]);
 
-  useEffect(() => {
-    if (source === 'decoded' && resumeAt.current > 0) audio.current!.currentTime = resumeAt.current;
-  }, [source]);
-
   const failed = (): void => {
     if (source === 'decoded') return setUnavailable(true);
-    // The original is gone or in a format this player cannot read: the decoded copy always plays.
-    resumeAt.current = audio.current!.currentTime;
+    // The original is gone or in a format this player cannot read: the decoded copy always plays. A seek
+    // already asked for carries over: a failed source leaves the element's start position as it was.
     setSource('decoded');
   };
 
