@@ -84,7 +84,8 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
     this.o = {
       heartbeatTimeoutMs: 10_000,
       jobTimeoutMs: 6 * 3600_000,
-      cancelGraceMs: 1_000,
+      // Cancel is promised within a second: the kill, and marking the job, must fit in that second too.
+      cancelGraceMs: 700,
       idleShutdownMs: 60_000,
       restartBackoffMs: 250,
       maxRestartBackoffMs: 15_000,

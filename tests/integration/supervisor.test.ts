@@ -58,6 +58,18 @@ describe('worker supervisor', () => {
     expect(job.attempts).toBe(2);
   });
 
+  it('cancels within a second even when the worker cannot answer: it is killed in time', async () => {
+    core = openCore(scratchDir('data'));
+    const [added] = await core.addFiles([longFile]);
+    const pid = await whenMidJob(core);
+    process.kill(pid, 'SIGSTOP');
+    const canceledAt = Date.now();
+    core.cancel(added!.jobId);
+    await waitForJobs(core, (jobs) => jobs[0]?.state === 'canceled', 5_000);
+    expect(Date.now() - canceledAt).toBeLessThan(1_000);
+    await expect.poll(() => core!.supervisor.workerPid).not.toBe(pid);
+  });
+
   it('fails a job that runs past its time limit, without retrying it', async () => {
     core = openCore(scratchDir('data'), { supervisor: { jobTimeoutMs: 300 } });
     await core.addFiles([longFile]);
