@@ -4,12 +4,21 @@ import { Database } from '../../core/library/database';
 import { MediaStore } from '../../core/library/media-store';
 import { TranscriptStore } from '../../core/library/transcript-store';
 
+const SEGMENT_SEC = 5;
+const SPOKEN_SEC = 4.5;
+
 /**
- * A real Verbatim library of `count` recordings, each with a transcript of `segmentsEach` segments whose
- * text `textOf` makes, in `dataDir/library.sqlite`. Words are left out: no benchmark here reads them,
- * and without them a 10,000-transcript library builds in seconds.
+ * A real Verbatim library of `count` recordings, each with a transcript of `segmentsEach` five-second
+ * segments whose text `textOf` makes, in `dataDir/library.sqlite`. Words (timed evenly through their
+ * segment) only when asked for: without them a 10,000-transcript library builds in seconds.
  */
-export function buildLibrary(dataDir: string, count: number, segmentsEach: number, textOf: (recording: number, segment: number) => string): Database {
+export function buildLibrary(
+  dataDir: string,
+  count: number,
+  segmentsEach: number,
+  textOf: (recording: number, segment: number) => string,
+  { words = false }: { words?: boolean } = {},
+): Database {
   const db = new Database(path.join(dataDir, 'library.sqlite'), { log: () => undefined, slowQueryMs: Number.POSITIVE_INFINITY });
   const media = new MediaStore(db);
   const store = new TranscriptStore(db);
@@ -20,17 +29,23 @@ export function buildLibrary(dataDir: string, count: number, segmentsEach: numbe
         language: 'en',
         task: 'transcribe',
         engine: { model: 'whisper-base', provider: 'cpu', fallbacks: [] },
-        durationSec: segmentsEach * 5,
-        segments: Array.from({ length: segmentsEach }, (_, seq) => ({
-          start: seq * 5,
-          end: seq * 5 + 4.5,
-          text: textOf(index, seq),
-          avgLogprob: -0.2,
-          noSpeechProb: 0.01,
-          temperature: 0,
-          speaker: null,
-          words: [],
-        })),
+        durationSec: segmentsEach * SEGMENT_SEC,
+        segments: Array.from({ length: segmentsEach }, (_, seq) => {
+          const start = seq * SEGMENT_SEC;
+          const text = textOf(index, seq);
+          const spoken = text.split(' ');
+          const each = SPOKEN_SEC / spoken.length;
+          return {
+            start,
+            end: start + SPOKEN_SEC,
+            text,
+            avgLogprob: -0.2,
+            noSpeechProb: 0.01,
+            temperature: 0,
+            speaker: null,
+            words: words ? spoken.map((word, at) => ({ start: start + at * each, end: start + (at + 0.9) * each, text: word, probability: 0.9, speaker: null })) : [],
+          };
+        }),
         speakers: [],
         turns: [],
         diarization: null,

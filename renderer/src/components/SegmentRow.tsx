@@ -9,33 +9,35 @@ export const LOW_CONFIDENCE = 0.5;
 
 interface SegmentRowProps {
   mediaId: number;
+  index: number;
   segment: Segment;
   /** Shown where the speaker changes. */
   speakerName: string | null;
   /** The playing word's index in this segment (-1: between words); null when this segment is not playing. */
   activeWord: number | null;
   editing: boolean;
-  onEditing(on: boolean): void;
-  onSave(text: string): void;
+  /** Both the same function for every row, so a row re-renders only when its own props change. */
+  onEditing(index: number, on: boolean): void;
+  onSave(index: number, text: string): void;
 }
 
 /**
  * One segment: a click on a word seeks to it; Enter (or a double click) edits the text, Enter saves,
  * Escape cancels. The row is one tab stop, so the keyboard walks segments, not every word.
  */
-export const SegmentRow = memo(function SegmentRow({ mediaId, segment, speakerName, activeWord, editing, onEditing, onSave }: SegmentRowProps) {
+export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, speakerName, activeWord, editing, onEditing, onSave }: SegmentRowProps) {
   const row = useRef<HTMLLIElement>(null);
   const seek = (sec: number): void => usePlayerStore.getState().seek(mediaId, sec);
   const finish = (text: string | null): void => {
-    if (text !== null && text.trim() !== segment.text.trim()) onSave(text);
-    onEditing(false);
+    if (text !== null && text.trim() !== segment.text.trim()) onSave(index, text);
+    onEditing(index, false);
     requestAnimationFrame(() => row.current?.focus());
   };
   const onKey = (event: KeyboardEvent<HTMLLIElement>): void => {
     if (editing || event.target !== row.current) return;
     if (event.key === 'Enter' || event.key === 'e') {
       event.preventDefault();
-      onEditing(true);
+      onEditing(index, true);
     }
   };
   return (
@@ -77,7 +79,7 @@ export const SegmentRow = memo(function SegmentRow({ mediaId, segment, speakerNa
           }}
         />
       ) : (
-        <p className="segment-text" onDoubleClick={() => onEditing(true)}>
+        <p className="segment-text" onDoubleClick={() => onEditing(index, true)}>
           {segment.words.length
             ? segment.words.map((word, wordIndex) => (
                 <span key={wordIndex}>
@@ -97,7 +99,7 @@ export const SegmentRow = memo(function SegmentRow({ mediaId, segment, speakerNa
         </p>
       )}
       {!editing && (
-        <button type="button" className="button ghost small segment-edit" tabIndex={-1} onClick={() => onEditing(true)} aria-label={`Edit the text at ${formatClock(segment.start)}`}>
+        <button type="button" className="button ghost small segment-edit" tabIndex={-1} onClick={() => onEditing(index, true)} aria-label={`Edit the text at ${formatClock(segment.start)}`}>
           Edit
         </button>
       )}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { EXPORT_FORMATS, type EditableTranscript, type EngineRun } from '../../../contracts/domain';
 import { usePlayerStore } from '../stores/player-store';
 import { useTranscriptStore } from '../stores/transcript-store';
@@ -21,7 +21,7 @@ export function engineSummary(engine: EngineRun): string {
 const reducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export function TranscriptView({ mediaId, transcript }: { mediaId: number; transcript: EditableTranscript }) {
-  const { exportAs, undo, redo, editSegment } = useTranscriptStore.getState();
+  const { exportAs, undo, redo } = useTranscriptStore.getState();
   const [editing, setEditing] = useState<number | null>(null);
   const list = useRef<HTMLOListElement>(null);
   const { segments } = transcript;
@@ -34,6 +34,8 @@ export function TranscriptView({ mediaId, transcript }: { mediaId: number; trans
   const playing = usePlayerStore((state) => state.playing);
   const [activeSegment = null, activeWord = null] = playingKey ? playingKey.split(':').map((part) => (part === '' ? null : Number(part))) : [];
   const names = new Map(transcript.speakers.map((speaker) => [speaker.id, speaker.name]));
+  const onEditing = useCallback((index: number, on: boolean) => setEditing(on ? index : null), []);
+  const onSave = useCallback((index: number, text: string) => void useTranscriptStore.getState().editSegment(mediaId, index, text), [mediaId]);
 
   // Keeps the playing segment in view, unless the user is editing.
   useEffect(() => {
@@ -123,12 +125,13 @@ export function TranscriptView({ mediaId, transcript }: { mediaId: number; trans
             <SegmentRow
               key={index}
               mediaId={mediaId}
+              index={index}
               segment={segment}
               speakerName={segment.speaker !== null && segment.speaker !== segments[index - 1]?.speaker ? (names.get(segment.speaker) ?? `Speaker ${segment.speaker + 1}`) : null}
               activeWord={activeSegment === index ? (activeWord ?? -1) : null}
               editing={editing === index}
-              onEditing={(on) => setEditing(on ? index : null)}
-              onSave={(text) => void editSegment(mediaId, index, text)}
+              onEditing={onEditing}
+              onSave={onSave}
             />
           ))}
         </ol>

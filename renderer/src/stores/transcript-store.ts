@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { EditableTranscript, ExportFormat } from '../../../contracts/domain';
 import { api } from '../platform/api';
+import { reuseUnchanged } from '../reuse-segments';
 import { attempt } from './toast-store';
 
 interface TranscriptState {
@@ -18,7 +19,11 @@ interface TranscriptState {
 
 export const useTranscriptStore = create<TranscriptState>((set) => {
   const keep = (mediaId: number, transcript: EditableTranscript | null | undefined): void => {
-    if (transcript !== undefined) set((state) => ({ transcripts: { ...state.transcripts, [mediaId]: transcript } }));
+    if (transcript === undefined) return;
+    set((state) => {
+      const previous = state.transcripts[mediaId]?.segments;
+      return { transcripts: { ...state.transcripts, [mediaId]: transcript && { ...transcript, segments: reuseUnchanged(previous, transcript.segments) } } };
+    });
   };
   return {
     transcripts: {},
