@@ -1,6 +1,7 @@
 import { EXPORT_FORMATS, LIBRARY_SORTS, type LibrarySort } from '../../../contracts/domain';
 import { useLibraryStore } from '../stores/library-store';
 import { useTranscriptStore } from '../stores/transcript-store';
+import { ChoiceSelect } from './ChoiceSelect';
 import { LibraryList } from './LibraryList';
 
 const SORT_LABEL: Record<LibrarySort, string> = { date: 'Date added', name: 'Name', duration: 'Duration' };
@@ -22,13 +23,7 @@ export function LibraryPanel() {
       <div className="library-controls">
         <label>
           Sort by{' '}
-          <select value={sort} onChange={(event) => void setSort(event.target.value as LibrarySort, descending)}>
-            {LIBRARY_SORTS.map((value) => (
-              <option key={value} value={value}>
-                {SORT_LABEL[value]}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect value={sort} choices={LIBRARY_SORTS} labels={SORT_LABEL} onChange={(choice) => void setSort(choice, descending)} />
         </label>
         <button
           type="button"

@@ -1,7 +1,8 @@
 import { cloneElement, useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
-import { DEVICES, DIARIZATION_MODES, THEMES, type Device, type DiarizationMode, type Settings, type SpeakerCount, type Theme } from '../../../contracts/domain';
+import { DEVICES, DIARIZATION_MODES, Task, THEMES, type Device, type DiarizationMode, type SpeakerCount, type Theme } from '../../../contracts/domain';
 import { LANGUAGES } from '../languages';
 import { useSettingsStore } from '../stores/settings-store';
+import { ChoiceSelect } from './ChoiceSelect';
 import { ModelList } from './ModelList';
 import { providerName } from './TranscriptView';
 
@@ -19,6 +20,7 @@ const DIARIZATION_LABEL: Record<DiarizationMode, string> = {
   builtin: 'On: built-in method (no download)',
   off: 'Off: no speaker labels',
 };
+const TASK_LABEL: Record<Task, string> = { transcribe: 'Transcribe (in the language spoken)', translate: 'Translate into English' };
 const THEME_LABEL: Record<Theme, string> = { system: 'Like the system', light: 'Light', dark: 'Dark' };
 
 /** Every setting, saved to the library the moment it changes. A modal dialog: Escape closes it. */
@@ -53,19 +55,10 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
               </select>
             </Field>
             <Field label="Task">
-              <select value={settings.task} onChange={(event) => void update({ task: event.target.value as Settings['task'] })}>
-                <option value="transcribe">Transcribe (in the language spoken)</option>
-                <option value="translate">Translate into English</option>
-              </select>
+              <ChoiceSelect value={settings.task} choices={Task.options} labels={TASK_LABEL} onChange={(task) => void update({ task })} />
             </Field>
             <Field label="Device">
-              <select value={settings.device} onChange={(event) => void update({ device: event.target.value as Device })}>
-                {DEVICES.map((device) => (
-                  <option key={device} value={device}>
-                    {DEVICE_LABEL[device]}
-                  </option>
-                ))}
-              </select>
+              <ChoiceSelect value={settings.device} choices={DEVICES} labels={DEVICE_LABEL} onChange={(device) => void update({ device })} />
             </Field>
             {devices && (
               <p className="muted setting-note" data-testid="devices">
@@ -79,13 +72,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           </Section>
           <Section title="Speakers">
             <Field label="Speaker labels">
-              <select value={settings.diarization} onChange={(event) => void update({ diarization: event.target.value as DiarizationMode })}>
-                {DIARIZATION_MODES.map((mode) => (
-                  <option key={mode} value={mode}>
-                    {DIARIZATION_LABEL[mode]}
-                  </option>
-                ))}
-              </select>
+              <ChoiceSelect value={settings.diarization} choices={DIARIZATION_MODES} labels={DIARIZATION_LABEL} onChange={(diarization) => void update({ diarization })} />
             </Field>
             <SpeakerCountField value={settings.speakers} disabled={settings.diarization === 'off'} onSave={(speakers) => void update({ speakers })} />
           </Section>
