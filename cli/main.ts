@@ -15,7 +15,8 @@ import { clock, progressLine } from './progress-line';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const USAGE = `Usage:
+/** Read when shown: it names the models folder, which means opening the desktop library. */
+const usage = (): string => `Usage:
   verbatim transcribe <files…> [--model whisper-base] [--language auto|en|de|…] [--task transcribe|translate]
                                [--format ${EXPORT_FORMATS.join(',')}] [--out DIR] [--device auto|${DEVICES.filter((d) => d !== 'auto').join('|')}]
                                [--prompt "names and terms"] [--diarize ${DIARIZATION_MODES.join('|')}]
@@ -65,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
-    console.log(USAGE);
+    console.log(usage());
     return command || values.help ? 0 : 2;
   }
   const settings = Settings.partial().safeParse({
@@ -212,7 +213,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`verbatim: ${oneLine(error)}\n`);
-    if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
+    if (error instanceof UsageError) process.stderr.write(`\n${usage()}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );
