@@ -23,6 +23,16 @@ export function formatChannels(channels: number): string {
   return `${channels} channels`;
 }
 
+/**
+ * ffprobe names a container by its whole family ("mov,mp4,m4a,3gp,3g2,mj2"); the member matching the
+ * file's extension is the one a person knows it by.
+ */
+export function formatContainer(container: string, fileName: string): string {
+  const names = container.split(',');
+  const extension = fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase();
+  return names.includes(extension) ? extension : names[0]!;
+}
+
 /** "12 Mar 2026, 14:05" in the user's locale. */
 export function formatDate(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatChannels, formatClock, formatEta } from '../../renderer/src/format';
+import { formatChannels, formatClock, formatContainer, formatEta } from '../../renderer/src/format';
 
 describe('display formats', () => {
   it('clock times, with hundredths when precision matters', () => {
@@ -18,5 +18,12 @@ describe('display formats', () => {
 
   it('channel counts', () => {
     expect([1, 2, 6].map(formatChannels)).toEqual(['mono', 'stereo', '6 channels']);
+  });
+
+  it("containers by the name matching the file's extension, else the first ffprobe gives", () => {
+    expect(formatContainer('mov,mp4,m4a,3gp,3g2,mj2', 'Interview 2.M4A')).toBe('m4a');
+    expect(formatContainer('mov,mp4,m4a,3gp,3g2,mj2', 'clip.mov')).toBe('mov');
+    expect(formatContainer('matroska,webm', 'recording')).toBe('matroska');
+    expect(formatContainer('wav', 'memo.wav')).toBe('wav');
   });
 });

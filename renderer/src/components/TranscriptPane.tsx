@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { formatChannels, formatClock } from '../format';
+import { formatChannels, formatClock, formatContainer } from '../format';
 import { useJobsStore } from '../stores/jobs-store';
 import { useLibraryStore } from '../stores/library-store';
 import { useMediaStore } from '../stores/media-store';
@@ -61,7 +61,7 @@ export function TranscriptPane() {
             <dd data-testid="detail-duration">{formatClock(info.durationSec, true)}</dd>
             <dt>Format</dt>
             <dd>
-              {info.container} · {info.codec}
+              {formatContainer(info.container, detail.fileName)} · {info.codec}
             </dd>
             <dt>Audio</dt>
             <dd>
