@@ -1,14 +1,15 @@
 // The comparison engine for bench/transcribe: transformers.js' own ASR pipeline on the same model
-// files, run in its own process so its peak memory is its own. Prints one JSON line.
-// Usage: tsx bench/lib/transformers-asr.ts <modelsDir> <repo> <wav>
+// files, run in its own process so its peak memory is its own. Several files are one batch: the model
+// is loaded once, as a script over a folder would. Prints one JSON line.
+// Usage: tsx bench/lib/transformers-asr.ts <modelsDir> <repo> <wav>…
 import { readFileSync } from 'node:fs';
 import { env, pipeline } from '@huggingface/transformers';
 
-const [modelsDir, repo, wav] = process.argv.slice(2) as [string, string, string];
+const [modelsDir, repo, ...wavs] = process.argv.slice(2) as [string, string, ...string[]];
 env.allowRemoteModels = false;
 env.localModelPath = `${modelsDir}/`;
 
-/** 16 kHz mono 16-bit PCM WAV (what ../shared/audio/synthetic holds) to floats. */
+/** 16 kHz mono 16-bit PCM WAV (what ../shared/audio holds, and what the benchmark makes) to floats. */
 function readWav(file: string): Float32Array {
   const bytes = readFileSync(file);
   let offset = 12;
@@ -27,7 +28,13 @@ function readWav(file: string): Float32Array {
 
 const started = performance.now();
 const asr = await pipeline('automatic-speech-recognition', repo, { dtype: 'q8', device: 'cpu' });
-const audio = readWav(wav);
-const output = (await asr(audio, { chunk_length_s: 30, return_timestamps: 'word' })) as { text: string };
+const texts: string[] = [];
+let audioSec = 0;
+for (const wav of wavs) {
+  const audio = readWav(wav);
+  audioSec += audio.length / 16000;
+  const output = (await asr(audio, { chunk_length_s: 30, return_timestamps: 'word', language: 'en', task: 'transcribe' })) as { text: string };
+  texts.push(output.text);
+}
 const wallSec = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ text: output.text, wallSec, audioSec: audio.length / 16000, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ texts, wallSec, audioSec, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -1,25 +1,14 @@
-/**
- * Word error rate: (substitutions + deletions + insertions) / reference words, after a light
- * normalisation (case, punctuation, spacing) that treats both systems alike. Numbers are left as
- * written, so "12,000" against "twelve thousand" counts as errors for every engine equally.
- */
-export function normaliseWords(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/[’‘]/g, "'")
-    .replace(/[^\p{L}\p{N}'\s]/gu, ' ')
-    .split(/\s+/)
-    .filter(Boolean);
-}
+import { normaliseEnglish } from './english-normaliser';
 
 export interface WerCounts {
   errors: number;
   referenceWords: number;
 }
 
+/** Word errors after Whisper's English normalisation of both sides (see english-normaliser.ts). */
 export function wordErrors(reference: string, hypothesis: string): WerCounts {
-  const ref = normaliseWords(reference);
-  const hyp = normaliseWords(hypothesis);
+  const ref = normaliseEnglish(reference);
+  const hyp = normaliseEnglish(hypothesis);
   let previous = Array.from({ length: hyp.length + 1 }, (_, j) => j);
   for (let i = 1; i <= ref.length; i++) {
     const current = [i];
