@@ -118,7 +118,7 @@ async function transcribeWindows(
     signal.throwIfAborted();
     const batch = pending.splice(0, batchSize);
     const mels = [];
-    for (const window of batch) mels.push(await model.logMel(windowAudio(pcm, window)));
+    for (const window of batch) mels.push(model.logMel(windowAudio(pcm, window)));
     const encoded = await model.encode(mels, model.provider === 'cpu' ? 1 : batch.length);
     if (language === null) language = (await detectLanguage(model, stackItems(encoded, [0]))).language;
     const prompt = promptTokens(model.tokens, { language, task: request.task, previous });

@@ -5,6 +5,7 @@ import ort from 'onnxruntime-node';
 import type { ProviderFallback } from '../../../contracts/domain';
 import type { ExecutionProvider } from '../../../contracts/devices';
 import { firstLine, openSession } from '../onnx/execution-providers';
+import { LogMel } from './log-mel';
 import { specialTokens, type GenerationConfig, type SpecialTokens } from './special-tokens';
 
 export interface WhisperModelFiles {
@@ -23,7 +24,7 @@ interface Dimensions {
 
 /**
  * One Whisper model opened for inference: the encoder and KV-cached decoder sessions, the
- * tokenizer and feature extractor, and the control tokens. A provider that fails while running
+ * tokenizer and log-mel front end, and the control tokens. A provider that fails while running
  * (not only while opening) makes both sessions reopen on the next one, and the reason is kept.
  */
 export class WhisperModel {
@@ -37,7 +38,7 @@ export class WhisperModel {
     private readonly files: WhisperModelFiles,
     private readonly threads: number | undefined,
     readonly tokenizer: WhisperTokenizer,
-    private readonly features: WhisperFeatureExtractor,
+    private readonly features: LogMel,
     readonly tokens: SpecialTokens,
     readonly dims: Dimensions,
     /** [layer, head] pairs whose cross-attention follows the words in time. */
@@ -76,7 +77,8 @@ export class WhisperModel {
       files,
       threads,
       tokenizer,
-      new WhisperFeatureExtractor(preprocessor),
+      // The model's own mel filters, as its preprocessor config defines them (transformers.js computes them).
+      new LogMel((new WhisperFeatureExtractor(preprocessor).config as { mel_filters: number[][] }).mel_filters),
       specialTokens(generation, tokenId, config.vocab_size!),
       dims,
       (generation.alignment_heads ?? defaultAlignmentHeads(dims)).map(([layer, head]) => [layer, head] as const),
@@ -87,13 +89,12 @@ export class WhisperModel {
   }
 
   /** Log-mel features of up to 30 s of audio, zero-padded to the full window. */
-  async logMel(audio: Float32Array): Promise<Float32Array> {
-    const { input_features } = await this.features._call(audio);
-    return input_features.data as Float32Array;
+  logMel(audio: Float32Array): Float32Array {
+    return this.features.compute(audio);
   }
 
   get melBins(): number {
-    return (this.features.config as { feature_size: number }).feature_size;
+    return this.features.melBins;
   }
 
   /** Encodes windows one at a time (faster per window on CPU than a batch) into one [B, frames, d] tensor. */
