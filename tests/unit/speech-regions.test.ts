@@ -34,6 +34,15 @@ describe('speech regions from VAD probabilities', () => {
     for (const region of regions) expect(region.end - region.start).toBeLessThanOrEqual(28);
   });
 
+  it('pads the first and last region in full: the recording’s edges are not neighbours to share with', () => {
+    // Speech from 0.3 s: the onset's padding reaches 0.2 s, not the midpoint between 0 and 0.3 (0.15 s would be half the pad).
+    const regions = speechRegions(frames('---#####---'), 0.1, 1.1, { ...options, padSec: 0.1 });
+    expect(regions.map((r) => [r.start, r.end].map((x) => +x.toFixed(2)))).toEqual([[0.2, 0.9]]);
+    const early = speechRegions(frames('-#####----'), 0.1, 1.0, { ...options, padSec: 0.4 });
+    expect(early[0]!.start).toBe(0);
+    expect(early[0]!.end).toBeCloseTo(1.0, 5);
+  });
+
   it('never pads a region into its neighbour', () => {
     const regions = speechRegions(frames('#####------#####'), 0.1, 1.6, { ...options, padSec: 1 });
     expect(regions[0]!.end).toBeLessThanOrEqual(regions[1]!.start);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { packWindows, toRecordingTime, windowTail } from '../../worker/engine/whisper/windows';
+import { LEAD_IN_SEC, packWindows, toRecordingTime, windowTail } from '../../worker/engine/whisper/windows';
+
+const lead = LEAD_IN_SEC;
 
 describe('30-second windows of speech', () => {
   it('packs consecutive regions until the next would pass 30 s, dropping the silence between them', () => {
@@ -9,28 +11,37 @@ describe('30-second windows of speech', () => {
       { start: 100, end: 110 },
       { start: 200, end: 201 },
     ]);
-    expect(windows.map((w) => w.durationSec)).toEqual([25, 11]);
+    expect(windows.map((w) => w.durationSec)).toEqual([25 + lead, 11 + lead]);
     expect(windows[0]!.pieces).toEqual([{ start: 0, end: 10 }, { start: 60, end: 75 }]);
   });
 
-  it('maps window time back to the recording, piece by piece', () => {
+  it('starts every window with a lead-in of silence, and the whole window still fits in 30 s', () => {
+    expect(lead).toBeGreaterThan(0);
+    const windows = packWindows([{ start: 0, end: 29.8 }, { start: 40, end: 41 }]);
+    for (const window of windows) expect(window.durationSec).toBeLessThanOrEqual(30);
+    expect(windows[0]!.pieces[0]!.end).toBeCloseTo(30 - lead, 9);
+  });
+
+  it('maps window time back to the recording, piece by piece; the lead-in maps to the first piece’s start', () => {
     const [window] = packWindows([{ start: 5, end: 10 }, { start: 100, end: 102 }]);
     expect(toRecordingTime(window!, 0)).toBe(5);
-    expect(toRecordingTime(window!, 4.5)).toBe(9.5);
-    expect(toRecordingTime(window!, 6)).toBe(101);
+    expect(toRecordingTime(window!, lead)).toBe(5);
+    expect(toRecordingTime(window!, lead + 4.5)).toBeCloseTo(9.5, 9);
+    expect(toRecordingTime(window!, lead + 6)).toBeCloseTo(101, 9);
     // Past the end (a timestamp Whisper rounded up): the end of the last piece.
-    expect(toRecordingTime(window!, 9)).toBe(102);
+    expect(toRecordingTime(window!, lead + 9)).toBe(102);
   });
 
   it('no regions, no windows', () => {
     expect(packWindows([])).toEqual([]);
   });
 
-  it('the untranscribed end of a window becomes a window of its own, unless it is under a second', () => {
+  it('the untranscribed end of a window becomes a window of its own, with its own lead-in, unless it is under a second', () => {
     const [window] = packWindows([{ start: 5, end: 10 }, { start: 100, end: 110 }]);
-    expect(windowTail(window!, 7)).toEqual({ pieces: [{ start: 102, end: 110 }], durationSec: 8 });
-    expect(windowTail(window!, 3)).toEqual({ pieces: [{ start: 8, end: 10 }, { start: 100, end: 110 }], durationSec: 12 });
-    expect(windowTail(window!, 14.5)).toBeNull();
+    const spans = (tail: ReturnType<typeof windowTail>) => [tail!.pieces.map((p) => [p.start, p.end].map((x) => +x.toFixed(6))), +tail!.durationSec.toFixed(6)];
+    expect(spans(windowTail(window!, lead + 7))).toEqual([[[102, 110]], 8 + lead]);
+    expect(spans(windowTail(window!, lead + 3))).toEqual([[[8, 10], [100, 110]], 12 + lead]);
+    expect(windowTail(window!, lead + 14.5)).toBeNull();
     // Nothing covered (a decode that stopped at its first timestamp): decoding it again would loop.
     expect(windowTail(window!, 0.5)).toBeNull();
   });

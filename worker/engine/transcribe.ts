@@ -11,7 +11,7 @@ import { bestOf, isSilence, needsFallback, QUALITY } from './whisper/quality';
 import { buildSegments } from './whisper/segments';
 import { promptTokens } from './whisper/special-tokens';
 import { WhisperModel, type WhisperModelFiles } from './whisper/whisper-model';
-import { packWindows, toRecordingTime, windowTail, type AudioWindow } from './whisper/windows';
+import { LEAD_IN_SEC, packWindows, toRecordingTime, windowTail, type AudioWindow } from './whisper/windows';
 import { FRAME_SEC, tokenStartTimes } from './whisper/word-alignment';
 
 export interface TranscribeRequest {
@@ -261,7 +261,8 @@ function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWind
 
 function windowAudio(pcm: PcmFile, window: AudioWindow): Float32Array {
   const audio = new Float32Array(Math.round(window.durationSec * SAMPLE_RATE) + window.pieces.length);
-  let offset = 0;
+  // The lead-in stays zeros.
+  let offset = Math.round(LEAD_IN_SEC * SAMPLE_RATE);
   for (const piece of window.pieces) {
     const samples = pcm.read(piece.start * SAMPLE_RATE, (piece.end - piece.start) * SAMPLE_RATE);
     audio.set(samples.subarray(0, audio.length - offset), offset);

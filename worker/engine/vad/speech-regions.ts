@@ -19,13 +19,17 @@ export interface RegionOptions {
   maxSpeechSec: number;
 }
 
-/** Silero's and faster-whisper's defaults, except a shorter pause merge that keeps windows tight. */
+/**
+ * Silero's and faster-whisper's defaults (400 ms of padding: the VAD's onset lags a word's first
+ * consonant, and real speech starts and trails off quieter than the VAD's threshold), except a
+ * shorter pause merge that keeps windows tight.
+ */
 export const DEFAULT_REGION_OPTIONS: RegionOptions = {
   threshold: 0.5,
   negThreshold: 0.35,
   minSpeechSec: 0.25,
   minSilenceSec: 0.5,
-  padSec: 0.2,
+  padSec: 0.4,
   maxSpeechSec: 28,
 };
 
@@ -58,10 +62,11 @@ export function speechRegions(
   const split = raw.flatMap((region) => splitLong(region, probabilities, frameSec, options.maxSpeechSec));
   const kept = split.filter((region) => (region.to - region.from) * frameSec >= options.minSpeechSec);
   return kept.map((region, index) => {
-    const previousEnd = index > 0 ? kept[index - 1]!.to * frameSec : 0;
-    const nextStart = index + 1 < kept.length ? kept[index + 1]!.from * frameSec : durationSec;
     const from = region.from * frameSec;
     const to = Math.min(durationSec, region.to * frameSec);
+    // Padding stops halfway to a neighbour; the recording's own edges are no neighbour.
+    const previousEnd = index > 0 ? kept[index - 1]!.to * frameSec : -Infinity;
+    const nextStart = index + 1 < kept.length ? kept[index + 1]!.from * frameSec : Infinity;
     return {
       start: Math.max(0, from - options.padSec, (previousEnd + from) / 2),
       end: Math.min(durationSec, to + options.padSec, (to + nextStart) / 2),

@@ -7,11 +7,18 @@ import type { TimeSpan } from '../vad/speech-regions';
  */
 export interface AudioWindow {
   pieces: TimeSpan[];
-  /** Sum of the pieces' lengths: the audio the window really holds. */
+  /** The lead-in of silence plus the pieces' lengths: the audio the window holds. */
   durationSec: number;
 }
 
 export const WINDOW_SEC = 30;
+
+/**
+ * Silence every window starts with. Whisper often loses or garbles a first word that begins in its
+ * window's first instant ("For although" → "Before although"), which real recordings do where
+ * speech starts with the file; a moment of silence before it, as in its training audio, keeps it.
+ */
+export const LEAD_IN_SEC = 0.3;
 
 /** Packs consecutive regions into windows, never splitting a region (they are already ≤ maxSec). */
 export function packWindows(regions: readonly TimeSpan[], maxSec = WINDOW_SEC): AudioWindow[] {
@@ -21,11 +28,11 @@ export function packWindows(regions: readonly TimeSpan[], maxSec = WINDOW_SEC): 
     const length = region.end - region.start;
     if (length <= 0) continue;
     if (!current || current.durationSec + length > maxSec) {
-      current = { pieces: [], durationSec: 0 };
+      current = { pieces: [], durationSec: LEAD_IN_SEC };
       windows.push(current);
     }
     // A piece longer than a window can only come from a caller that skipped the VAD's split.
-    const piece = { start: region.start, end: region.start + Math.min(length, maxSec) };
+    const piece = { start: region.start, end: region.start + Math.min(length, maxSec - LEAD_IN_SEC) };
     current.pieces.push(piece);
     current.durationSec += piece.end - piece.start;
   }
@@ -44,18 +51,18 @@ export const MIN_TAIL_SEC = 1;
 export function windowTail(window: AudioWindow, fromSec: number): AudioWindow | null {
   if (fromSec < MIN_TAIL_SEC || window.durationSec - fromSec < MIN_TAIL_SEC) return null;
   const pieces: TimeSpan[] = [];
-  let before = 0;
+  let before = LEAD_IN_SEC;
   for (const piece of window.pieces) {
     const length = piece.end - piece.start;
     if (before + length > fromSec) pieces.push({ start: piece.start + Math.max(0, fromSec - before), end: piece.end });
     before += length;
   }
-  return { pieces, durationSec: pieces.reduce((sum, piece) => sum + piece.end - piece.start, 0) };
+  return { pieces, durationSec: pieces.reduce((sum, piece) => sum + piece.end - piece.start, LEAD_IN_SEC) };
 }
 
-/** Maps a time inside the window's concatenated audio back to the recording's own timeline. */
+/** Maps a time inside the window's audio back to the recording's own timeline (the lead-in to the first piece's start). */
 export function toRecordingTime(window: AudioWindow, windowSec: number): number {
-  let before = 0;
+  let before = LEAD_IN_SEC;
   for (const piece of window.pieces) {
     const length = piece.end - piece.start;
     if (windowSec <= before + length) return piece.start + Math.max(0, windowSec - before);
