@@ -15,6 +15,8 @@ export const TranscribeSettings = z.object({
   vadModelPath: z.string(),
   /** null: detect the language from the first speech. */
   language: z.string().nullable(),
+  /** When detection is unsure: the language the user last chose, else the system's. */
+  languageFallback: z.string().regex(/^[a-z]{2,3}$/).nullable().optional(),
   task: Task,
   initialPrompt: z.string().nullable(),
   device: Device,
@@ -32,12 +34,17 @@ export const DiarizeSettings = z.object({
 });
 export type DiarizeSettings = z.infer<typeof DiarizeSettings>;
 
-export const ProcessMediaInput = z.object({
+/** What decoding a file needs: the part of a job the worker can start ahead of it. */
+export const DecodeRequest = z.object({
   path: z.string(),
   /** Folder where decoded PCM is cached; the worker names the file. */
   cacheDir: z.string(),
   cacheKey: z.string().regex(/^[A-Za-z0-9_-]+$/),
   tools: ToolPaths,
+});
+export type DecodeRequest = z.infer<typeof DecodeRequest>;
+
+export const ProcessMediaInput = DecodeRequest.extend({
   /** null: stop after decoding (the decode benchmark, and tests of the media stages alone). */
   transcribe: TranscribeSettings.nullable(),
   /** null: no speaker labels. */
@@ -58,6 +65,8 @@ export type ProcessMediaOutput = z.infer<typeof ProcessMediaOutput>;
 export const ToWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), jobId: Id, kind: JobKind, input: ProcessMediaInput }),
   z.object({ type: z.literal('cancel'), jobId: Id }),
+  /** The next job's file, to decode while the current job transcribes. */
+  z.object({ type: z.literal('decode-ahead'), input: DecodeRequest }),
   z.object({ type: z.literal('shutdown') }),
 ]);
 export type ToWorker = z.infer<typeof ToWorker>;

@@ -18,7 +18,7 @@ import type {
   SearchHit,
   Settings,
 } from '../contracts/domain';
-import type { DiarizeSettings } from '../contracts/worker-protocol';
+import type { DecodeRequest, DiarizeSettings } from '../contracts/worker-protocol';
 import type { ModelStatus } from '../contracts/models';
 import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
@@ -388,18 +388,17 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 });
     const model = await this.models.ensure(settings.model, onDownload, context.signal);
     const diarize = await this.diarizeSettings(settings, onDownload, context.signal);
+    const next = this.jobs.queued('heavy').find((queued) => queued.kind === 'process-media' && queued.id !== job.id);
     const { output } = await this.supervisor.run({
       jobId: job.id,
       kind: job.kind,
       input: {
-        path: job.path,
-        cacheDir: this.paths.pcmCache,
-        cacheKey: `media-${job.mediaId}`,
-        tools: this.appSettings.toolPaths(),
+        ...this.decodeRequest(job),
         transcribe: {
           model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
           vadModelPath: this.resources.vadModel,
           language: settings.language === 'auto' ? null : settings.language,
+          languageFallback: this.appSettings.languageFallback(),
           task: settings.task,
           initialPrompt: settings.initialPrompt,
           device: settings.device,
@@ -417,6 +416,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
         this.emit('library.changed', [job.mediaId]);
       },
       timeoutMs: this.options.supervisor?.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.bytesPerAudioSec)),
+      decodeAhead: next && this.decodeRequest(next),
     });
     this.db.transaction(() => {
       this.media.saveDecoded(job.mediaId, output);
@@ -428,6 +428,10 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     });
     this.emit('library.changed', [job.mediaId]);
   };
+
+  private decodeRequest(job: JobRecord): DecodeRequest {
+    return { path: job.path, cacheDir: this.paths.pcmCache, cacheKey: `media-${job.mediaId}`, tools: this.appSettings.toolPaths() };
+  }
 
   /**
    * The diarization tier this job runs. "auto" and "neural" want the neural models, downloading

@@ -1,15 +1,25 @@
-// The engine process. Runs one job at a time for the supervisor in the main process; never imports electron.
+// The engine process. Runs one job at a time for the supervisor in the main process, keeping its models
+// open between jobs and decoding the next file ahead; never imports electron.
 import { ToWorker, type ProcessMediaInput, type WorkerProgress } from '../contracts/worker-protocol';
 import { connectToParent } from './parent-port';
+import { WarmSessions } from './engine/warm-sessions';
 import { DecodeCanceled } from './pipeline/decode';
+import { DecodeAhead } from './pipeline/decode-ahead';
 import { MediaError, ToolError } from './pipeline/media-error';
 import { processMedia } from './pipeline/process-media';
 
 const HEARTBEAT_MS = 1_000;
 /** Progress goes up at most this often; the main process throttles again for the UI. */
 const PROGRESS_INTERVAL_MS = 100;
+/**
+ * Models stay open this long after a job, so the next file starts at once; then their memory goes
+ * back, before the supervisor's idle shutdown (60 s) ends the process itself.
+ */
+const WARM_IDLE_MS = 30_000;
 
 const port = connectToParent();
+const warm = new WarmSessions(WARM_IDLE_MS);
+const ahead = new DecodeAhead();
 let current: { jobId: number; controller: AbortController } | undefined;
 
 port.onMessage((raw) => {
@@ -25,6 +35,9 @@ port.onMessage((raw) => {
       break;
     case 'cancel':
       if (current?.jobId === message.jobId) current.controller.abort();
+      break;
+    case 'decode-ahead':
+      ahead.start(message.input);
       break;
     case 'shutdown':
       current?.controller.abort();
@@ -49,7 +62,10 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
     port.send({ type: 'progress', jobId, update });
   };
   try {
-    const output = await processMedia(input, controller.signal, report, (transcript) => port.send({ type: 'transcript', jobId, transcript }));
+    const output = await processMedia(input, controller.signal, report, (transcript) => port.send({ type: 'transcript', jobId, transcript }), {
+      warm,
+      decodedAhead: ahead.take(input),
+    });
     if (controller.signal.aborted) port.send({ type: 'canceled', jobId });
     else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
   } catch (error) {
@@ -62,6 +78,7 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
     }
   } finally {
     current = undefined;
+    warm.idle();
   }
 }
 

@@ -6,11 +6,13 @@ import { providerOrder } from '../../contracts/devices';
 import { openSession } from './onnx/execution-providers';
 import { speechProbabilities, VAD_FRAME_SEC } from './vad/silero-vad';
 import { speechRegions } from './vad/speech-regions';
-import { decodeBatch, detectLanguage, type Decoded } from './whisper/decode-loop';
+import { decodeBatch, languageProbabilities, type Decoded } from './whisper/decode-loop';
+import { chooseLanguage } from './whisper/language-choice';
 import { bestOf, isSilence, needsFallback, QUALITY } from './whisper/quality';
 import { buildSegments } from './whisper/segments';
 import { promptTokens } from './whisper/special-tokens';
 import { WhisperModel, type WhisperModelFiles } from './whisper/whisper-model';
+import { WarmSessions } from './warm-sessions';
 import { LEAD_IN_SEC, packWindows, toRecordingTime, windowTail, type AudioWindow } from './whisper/windows';
 import { FRAME_SEC, tokenStartTimes } from './whisper/word-alignment';
 
@@ -20,6 +22,8 @@ export interface TranscribeRequest {
   vadModelPath: string;
   /** null: detect from the first speech. */
   language: string | null;
+  /** Taken when detection is unsure and the model finds it plausible: the user's last language, or the system's. */
+  languageFallback?: string | null;
   task: Task;
   /** Vocabulary and spelling hints (names, jargon), given to the decoder as earlier context. */
   initialPrompt: string | null;
@@ -42,10 +46,13 @@ export async function transcribe(
   request: TranscribeRequest,
   stages: { detectSpeech: StageContext; transcribe: StageContext },
   onEngine: (engine: EngineRun) => void = () => undefined,
+  /** Models kept open between jobs (the worker's); without it, this call opens and closes its own. */
+  warm?: WarmSessions,
 ): Promise<{ transcript: Transcript; speech: SpeechProbabilities }> {
+  const sessions = warm ?? new WarmSessions(0);
   const pcm = new PcmFile(request.pcmPath);
   try {
-    const speech = await detectSpeech(pcm, request.vadModelPath, stages.detectSpeech);
+    const speech = await detectSpeech(pcm, await vadSession(sessions, request.vadModelPath), stages.detectSpeech);
     const windows = packWindows(speechRegions(speech.probabilities, speech.frameSec, pcm.durationSec));
     if (windows.length === 0) {
       // Nothing to transcribe: no model needs to be opened to say so.
@@ -54,16 +61,29 @@ export async function transcribe(
       const transcript = { language: request.language ?? 'und', task: request.task, engine, durationSec: pcm.durationSec, segments: [] };
       return { transcript: withoutSpeakers(transcript), speech };
     }
-    const model = await WhisperModel.load(request.model, providerOrder(request.device, process.platform), request.threads);
+    const order = providerOrder(request.device, process.platform);
+    const model = await sessions.get(
+      'whisper',
+      JSON.stringify([request.model.dir, request.model.dtypeSuffix, order, request.threads]),
+      () => WhisperModel.load(request.model, order, request.threads),
+      (loaded) => loaded.release(),
+    );
     onEngine({ model: request.model.id, provider: model.provider, fallbacks: [...model.fallbacks] });
-    try {
-      return { transcript: withoutSpeakers(await transcribeWindows(pcm, windows, model, request, stages.transcribe)), speech };
-    } finally {
-      await model.release();
-    }
+    return { transcript: withoutSpeakers(await transcribeWindows(pcm, windows, model, request, stages.transcribe)), speech };
   } finally {
     pcm.close();
+    if (!warm) await sessions.releaseAll();
   }
+}
+
+function vadSession(sessions: WarmSessions, modelPath: string): Promise<ort.InferenceSession> {
+  // Tiny and sequential: the CPU with one thread beats any GPU round trip.
+  return sessions.get(
+    'vad',
+    modelPath,
+    async () => (await openSession(modelPath, ['cpu'], { threads: 1 })).session,
+    (session) => session.release(),
+  );
 }
 
 export interface SpeechProbabilities {
@@ -71,20 +91,14 @@ export interface SpeechProbabilities {
   frameSec: number;
 }
 
-async function detectSpeech(pcm: PcmFile, vadModelPath: string, context: StageContext): Promise<SpeechProbabilities> {
-  // Tiny and sequential: the CPU with one thread beats any GPU round trip.
-  const { session } = await openSession(vadModelPath, ['cpu'], { threads: 1 });
-  try {
-    const probabilities = await speechProbabilities(
-      session,
-      pcm,
-      (doneSec) => context.progress(doneSec / Math.max(pcm.durationSec, 1e-9), doneSec),
-      context.signal,
-    );
-    return { probabilities, frameSec: VAD_FRAME_SEC };
-  } finally {
-    await session.release();
-  }
+async function detectSpeech(pcm: PcmFile, session: ort.InferenceSession, context: StageContext): Promise<SpeechProbabilities> {
+  const probabilities = await speechProbabilities(
+    session,
+    pcm,
+    (doneSec) => context.progress(doneSec / Math.max(pcm.durationSec, 1e-9), doneSec),
+    context.signal,
+  );
+  return { probabilities, frameSec: VAD_FRAME_SEC };
 }
 
 type SpeakerlessTranscript = Omit<Transcript, 'speakers' | 'turns' | 'diarization'>;
@@ -120,7 +134,12 @@ async function transcribeWindows(
     const mels = [];
     for (const window of batch) mels.push(model.logMel(windowAudio(pcm, window)));
     const encoded = await model.encode(mels, model.provider === 'cpu' ? 1 : batch.length);
-    if (language === null) language = (await detectLanguage(model, stackItems(encoded, [0]))).language;
+    if (language === null) {
+      // From every window of the first batch (up to 2 minutes of speech), weighed by its speech.
+      const probabilities = await languageProbabilities(model, encoded);
+      const evidence = probabilities.map((item, index) => ({ probabilities: item, weightSec: batch[index]!.durationSec - LEAD_IN_SEC }));
+      language = chooseLanguage(evidence, request.languageFallback ?? null).language;
+    }
     const prompt = promptTokens(model.tokens, { language, task: request.task, previous });
     const kept = await decodeWithFallback(model, encoded, prompt, batch, seed, signal);
     seed += batch.length;

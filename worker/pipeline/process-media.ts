@@ -1,13 +1,11 @@
-import path from 'node:path';
 import type { Transcript } from '../../contracts/domain';
 import type { ProcessMediaInput, ProcessMediaOutput, WorkerProgress } from '../../contracts/worker-protocol';
 import { assignSpeakers } from '../engine/diarize/assign-speakers';
 import { diarize } from '../engine/diarize/diarize';
 import { firstLine } from '../engine/onnx/execution-providers';
 import { transcribe } from '../engine/transcribe';
-import { decodeToPcm } from './decode';
-import { resolveTools } from './ffmpeg-tools';
-import { probeMedia } from './probe';
+import type { WarmSessions } from '../engine/warm-sessions';
+import { probeAndDecode, type Decoded } from './decode-ahead';
 import { stageContexts } from './stage-progress';
 
 /**
@@ -28,30 +26,28 @@ export async function processMedia(
   report: (update: WorkerProgress) => void,
   /** Hears the transcript before diarization starts, so it can be kept whatever happens next. */
   onTranscript: (transcript: Transcript) => void = () => undefined,
+  /** The worker's long-lived parts: models kept open between jobs, and the decode done ahead for this file. */
+  engine: { warm?: WarmSessions; decodedAhead?: Promise<Decoded> } = {},
 ): Promise<ProcessMediaOutput> {
-  const tools = resolveTools(input.tools);
   let last: WorkerProgress = { stage: 'probe', progress: 0, processedSec: 0 };
   const weights = { ...STAGE_WEIGHTS, diarize: input.diarize ? DIARIZE_WEIGHT[input.diarize.tier] : 0 };
   const stages = stageContexts(weights, signal, (update) => report((last = update)));
 
-  stages.probe.progress(0, 0);
-  const info = await probeMedia(input.path, tools.ffprobe);
-  stages.probe.progress(1, 0);
-  // A cancel that arrived while probing: the decode's abort listener would never hear it.
-  signal.throwIfAborted();
-
-  const decoded = await decodeToPcm(
-    input.path,
-    info,
-    { ffmpegPath: tools.ffmpeg, outPath: path.join(input.cacheDir, `${input.cacheKey}.f32`) },
-    stages.decode,
-  );
+  let prepared: Decoded;
+  if (engine.decodedAhead) {
+    stages.probe.progress(0, 0);
+    prepared = await engine.decodedAhead;
+    stages.decode.progress(1, prepared.decoded.decodedSec);
+    signal.throwIfAborted();
+  } else prepared = await probeAndDecode(input, stages);
+  const { info, decoded } = prepared;
   const base = { info, waveform: decoded.waveform, pcmPath: decoded.pcmPath, decodedSec: decoded.decodedSec };
   if (!input.transcribe) return { ...base, transcript: null };
   const { transcript, speech } = await transcribe(
     { pcmPath: decoded.pcmPath, ...input.transcribe },
     { detectSpeech: stages['detect-speech'], transcribe: stages.transcribe },
-    (engine) => report({ ...last, engine }),
+    (run) => report({ ...last, engine: run }),
+    engine.warm,
   );
   if (!input.diarize) return { ...base, transcript };
   onTranscript(transcript);
