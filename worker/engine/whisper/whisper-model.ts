@@ -165,7 +165,7 @@ async function openPair(files: WhisperModelFiles, order: readonly ExecutionProvi
   const encoder = await openSession(onnx('encoder_model'), order, { threads });
   // The decoder must share the encoder's provider: mixing would copy the encoder states every step.
   const sameAndAfter = order.slice(order.indexOf(encoder.provider));
-  const decoder = await openSession(onnx('decoder_model_merged'), sameAndAfter, { threads });
+  const decoder = await openSession(onnx('decoder_model_merged'), sameAndAfter, { threads, foldQuantizedWeights: true });
   let pair = { encoder: encoder.session, decoder: decoder.session, provider: decoder.provider };
   if (decoder.provider !== encoder.provider) {
     await encoder.session.release();
