@@ -22,6 +22,8 @@ const DEFAULTS: Settings = {
 };
 /** Where the settings live in the library's key-value table. */
 export const SETTINGS_KEY = 'app.settings';
+/** The last language the user chose by name, kept after they go back to "detect". */
+const LAST_LANGUAGE_KEY = 'app.lastLanguage';
 
 /** The user's settings, kept in the library, with their defaults and the environment's overrides. */
 export class AppSettings {
@@ -45,7 +47,19 @@ export class AppSettings {
     }
     const next = { ...this.get(), ...patch };
     this.store.set(SETTINGS_KEY, next);
+    if (patch.language && patch.language !== 'auto') this.store.set(LAST_LANGUAGE_KEY, patch.language);
     return next;
+  }
+
+  /**
+   * The language detection falls back on when unsure: the one the user last chose, else the
+   * system's (from the locale, as `Intl` reports it: "de-AT" → "de").
+   */
+  languageFallback(systemLocale = Intl.DateTimeFormat().resolvedOptions().locale): string | null {
+    const last = this.store.get(LAST_LANGUAGE_KEY);
+    if (typeof last === 'string') return last;
+    const system = /^([a-z]{2,3})\b/i.exec(systemLocale)?.[1]?.toLowerCase();
+    return system ?? null;
   }
 
   /** ffmpeg/ffprobe: the environment first, then the settings; null means the bundled copies. */

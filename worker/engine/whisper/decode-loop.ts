@@ -177,26 +177,25 @@ function alignmentRow(
   return row;
 }
 
-/** Model decoding language: the likeliest language token after <|startoftranscript|>. */
-export async function detectLanguage(model: WhisperModel, encoded: ort.Tensor): Promise<{ language: string; probability: number }> {
+/** Each item's language probabilities: the language tokens' softmax right after <|startoftranscript|>. */
+export async function languageProbabilities(model: WhisperModel, encoded: ort.Tensor): Promise<Array<Map<string, number>>> {
   const { tokens: special } = model;
+  const batch = encoded.dims[0]!;
   const feeds: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', BigInt64Array.from([BigInt(special.sot)]), [1, 1]),
+    input_ids: new ort.Tensor('int64', new BigInt64Array(batch).fill(BigInt(special.sot)), [batch, 1]),
     encoder_hidden_states: encoded,
     use_cache_branch: new ort.Tensor('bool', [false], [1]),
-    ...emptyCache(model, 1),
+    ...emptyCache(model, batch),
   };
   const out = await model.decode(feeds, ['logits']);
   const logits = out.logits!.data as Float32Array;
-  const masked = new Float32Array(logits.length).fill(-Infinity);
-  for (const id of special.languages.values()) masked[id] = logits[id]!;
-  const probabilities = logSoftmax(masked);
-  let best = { language: 'en', probability: 0 };
-  for (const [language, id] of special.languages) {
-    const probability = Math.exp(probabilities[id]!);
-    if (probability > best.probability) best = { language, probability };
-  }
-  return best;
+  const vocab = out.logits!.dims[2]!;
+  return Array.from({ length: batch }, (_, b) => {
+    const masked = new Float32Array(vocab).fill(-Infinity);
+    for (const id of special.languages.values()) masked[id] = logits[b * vocab + id]!;
+    const probabilities = logSoftmax(masked);
+    return new Map([...special.languages].map(([language, id]) => [language, Math.exp(probabilities[id]!)]));
+  });
 }
 
 function argmax(values: Float32Array): number {

@@ -49,7 +49,7 @@ export class LogMel {
       this.chirp[2 * n] = Math.cos(angle);
       this.chirp[2 * n + 1] = Math.sin(angle);
     }
-    const kernel = this.fft.createComplexArray() as Float64Array;
+    const kernel = new Float64Array(2 * this.size);
     for (let n = 0; n < N_FFT; n++) {
       kernel[2 * n] = this.chirp[2 * n]!;
       kernel[2 * n + 1] = this.chirp[2 * n + 1]!;
@@ -58,11 +58,11 @@ export class LogMel {
         kernel[2 * (this.size - n) + 1] = this.chirp[2 * n + 1]!;
       }
     }
-    this.chirpSpectrum = this.fft.createComplexArray() as Float64Array;
+    this.chirpSpectrum = new Float64Array(2 * this.size);
     this.fft.transform(this.chirpSpectrum, kernel);
-    this.input = this.fft.createComplexArray() as Float64Array;
-    this.spectrum = this.fft.createComplexArray() as Float64Array;
-    this.product = this.fft.createComplexArray() as Float64Array;
+    this.input = new Float64Array(2 * this.size);
+    this.spectrum = new Float64Array(2 * this.size);
+    this.product = new Float64Array(2 * this.size);
   }
 
   /** Features of up to 30 s of 16 kHz audio, zero-padded to the window: [melBins][3000], mel-major. */

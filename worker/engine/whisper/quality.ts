@@ -17,6 +17,38 @@ export function compressionRatio(text: string): number {
   return bytes.length / deflateSync(bytes).length;
 }
 
+/** A phrase said this many times in a row, over at least MIN_LOOP_WORDS words, is a loop, not speech. */
+const MIN_LOOP_REPEATS = 4;
+const MIN_LOOP_WORDS = 8;
+const MAX_LOOP_PHRASE = 12;
+
+/**
+ * The text repeats one phrase over and over ("Mae'r rhannu'r rhannu pwyd." six times): a decoding
+ * loop too short for the compression ratio to notice. People repeat a word or two ("no, no, no"),
+ * not a sentence four times running.
+ */
+export function repeatsPhrase(text: string): boolean {
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}']+/u).filter(Boolean);
+  const same = (a: number, b: number, length: number): boolean => {
+    for (let k = 0; k < length; k++) if (words[a + k] !== words[b + k]) return false;
+    return true;
+  };
+  for (let length = 1; length <= MAX_LOOP_PHRASE; length++) {
+    const needed = Math.max(MIN_LOOP_REPEATS, Math.ceil(MIN_LOOP_WORDS / length));
+    for (let start = 0; start + needed * length <= words.length; start++) {
+      let repeats = 1;
+      while (repeats < needed && same(start, start + repeats * length, length)) repeats++;
+      if (repeats >= needed) return true;
+    }
+  }
+  return false;
+}
+
+/** The decode went into a loop: OpenAI's compression-ratio test, or a phrase said over and over. */
+export function isLooping(text: string): boolean {
+  return compressionRatio(text) > QUALITY.maxCompressionRatio || repeatsPhrase(text);
+}
+
 export interface Attempt {
   text: string;
   avgLogprob: number;
@@ -31,15 +63,16 @@ export function isSilence(attempt: Attempt): boolean {
 /** The decode should be retried at the next temperature. */
 export function needsFallback(attempt: Attempt): boolean {
   if (isSilence(attempt)) return false;
-  return compressionRatio(attempt.text) > QUALITY.maxCompressionRatio || attempt.avgLogprob < QUALITY.minAvgLogprob;
+  return isLooping(attempt.text) || attempt.avgLogprob < QUALITY.minAvgLogprob;
 }
 
 /**
- * When every temperature failed: the likeliest attempt that is not a loop, else the least
- * repetitive one (faster-whisper's choice; OpenAI keeps the hottest, which is the noisiest).
+ * When every temperature failed: the likeliest attempt that is not a loop (faster-whisper's
+ * choice; OpenAI keeps the hottest, which is the noisiest), or null when every one loops: a loop
+ * is invented text, and the window says nothing rather than repeat it.
  */
-export function bestOf<T extends Attempt>(attempts: readonly T[]): T {
-  const notLooping = attempts.filter((attempt) => compressionRatio(attempt.text) <= QUALITY.maxCompressionRatio);
-  if (notLooping.length > 0) return notLooping.reduce((best, attempt) => (attempt.avgLogprob > best.avgLogprob ? attempt : best));
-  return attempts.reduce((best, attempt) => (compressionRatio(attempt.text) < compressionRatio(best.text) ? attempt : best));
+export function bestOf<T extends Attempt>(attempts: readonly T[]): T | null {
+  const notLooping = attempts.filter((attempt) => !isLooping(attempt.text));
+  if (notLooping.length === 0) return null;
+  return notLooping.reduce((best, attempt) => (attempt.avgLogprob > best.avgLogprob ? attempt : best));
 }
