@@ -94,6 +94,8 @@ export const FromWorker = z.discriminatedUnion('type', [
     output: ProcessMediaOutput,
     /** Peak resident memory of the worker so far, in bytes. */
     maxRssBytes: z.number().nonnegative(),
+    /** Models this job had to open; 0 when the ones kept from earlier jobs served. */
+    modelsOpened: z.number().int().nonnegative(),
   }),
   z.object({ type: z.literal('failed'), jobId: Id, error: z.object({ code: z.string(), message: z.string() }) }),
   z.object({ type: z.literal('canceled'), jobId: Id }),

@@ -61,13 +61,14 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
     lastStage = update.stage;
     port.send({ type: 'progress', jobId, update });
   };
+  const openedBefore = warm.opened;
   try {
     const output = await processMedia(input, controller.signal, report, (transcript) => port.send({ type: 'transcript', jobId, transcript }), {
       warm,
       decodedAhead: ahead.take(input),
     });
     if (controller.signal.aborted) port.send({ type: 'canceled', jobId });
-    else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+    else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024, modelsOpened: warm.opened - openedBefore });
   } catch (error) {
     if (controller.signal.aborted || error instanceof DecodeCanceled) port.send({ type: 'canceled', jobId });
     else if (error instanceof MediaError || error instanceof ToolError) port.send({ type: 'failed', jobId, error: { code: error.code, message: error.message } });

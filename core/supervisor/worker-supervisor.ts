@@ -43,6 +43,7 @@ export interface RunRequest {
 export interface RunResult {
   output: ProcessMediaOutput;
   maxRssBytes: number;
+  modelsOpened: number;
 }
 
 interface ActiveJob {
@@ -212,7 +213,7 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
           break;
         case 'done':
           if (worker.active?.jobId === message.jobId)
-            worker.active.settle({ result: { output: message.output, maxRssBytes: message.maxRssBytes } });
+            worker.active.settle({ result: { output: message.output, maxRssBytes: message.maxRssBytes, modelsOpened: message.modelsOpened } });
           break;
         case 'failed':
           if (worker.active?.jobId === message.jobId)

@@ -8,6 +8,8 @@
 export class WarmSessions {
   private readonly held = new Map<string, { key: string; value: Promise<unknown>; release: () => Promise<void> }>();
   private idleTimer: NodeJS.Timeout | undefined;
+  /** How many times a value was opened: what a job paid for loading models. */
+  opened = 0;
 
   constructor(private readonly idleMs: number) {}
 
@@ -20,6 +22,7 @@ export class WarmSessions {
       this.held.delete(kind);
       await current.release();
     }
+    this.opened++;
     const value = open();
     const entry = {
       key,
