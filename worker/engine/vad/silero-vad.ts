@@ -5,13 +5,19 @@ import { SAMPLE_RATE, type PcmFile } from '../audio/pcm-file';
 const CHUNK = 512;
 const CONTEXT = 64;
 export const VAD_FRAME_SEC = CHUNK / SAMPLE_RATE;
-/** Samples read from disk at a time: bounded memory, few syscalls. */
-const READ_BLOCK = CHUNK * 1_000;
-
+/** Frames read from disk at a time, per stream: bounded memory, few syscalls. */
+const READ_FRAMES = 1_000;
 /**
- * Speech probability for every 32 ms frame of the recording. The recurrent state carries across
- * frames, so it runs sequentially; one thread is enough, it is ~200× realtime.
+ * The recurrent state carries across frames, so one stream of audio runs one chunk per call, and
+ * each call costs ~0.3 ms whatever its size. A long recording is cut into up to MAX_STREAMS spans
+ * scored side by side, one batch row each (a 16-row call costs ~1.5 ms: 3× the throughput); each
+ * span starts WARM_UP_FRAMES early so its state has settled by its first scored frame.
  */
+const MAX_STREAMS = 16;
+const MIN_STREAM_FRAMES = 625; // 20 s: shorter recordings run as one stream, exactly as Silero's own loop
+const WARM_UP_FRAMES = 63; // 2 s
+
+/** Speech probability for every 32 ms frame of the recording. One thread is enough: it runs several hundred times realtime. */
 export async function speechProbabilities(
   session: ort.InferenceSession,
   pcm: PcmFile,
@@ -20,23 +26,46 @@ export async function speechProbabilities(
 ): Promise<Float32Array> {
   const frames = Math.ceil(pcm.sampleCount / CHUNK);
   const probabilities = new Float32Array(frames);
-  let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(2 * 128), [2, 1, 128]);
+  const streamCount = Math.max(1, Math.min(MAX_STREAMS, Math.floor(frames / MIN_STREAM_FRAMES)));
+  const span = Math.ceil(frames / streamCount);
+  const streams = Array.from({ length: streamCount }, (_, index) => {
+    const first = index * span;
+    const start = Math.max(0, first - WARM_UP_FRAMES);
+    return { first, start, end: Math.min(frames, first + span), block: new Float32Array(0), blockStart: start };
+  });
+  const steps = Math.max(...streams.map((stream) => stream.end - stream.start));
+  const width = CONTEXT + CHUNK;
+  const input = new Float32Array(streamCount * width);
+  const inputTensor = new ort.Tensor('float32', input, [streamCount, width]);
+  let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(2 * streamCount * 128), [2, streamCount, 128]);
   const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SAMPLE_RATE)]), []);
-  const input = new Float32Array(CONTEXT + CHUNK);
-  const inputTensor = new ort.Tensor('float32', input, [1, CONTEXT + CHUNK]);
-  for (let blockStart = 0, frame = 0; blockStart < pcm.sampleCount; blockStart += READ_BLOCK) {
-    signal.throwIfAborted();
-    const block = pcm.read(blockStart, READ_BLOCK);
-    for (let offset = 0; offset < block.length; offset += CHUNK, frame++) {
-      input.copyWithin(0, CHUNK, CHUNK + CONTEXT);
-      const chunk = block.subarray(offset, offset + CHUNK);
-      input.set(chunk, CONTEXT);
-      if (chunk.length < CHUNK) input.fill(0, CONTEXT + chunk.length);
-      const out = await session.run({ input: inputTensor, state, sr });
-      probabilities[frame] = (out.output!.data as Float32Array)[0]!;
-      state = out.stateN as ort.Tensor;
+
+  for (let step = 0; step < steps; step++) {
+    if (step % READ_FRAMES === 0) {
+      signal.throwIfAborted();
+      for (const stream of streams) {
+        stream.blockStart = stream.start + step;
+        stream.block = pcm.read(stream.blockStart * CHUNK, READ_FRAMES * CHUNK);
+      }
     }
-    onProgress(Math.min(pcm.durationSec, (blockStart + block.length) / SAMPLE_RATE));
+    streams.forEach((stream, row) => {
+      const frame = stream.start + step;
+      const at = row * width;
+      // The previous chunk's tail is the context; a stream past its end repeats silence, unread.
+      input.copyWithin(at, at + CHUNK, at + width);
+      const offset = (frame - stream.blockStart) * CHUNK;
+      const chunk = frame < stream.end ? stream.block.subarray(offset, offset + CHUNK) : new Float32Array(0);
+      input.set(chunk, at + CONTEXT);
+      if (chunk.length < CHUNK) input.fill(0, at + CONTEXT + chunk.length, at + width);
+    });
+    const out = await session.run({ input: inputTensor, state, sr });
+    const scores = out.output!.data as Float32Array;
+    streams.forEach((stream, row) => {
+      const frame = stream.start + step;
+      if (frame >= stream.first && frame < stream.end) probabilities[frame] = scores[row]!;
+    });
+    state = out.stateN as ort.Tensor;
+    if ((step + 1) % READ_FRAMES === 0 || step === steps - 1) onProgress(Math.min(pcm.durationSec, ((step + 1) / steps) * pcm.durationSec));
   }
   return probabilities;
 }
