@@ -1,104 +1,137 @@
-// Transcription benchmark: `npm run bench:transcribe [-- --repeat N]`.
-// For every Whisper model installed in VERBATIM_MODELS_DIR (default ../shared/models), transcribes
-// the synthetic speech in ../shared/audio two ways, each in a fresh process so peak RSS is its own:
-//   verbatim         the real worker through the supervisor: decode, VAD, batched decoding, word alignment
-//   transformers.js  @huggingface/transformers' automatic-speech-recognition pipeline, chunk_length_s 30,
-//                    word timestamps, on the same ONNX files
-// and prints realtime factor, peak RSS and word error rate against the reference texts.
-// --repeat N adds a file of the whole set repeated N times, where long-form behaviour shows.
-// --minutes 2,10,30 instead measures Verbatim alone on the dialogue looped to those lengths: speed and
-// the worker's peak RSS, to show how memory follows the length of a recording.
+// Transcription benchmark: `npm run bench:transcribe [-- --models whisper-base --minutes-long 30]`.
+// For every Whisper model installed in VERBATIM_MODELS_DIR (default ../shared/models), side by side in
+// one run with @huggingface/transformers' automatic-speech-recognition pipeline on the same ONNX files:
+//   (a) real read speech (../shared/audio/read-speech, 21 utterances) as one batch: Verbatim through
+//       its CLI (one call, every file), the pipeline as one script over the files (model loaded once);
+//   (b) one long real-speech file: those utterances over and over with 1 s pauses, --minutes-long
+//       minutes (default 30): Verbatim's real worker through the supervisor, in a fresh process so its
+//       peak RSS is its own, against the pipeline with chunk_length_s 30;
+//   (c) the synthetic dialogues (espeak), each file alone, as the earlier benchmark did.
+// Both engines: English, transcribe, word timestamps, CPU. WER after Whisper's English normalisation
+// (bench/lib/english-normaliser.ts) on both sides. --minutes 2,10,30 instead measures Verbatim alone on
+// the long file cut to those lengths: speed and the worker's peak RSS against recording length.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelManager } from '../core/models/model-manager';
 import { resourcePaths } from '../core/paths';
-import { longMp3, projectRoot, sharedAudio, sharedModels } from '../tests/helpers/media';
+import { projectRoot, sharedAudio, sharedModels } from '../tests/helpers/media';
 import { resolveTools } from '../worker/pipeline/ffmpeg-tools';
 import { runInFreshWorker } from './lib/fresh-worker';
 import { wordErrors } from './lib/word-error-rate';
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '0' }, models: { type: 'string' }, minutes: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { models: { type: 'string' }, minutes: { type: 'string' }, 'minutes-long': { type: 'string', default: '30' }, skip: { type: 'string', default: '' } },
+});
+const skip = new Set(values.skip.split(',').filter(Boolean));
 const modelsDir = path.resolve(process.env.VERBATIM_MODELS_DIR ?? sharedModels);
 const resources = resourcePaths(path.join(projectRoot, 'resources'));
 const work = path.join(projectRoot, '.cache/bench');
 mkdirSync(work, { recursive: true });
 const ffmpeg = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffmpeg;
 
-interface Case {
-  name: string;
-  wav: string;
-  reference: string;
-}
+const readSpeech = path.join(sharedAudio, 'read-speech');
+const utterances = readFileSync(path.join(readSpeech, 'refs.tsv'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => {
+    const [id, reference] = line.split('\t') as [string, string];
+    return { id, wav: path.join(readSpeech, 'wav', `${id}.wav`), reference };
+  });
 
-function cases(): Case[] {
-  const names = ['dialogue-2spk', 'podcast-3spk'];
-  const list = names.map((name) => ({
-    name,
-    wav: path.join(sharedAudio, 'synthetic', `${name}.wav`),
-    reference: readFileSync(path.join(sharedAudio, 'synthetic', `${name}.txt`), 'utf8'),
-  }));
-  const repeat = Number(values.repeat);
-  if (repeat > 0) {
-    const wav = path.join(work, `synthetic-x${repeat}.wav`);
-    const sources = Array.from({ length: repeat }, () => list.map((item) => item.wav)).flat();
-    if (!existsSync(wav)) {
-      const inputs = sources.flatMap((source) => ['-i', source]);
-      const filter = `${sources.map((_, i) => `[${i}:a]`).join('')}concat=n=${sources.length}:v=0:a=1[out]`;
-      execFileSync(ffmpeg, ['-loglevel', 'error', '-y', ...inputs, '-filter_complex', filter, '-map', '[out]', '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', wav]);
-    }
-    list.push({ name: `all ×${repeat}`, wav, reference: Array.from({ length: repeat }, () => list.map((item) => item.reference).join('\n')).join('\n') });
+/** The utterances, each followed by a second of silence, repeated until `minutes` long (whole rounds). */
+function longRealSpeech(minutes: number): { wav: string; reference: string; rounds: number } {
+  const roundSec = utterances.reduce((sum, u) => sum + audioSeconds(u.wav) + 1, 0);
+  const rounds = Math.max(1, Math.round((minutes * 60) / roundSec));
+  const wav = path.join(work, `read-speech-x${rounds}.wav`);
+  if (!existsSync(wav)) {
+    const list = path.join(work, 'read-speech-concat.txt');
+    const pause = path.join(work, 'pause-1s.wav');
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '1', '-c:a', 'pcm_s16le', pause]);
+    const once = utterances.flatMap((u) => [`file '${u.wav}'`, `file '${pause}'`]);
+    writeFileSync(list, `${Array.from({ length: rounds }, () => once).flat().join('\n')}\n`);
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', wav]);
   }
-  return list;
+  const reference = Array.from({ length: rounds }, () => utterances.map((u) => u.reference).join('\n')).join('\n');
+  return { wav, reference, rounds };
 }
 
-interface Run {
-  text: string;
+function audioSeconds(wav: string): number {
+  // 16-bit mono 16 kHz WAV with a 44-byte header, as these files are.
+  return (readFileSync(wav).length - 44) / 32_000;
+}
+
+interface Result {
+  texts: string[];
   wallSec: number;
   audioSec: number;
-  peakRssMb: number;
+  peakRssMb: number | null;
 }
 
-async function viaVerbatim(model: { id: string; dir: string; dtypeSuffix: string }, wav: string): Promise<Run> {
+type Model = { id: string; repo: string; dir: string; dtypeSuffix: string };
+
+function pipelineRun(model: Model, wavs: string[]): Result {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/lib/transformers-asr.ts'), modelsDir, model.repo, ...wavs], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 64 * 2 ** 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as Result;
+}
+
+/** One CLI call over every file, as a user would run it on a folder. */
+function cliRun(model: Model, wavs: string[]): Result {
+  const out = path.join(work, 'cli-out');
+  rmSync(out, { recursive: true, force: true });
+  const started = performance.now();
+  execFileSync(
+    process.execPath,
+    [path.join(projectRoot, 'dist/cli/verbatim.cjs'), 'transcribe', ...wavs, '--model', model.id, '--language', 'en', '--diarize', 'off', '--device', 'cpu', '--format', 'json', '--out', out],
+    { env: { ...process.env, VERBATIM_MODELS_DIR: modelsDir }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const wallSec = (performance.now() - started) / 1000;
+  const texts = wavs.map((wav) => {
+    const json = JSON.parse(readFileSync(path.join(out, `${path.basename(wav, '.wav')}.json`), 'utf8')) as { segments: Array<{ text: string }> };
+    return json.segments.map((segment) => segment.text).join(' ');
+  });
+  return { texts, wallSec, audioSec: wavs.reduce((sum, wav) => sum + audioSeconds(wav), 0), peakRssMb: null };
+}
+
+async function workerRun(model: Model, wav: string): Promise<Result> {
   const { output, wallSec, peakRssMb } = await runInFreshWorker(wav, work, {
-    model,
+    model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
     vadModelPath: resources.vadModel,
     language: 'en',
     task: 'transcribe',
     initialPrompt: null,
     device: 'cpu',
   });
-  const text = output.transcript?.segments.map((segment) => segment.text).join(' ') ?? '';
-  return { text, wallSec, audioSec: output.decodedSec, peakRssMb };
-}
-
-function viaTransformersJs(repo: string, wav: string): Run {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/lib/transformers-asr.ts'), modelsDir, repo, wav], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return JSON.parse(out.trim().split('\n').pop()!) as Run;
+  return { texts: [output.transcript?.segments.map((segment) => segment.text).join(' ') ?? ''], wallSec, audioSec: output.decodedSec, peakRssMb };
 }
 
 const manager = new ModelManager({ catalogPath: resources.catalog, modelsDir: path.join(os.tmpdir(), 'verbatim-bench-no-models'), externalDir: modelsDir });
 const wanted = values.models?.split(',');
-const models = [];
+const models: Model[] = [];
 for (const entry of manager.catalog) {
   if (wanted && !wanted.includes(entry.id)) continue;
   const found = await manager.find(entry.id);
-  if (found) models.push({ entry, found });
+  if (found) models.push({ id: entry.id, repo: entry.repo, dir: found.dir, dtypeSuffix: found.dtypeSuffix });
 }
 if (models.length === 0) throw new Error(`No catalog model is installed in ${modelsDir}.`);
 
 if (values.minutes) {
-  console.log('| Model | Length | Wall | Speed | Worker peak RSS |\n|---|---|---|---|---|');
-  for (const { entry, found } of models) {
+  console.log('| Model | Length | Wall | Speed | Worker peak RSS | WER |\n|---|---|---|---|---|---|');
+  for (const model of models) {
     for (const minutes of values.minutes.split(',').map(Number)) {
-      const run = await viaVerbatim({ id: entry.id, dir: found.dir, dtypeSuffix: found.dtypeSuffix }, longMp3(minutes));
-      console.log(`| ${entry.id} | ${minutes} min | ${run.wallSec.toFixed(0)} s | ${(run.audioSec / run.wallSec).toFixed(1)}× | ${Math.round(run.peakRssMb)} MB |`);
+      const long = longRealSpeech(minutes);
+      const run = await workerRun(model, long.wav);
+      const counts = wordErrors(long.reference, run.texts[0]!);
+      console.log(
+        `| ${model.id} | ${(run.audioSec / 60).toFixed(1)} min | ${run.wallSec.toFixed(0)} s | ${(run.audioSec / run.wallSec).toFixed(1)}× | ${Math.round(run.peakRssMb!)} MB | ${((100 * counts.errors) / counts.referenceWords).toFixed(1)} % |`,
+      );
     }
   }
   process.exit(0);
@@ -106,40 +139,56 @@ if (values.minutes) {
 
 const rows: string[] = [];
 const details: string[] = [];
-for (const { entry, found } of models) {
-  for (const [engine, run] of [
-    ['Verbatim', (wav: string) => viaVerbatim({ id: entry.id, dir: found.dir, dtypeSuffix: found.dtypeSuffix }, wav)],
-    ['transformers.js pipeline', async (wav: string) => viaTransformersJs(entry.repo, wav)],
-  ] as const) {
-    let wall = 0;
-    let audio = 0;
-    let peak = 0;
-    let errors = 0;
-    let words = 0;
-    for (const item of cases()) {
-      const result = await run(item.wav);
-      const counts = wordErrors(item.reference, result.text);
-      wall += result.wallSec;
-      audio += result.audioSec;
-      peak = Math.max(peak, result.peakRssMb);
-      errors += counts.errors;
-      words += counts.referenceWords;
-      details.push(`${entry.id} | ${engine} | ${item.name} | ${(result.audioSec / result.wallSec).toFixed(1)}× | ${((100 * counts.errors) / counts.referenceWords).toFixed(1)} % | ${result.text.trim().slice(0, 80)}…`);
-      console.error(details[details.length - 1]);
+function record(model: string, workload: string, engine: string, result: Result, references: string[]): void {
+  let errors = 0;
+  let words = 0;
+  references.forEach((reference, index) => {
+    const counts = wordErrors(reference, result.texts[index] ?? '');
+    errors += counts.errors;
+    words += counts.referenceWords;
+  });
+  const rss = result.peakRssMb === null ? 'n/a' : `${Math.round(result.peakRssMb)} MB`;
+  const row = `| ${model} | ${workload} | ${engine} | ${(result.audioSec / 60).toFixed(1)} min | ${result.wallSec.toFixed(1)} s | ${(result.audioSec / result.wallSec).toFixed(1)}× | ${rss} | ${((100 * errors) / words).toFixed(1)} % (${errors}/${words}) |`;
+  rows.push(row);
+  console.error(row);
+  if (references.length === 1) details.push(`${model} | ${workload} | ${engine} | ${(result.texts[0] ?? '').trim().slice(0, 100)}…`);
+}
+
+const long = longRealSpeech(Number(values['minutes-long']));
+const synthetic = ['dialogue-2spk', 'podcast-3spk'].map((name) => ({
+  name,
+  wav: path.join(sharedAudio, 'synthetic', `${name}.wav`),
+  reference: readFileSync(path.join(sharedAudio, 'synthetic', `${name}.txt`), 'utf8'),
+}));
+for (const model of models) {
+  if (!skip.has('a')) {
+    const wavs = utterances.map((u) => u.wav);
+    const references = utterances.map((u) => u.reference);
+    record(model.id, '(a) 21 real utterances, one batch', 'Verbatim CLI', cliRun(model, wavs), references);
+    record(model.id, '(a) 21 real utterances, one batch', 'transformers.js pipeline', pipelineRun(model, wavs), references);
+  }
+  if (!skip.has('b')) {
+    const label = `(b) real speech ×${long.rounds}, one file`;
+    record(model.id, label, 'Verbatim worker', await workerRun(model, long.wav), [long.reference]);
+    record(model.id, label, 'transformers.js pipeline', pipelineRun(model, [long.wav]), [long.reference]);
+  }
+  if (!skip.has('c')) {
+    for (const item of synthetic) {
+      record(model.id, `(c) synthetic ${item.name}`, 'Verbatim worker', await workerRun(model, item.wav), [item.reference]);
+      record(model.id, `(c) synthetic ${item.name}`, 'transformers.js pipeline', pipelineRun(model, [item.wav]), [item.reference]);
     }
-    rows.push(`| ${entry.id} | ${engine} | ${(audio / wall).toFixed(1)}× | ${Math.round(peak)} MB | ${((100 * errors) / words).toFixed(1)} % (${errors}/${words}) |`);
   }
 }
 
 const report = [
   `Transcription benchmark, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
-  `Command: npm run bench:transcribe${Number(values.repeat) > 0 ? ` -- --repeat ${values.repeat}` : ''}`,
+  `Command: npm run bench:transcribe${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   '',
-  '| Model | Engine | Speed (audio ÷ wall, incl. load) | Peak RSS | WER |',
-  '|---|---|---|---|---|',
+  '| Model | Workload | Engine | Audio | Wall (incl. start and load) | Speed | Peak RSS | WER |',
+  '|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
-  'Per file (model | engine | file | speed | WER | text):',
+  'Texts (model | workload | engine | start):',
   ...details.map((line) => `- ${line}`),
 ].join('\n');
 console.log(report);

@@ -59,14 +59,16 @@ export const ProcessMediaOutput = z.object({
   pcmPath: z.string(),
   decodedSec: z.number().nonnegative(),
   transcript: Transcript.nullable(),
+  /** Transcribed earlier, in the spare window room of the job before it (see the worker's WorkAhead). */
+  transcribedAhead: z.boolean(),
 });
 export type ProcessMediaOutput = z.infer<typeof ProcessMediaOutput>;
 
 export const ToWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), jobId: Id, kind: JobKind, input: ProcessMediaInput }),
   z.object({ type: z.literal('cancel'), jobId: Id }),
-  /** The next job's file, to decode while the current job transcribes. */
-  z.object({ type: z.literal('decode-ahead'), input: DecodeRequest }),
+  /** The files queued next, in order: to decode, and maybe transcribe, while the current job runs. */
+  z.object({ type: z.literal('ahead'), inputs: z.array(ProcessMediaInput).max(16) }),
   z.object({ type: z.literal('shutdown') }),
 ]);
 export type ToWorker = z.infer<typeof ToWorker>;

@@ -43,6 +43,9 @@ import { ThroughputMeter } from './queue/throughput';
 import type { WorkerSpawner } from './supervisor/worker-handle';
 import { WorkerSupervisor, type SupervisorOptions } from './supervisor/worker-supervisor';
 
+/** Queued files the worker may decode, and transcribe beside the current job, ahead of their turn. */
+const FILES_AHEAD = 8;
+
 export interface CoreOptions {
   dataDir: string;
   /** The shipped resources/ folder (model catalog, VAD weights). */
@@ -388,23 +391,25 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 });
     const model = await this.models.ensure(settings.model, onDownload, context.signal);
     const diarize = await this.diarizeSettings(settings, onDownload, context.signal);
-    const next = this.jobs.queued('heavy').find((queued) => queued.kind === 'process-media' && queued.id !== job.id);
+    const transcribe = {
+      model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
+      vadModelPath: this.resources.vadModel,
+      language: settings.language === 'auto' ? null : settings.language,
+      languageFallback: this.appSettings.languageFallback(),
+      task: settings.task,
+      initialPrompt: settings.initialPrompt,
+      device: settings.device,
+    };
+    // The files queued next, with the settings they will run under unless these change meanwhile.
+    const ahead = this.jobs
+      .queued('heavy')
+      .filter((queued) => queued.kind === 'process-media' && queued.id !== job.id)
+      .slice(0, FILES_AHEAD)
+      .map((queued) => ({ ...this.decodeRequest(queued), transcribe, diarize: null }));
     const { output } = await this.supervisor.run({
       jobId: job.id,
       kind: job.kind,
-      input: {
-        ...this.decodeRequest(job),
-        transcribe: {
-          model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
-          vadModelPath: this.resources.vadModel,
-          language: settings.language === 'auto' ? null : settings.language,
-          languageFallback: this.appSettings.languageFallback(),
-          task: settings.task,
-          initialPrompt: settings.initialPrompt,
-          device: settings.device,
-        },
-        diarize,
-      },
+      input: { ...this.decodeRequest(job), transcribe, diarize },
       signal: context.signal,
       onProgress: (update) => {
         if (update.engine) this.jobs.saveEngine(job.id, update.engine);
@@ -416,7 +421,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
         this.emit('library.changed', [job.mediaId]);
       },
       timeoutMs: this.options.supervisor?.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.bytesPerAudioSec)),
-      decodeAhead: next && this.decodeRequest(next),
+      ahead,
     });
     this.db.transaction(() => {
       this.media.saveDecoded(job.mediaId, output);

@@ -4,7 +4,7 @@ import { ToWorker, type ProcessMediaInput, type WorkerProgress } from '../contra
 import { connectToParent } from './parent-port';
 import { WarmSessions } from './engine/warm-sessions';
 import { DecodeCanceled } from './pipeline/decode';
-import { DecodeAhead } from './pipeline/decode-ahead';
+import { WorkAhead } from './pipeline/work-ahead';
 import { MediaError, ToolError } from './pipeline/media-error';
 import { processMedia } from './pipeline/process-media';
 
@@ -19,7 +19,7 @@ const WARM_IDLE_MS = 30_000;
 
 const port = connectToParent();
 const warm = new WarmSessions(WARM_IDLE_MS);
-const ahead = new DecodeAhead();
+const ahead = new WorkAhead(warm);
 let current: { jobId: number; controller: AbortController } | undefined;
 
 port.onMessage((raw) => {
@@ -36,8 +36,8 @@ port.onMessage((raw) => {
     case 'cancel':
       if (current?.jobId === message.jobId) current.controller.abort();
       break;
-    case 'decode-ahead':
-      ahead.start(message.input);
+    case 'ahead':
+      ahead.plan(message.inputs);
       break;
     case 'shutdown':
       current?.controller.abort();
@@ -65,7 +65,7 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
   try {
     const output = await processMedia(input, controller.signal, report, (transcript) => port.send({ type: 'transcript', jobId, transcript }), {
       warm,
-      decodedAhead: ahead.take(input),
+      ahead,
     });
     if (controller.signal.aborted) port.send({ type: 'canceled', jobId });
     else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024, modelsOpened: warm.opened - openedBefore });

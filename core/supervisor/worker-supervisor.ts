@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
   FromWorker,
-  type DecodeRequest,
   type ProcessMediaInput,
   type ProcessMediaOutput,
   type WorkerProgress,
@@ -36,8 +35,8 @@ export interface RunRequest {
   onTranscript?(transcript: Transcript): void;
   /** This job's time limit; defaults to the supervisor's. */
   timeoutMs?: number;
-  /** The file that will probably run next: the worker decodes it while this job transcribes. */
-  decodeAhead?: DecodeRequest;
+  /** The files queued next, in order: the worker decodes them, and may transcribe them, while this job runs. */
+  ahead?: ProcessMediaInput[];
 }
 
 export interface RunResult {
@@ -149,7 +148,7 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
       );
       request.signal.addEventListener('abort', onAbort, { once: true });
       worker.handle.send({ type: 'run', jobId: request.jobId, kind: request.kind, input: request.input });
-      if (request.decodeAhead) worker.handle.send({ type: 'decode-ahead', input: request.decodeAhead });
+      if (request.ahead?.length) worker.handle.send({ type: 'ahead', inputs: request.ahead });
     });
   }
 

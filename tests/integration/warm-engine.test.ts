@@ -56,6 +56,37 @@ describe('warm engine: one worker, models kept between jobs, the next file decod
     expect(supervisor.workerPid).toBe(pid);
   });
 
+  it('transcribes short files queued next in the current job’s spare window room, and their jobs only hand it over', async () => {
+    supervisor = new WorkerSupervisor({ spawn: childProcessSpawner(workerEntry, workerUser) });
+    const cacheDir = scratchDir('riders');
+    const ids = ['LJ001-0002', 'LJ001-0008', 'LJ001-0004', 'LJ001-0005', 'LJ001-0006'];
+    const inputs = ids.map((id) => input(cacheDir, utterance(id)));
+    const signal = new AbortController().signal;
+    const results = [];
+    for (const [index, current] of inputs.entries()) {
+      // As the core does: each run names the files queued after it.
+      results.push(await supervisor.run({ jobId: index + 1, kind: 'process-media', input: current, signal, onProgress: () => undefined, ahead: inputs.slice(index + 1) }));
+    }
+    const texts = results.map((result) => result.output.transcript!.segments.map((segment) => segment.text).join(' '));
+    expect(texts[0]).toMatch(/comparatively modern/i);
+    expect(texts[1]).toMatch(/never been surpassed/i);
+    expect(texts[2]).toMatch(/block books/i);
+    // The first job ran alone (nothing was decoded yet); later ones were transcribed beside an earlier job.
+    expect(results[0]!.output.transcribedAhead).toBe(false);
+    expect(results.filter((result) => result.output.transcribedAhead).length).toBeGreaterThanOrEqual(2);
+    for (const [index, result] of results.entries()) {
+      const { transcript, decodedSec } = result.output;
+      // Each file's words in its own time, inside its own length.
+      expect(transcript!.durationSec).toBeCloseTo(decodedSec, 1);
+      for (const segment of transcript!.segments) {
+        expect(segment.start).toBeGreaterThanOrEqual(0);
+        expect(segment.end).toBeLessThanOrEqual(decodedSec + 0.05);
+        for (const word of segment.words) expect(word.start).toBeGreaterThanOrEqual(segment.start);
+      }
+      expect(transcript!.segments[0]!.start, ids[index]).toBeLessThan(1);
+    }
+  });
+
   it('decodes the next file while the current one transcribes, and the next job uses that decode', async () => {
     supervisor = new WorkerSupervisor({ spawn: childProcessSpawner(workerEntry, workerUser) });
     const cacheDir = scratchDir('ahead');
@@ -67,7 +98,7 @@ describe('warm engine: one worker, models kept between jobs, the next file decod
       input: input(cacheDir, current),
       signal: new AbortController().signal,
       onProgress: () => undefined,
-      decodeAhead: nextInput,
+      ahead: [nextInput],
     });
     // Decoded before its own job was ever asked for.
     const decodedAt = statSync(path.join(cacheDir, 'LJ001-0004.f32')).mtimeMs;
@@ -90,7 +121,7 @@ describe('warm engine: one worker, models kept between jobs, the next file decod
     const cacheDir = scratchDir('ahead-bad');
     const bad = path.join(projectRoot, 'package.json');
     const badInput = { ...input(cacheDir, utterance('LJ001-0002')), path: bad, cacheKey: 'bad' };
-    await supervisor.run({ jobId: 1, kind: 'process-media', input: input(cacheDir, utterance('LJ001-0002')), signal: new AbortController().signal, onProgress: () => undefined, decodeAhead: badInput });
+    await supervisor.run({ jobId: 1, kind: 'process-media', input: input(cacheDir, utterance('LJ001-0002')), signal: new AbortController().signal, onProgress: () => undefined, ahead: [badInput] });
     await expect(supervisor.run({ jobId: 2, kind: 'process-media', input: badInput, signal: new AbortController().signal, onProgress: () => undefined })).rejects.toThrow(/package\.json/);
     const after = await supervisor.run({ jobId: 3, kind: 'process-media', input: input(cacheDir, utterance('LJ001-0008')), signal: new AbortController().signal, onProgress: () => undefined });
     expect(after.modelsOpened).toBe(0);

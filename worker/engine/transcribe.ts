@@ -13,7 +13,7 @@ import { buildSegments } from './whisper/segments';
 import { promptTokens } from './whisper/special-tokens';
 import { WhisperModel, type WhisperModelFiles } from './whisper/whisper-model';
 import { WarmSessions } from './warm-sessions';
-import { LEAD_IN_SEC, packWindows, toRecordingTime, windowTail, type AudioWindow } from './whisper/windows';
+import { LEAD_IN_SEC, locate, packAlongside, packWindows, windowTail, type AudioWindow } from './whisper/windows';
 import { FRAME_SEC, tokenStartTimes } from './whisper/word-alignment';
 
 export interface TranscribeRequest {
@@ -48,18 +48,31 @@ export async function transcribe(
   onEngine: (engine: EngineRun) => void = () => undefined,
   /** Models kept open between jobs (the worker's); without it, this call opens and closes its own. */
   warm?: WarmSessions,
-): Promise<{ transcript: Transcript; speech: SpeechProbabilities }> {
+  /**
+   * Other recordings, speech already found, to transcribe in this job's spare window room (only with
+   * a fixed language: detection would hear them too). Those packed get their segments back.
+   */
+  riders: readonly Rider[] = [],
+): Promise<{ transcript: Transcript; speech: SpeechProbabilities; alongside: Map<Rider, Segment[]> }> {
   const sessions = warm ?? new WarmSessions(0);
   const pcm = new PcmFile(request.pcmPath);
+  const riderPcms: PcmFile[] = [];
   try {
     const speech = await detectSpeech(pcm, await vadSession(sessions, request.vadModelPath), stages.detectSpeech);
-    const windows = packWindows(speechRegions(speech.probabilities, speech.frameSec, pcm.durationSec));
+    const own = packWindows(speechRegions(speech.probabilities, speech.frameSec, pcm.durationSec));
+    const candidates = request.language === null ? [] : riders;
+    for (const rider of candidates) riderPcms.push(new PcmFile(rider.pcmPath));
+    const { windows, packed } = packAlongside(
+      own,
+      candidates.map((rider, index) => ({ source: index + 1, regions: speechRegions(rider.speech.probabilities, rider.speech.frameSec, riderPcms[index]!.durationSec) })),
+    );
+    const alongside = new Map<Rider, Segment[]>(packed.map((source) => [candidates[source - 1]!, []]));
     if (windows.length === 0) {
       // Nothing to transcribe: no model needs to be opened to say so.
       stages.transcribe.progress(1, pcm.durationSec);
       const engine = { model: request.model.id, provider: 'none', fallbacks: [] };
       const transcript = { language: request.language ?? 'und', task: request.task, engine, durationSec: pcm.durationSec, segments: [] };
-      return { transcript: withoutSpeakers(transcript), speech };
+      return { transcript: withoutSpeakers(transcript), speech, alongside };
     }
     const order = providerOrder(request.device, process.platform);
     const model = await sessions.get(
@@ -69,17 +82,26 @@ export async function transcribe(
       (loaded) => loaded.release(),
     );
     onEngine({ model: request.model.id, provider: model.provider, fallbacks: [...model.fallbacks] });
-    return { transcript: withoutSpeakers(await transcribeWindows(pcm, windows, model, request, stages.transcribe)), speech };
+    const { transcript, bySource } = await transcribeWindows([pcm, ...riderPcms], windows, model, request, stages.transcribe);
+    for (const source of packed) alongside.set(candidates[source - 1]!, bySource[source] ?? []);
+    return { transcript: withoutSpeakers(transcript), speech, alongside };
   } finally {
     pcm.close();
+    for (const rider of riderPcms) rider.close();
     if (!warm) await sessions.releaseAll();
   }
 }
 
-function vadSession(sessions: WarmSessions, modelPath: string): Promise<ort.InferenceSession> {
+/** A recording to transcribe beside a job's own: its decoded audio and the speech found in it. */
+export interface Rider {
+  pcmPath: string;
+  speech: SpeechProbabilities;
+}
+
+export function vadSession(sessions: WarmSessions, modelPath: string, kind = 'vad'): Promise<ort.InferenceSession> {
   // Tiny and sequential: the CPU with one thread beats any GPU round trip.
   return sessions.get(
-    'vad',
+    kind,
     modelPath,
     async () => (await openSession(modelPath, ['cpu'], { threads: 1 })).session,
     (session) => session.release(),
@@ -91,7 +113,7 @@ export interface SpeechProbabilities {
   frameSec: number;
 }
 
-async function detectSpeech(pcm: PcmFile, session: ort.InferenceSession, context: StageContext): Promise<SpeechProbabilities> {
+export async function detectSpeech(pcm: PcmFile, session: ort.InferenceSession, context: StageContext): Promise<SpeechProbabilities> {
   const probabilities = await speechProbabilities(
     session,
     pcm,
@@ -108,19 +130,21 @@ function withoutSpeakers(transcript: SpeakerlessTranscript): Transcript {
   return { ...transcript, speakers: [], turns: [], diarization: null };
 }
 
+/** Decodes the windows; `pcms[0]` is the job's recording, the rest those packed beside it (by source). */
 async function transcribeWindows(
-  pcm: PcmFile,
+  pcms: readonly PcmFile[],
   windows: readonly AudioWindow[],
   model: WhisperModel,
   request: TranscribeRequest,
   context: StageContext,
-): Promise<SpeakerlessTranscript> {
+): Promise<{ transcript: SpeakerlessTranscript; bySource: Segment[][] }> {
+  const pcm = pcms[0]!;
   const { signal } = context;
   const batchSize = request.batchSize ?? (model.provider === 'cpu' ? 4 : 8);
   const totalSec = windows.reduce((sum, window) => sum + window.durationSec, 0);
   let language = request.language ?? (model.multilingual ? null : 'en');
   const previous = request.initialPrompt ? model.encodePrompt(request.initialPrompt).slice(-MAX_PROMPT_TOKENS) : [];
-  const segments: Segment[] = [];
+  const bySource: Segment[][] = pcms.map(() => []);
   context.progress(0, 0);
 
   // Windows still to decode: the VAD's, then the tails Whisper left untranscribed (see windowTail).
@@ -132,7 +156,7 @@ async function transcribeWindows(
     signal.throwIfAborted();
     const batch = pending.splice(0, batchSize);
     const mels = [];
-    for (const window of batch) mels.push(model.logMel(windowAudio(pcm, window)));
+    for (const window of batch) mels.push(model.logMel(windowAudio(pcms, window)));
     const encoded = await model.encode(mels, model.provider === 'cpu' ? 1 : batch.length);
     if (language === null) {
       // From every window of the first batch (up to 2 minutes of speech), weighed by its speech.
@@ -147,26 +171,27 @@ async function transcribeWindows(
     kept.forEach((attempt, index) => {
       if (!attempt) return;
       const window = batch[index]!;
-      segments.push(...windowSegments(attempt, model, window, language!));
+      for (const { source, segment } of windowSegments(attempt, model, window, language!)) bySource[source]!.push(segment);
       const tail = windowTail(window, coveredSec(attempt.decoded, model, window.durationSec));
       if (tail) tails.push(tail);
     });
     pending.unshift(...tails);
     // Progress counts the VAD's windows; tails are extra work inside them.
     for (const window of batch) if (original.has(window)) doneSec += window.durationSec;
-    const last = batch[batch.length - 1]!;
-    context.progress(doneSec / Math.max(totalSec, 1e-9), last.pieces[last.pieces.length - 1]!.end);
+    const reached = batch.flatMap((window) => window.pieces.filter((piece) => piece.source === 0).map((piece) => piece.end));
+    context.progress(doneSec / Math.max(totalSec, 1e-9), Math.max(0, ...reached));
   }
   // Tails were decoded after the windows that follow them.
-  segments.sort((a, b) => a.start - b.start);
+  for (const segments of bySource) segments.sort((a, b) => a.start - b.start);
   context.progress(1, pcm.durationSec);
-  return {
+  const transcript = {
     language: language ?? request.language ?? 'en',
     task: request.task,
     engine: { model: request.model.id, provider: model.provider, fallbacks: model.fallbacks },
     durationSec: pcm.durationSec,
-    segments,
+    segments: bySource[0]!,
   };
+  return { transcript, bySource };
 }
 
 interface Attempt {
@@ -249,7 +274,11 @@ function coveredSec(decoded: Decoded, model: WhisperModel, durationSec: number):
   return (last - model.tokens.timestampBegin) * FRAME_SEC;
 }
 
-function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWindow, language: string): Segment[] {
+/**
+ * The window's segments, each in its own recording's time. A segment whose words fall in two
+ * recordings (packed side by side, see packAlongside) is split where they change hands.
+ */
+function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWindow, language: string): Array<{ source: number; segment: Segment }> {
   const { decoded } = attempt;
   const rows = decoded.attention;
   const textCount = decoded.tokens.filter((token) => token < model.tokens.eot).length;
@@ -269,21 +298,53 @@ function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWind
     language,
     { avgLogprob: attempt.avgLogprob, noSpeechProb: attempt.noSpeechProb, temperature: attempt.temperature },
   );
-  const at = (sec: number): number => round(toRecordingTime(window, Math.min(sec, window.durationSec)));
-  return local.map((segment) => ({
-    ...segment,
-    start: at(segment.start),
-    end: at(segment.end),
-    words: segment.words.map((word) => ({ ...word, start: at(word.start), end: at(word.end) })),
-  }));
+  const at = (sec: number) => locate(window, Math.min(sec, window.durationSec));
+  const out: Array<{ source: number; segment: Segment }> = [];
+  for (const segment of local) {
+    const runs: Array<{ source: number; words: Segment['words'] }> = [];
+    for (const word of segment.words) {
+      // Whose word: where its middle falls (alignment puts starts early, into the silence before).
+      const { source } = at((word.start + word.end) / 2);
+      const start = at(word.start);
+      const end = at(word.end);
+      const mapped = {
+        ...word,
+        start: round(start.source === source ? start.sec : at((word.start + word.end) / 2).sec),
+        end: round(end.source === source ? end.sec : at((word.start + word.end) / 2).sec),
+      };
+      if (runs[runs.length - 1]?.source !== source) runs.push({ source, words: [] });
+      runs[runs.length - 1]!.words.push(mapped);
+    }
+    if (runs.length <= 1) {
+      const source = runs[0]?.source ?? at(segment.start).source;
+      const words = runs[0]?.words ?? [];
+      const start = at(segment.start);
+      const end = at(segment.end);
+      out.push({
+        source,
+        segment: {
+          ...segment,
+          start: start.source === source ? round(start.sec) : (words[0]?.start ?? 0),
+          end: end.source === source ? round(end.sec) : (words[words.length - 1]?.end ?? 0),
+          words,
+        },
+      });
+      continue;
+    }
+    for (const { source, words } of runs) {
+      out.push({ source, segment: { ...segment, text: words.map((word) => word.text).join(' '), start: words[0]!.start, end: words[words.length - 1]!.end, words } });
+    }
+  }
+  return out;
 }
 
-function windowAudio(pcm: PcmFile, window: AudioWindow): Float32Array {
-  const audio = new Float32Array(Math.round(window.durationSec * SAMPLE_RATE) + window.pieces.length);
+function windowAudio(pcms: readonly PcmFile[], window: AudioWindow): Float32Array {
+  const audio = new Float32Array(Math.round(window.durationSec * SAMPLE_RATE) + 2 * window.pieces.length);
   // The lead-in stays zeros.
   let offset = Math.round(LEAD_IN_SEC * SAMPLE_RATE);
   for (const piece of window.pieces) {
-    const samples = pcm.read(piece.start * SAMPLE_RATE, (piece.end - piece.start) * SAMPLE_RATE);
+    offset += Math.round((piece.gapSec ?? 0) * SAMPLE_RATE);
+    const samples = pcms[piece.source]!.read(piece.start * SAMPLE_RATE, (piece.end - piece.start) * SAMPLE_RATE);
     audio.set(samples.subarray(0, audio.length - offset), offset);
     offset += samples.length;
   }

@@ -3,9 +3,9 @@ import type { ProcessMediaInput, ProcessMediaOutput, WorkerProgress } from '../.
 import { assignSpeakers } from '../engine/diarize/assign-speakers';
 import { diarize } from '../engine/diarize/diarize';
 import { firstLine } from '../engine/onnx/execution-providers';
-import { transcribe } from '../engine/transcribe';
+import { transcribe, type SpeechProbabilities } from '../engine/transcribe';
 import type { WarmSessions } from '../engine/warm-sessions';
-import { probeAndDecode, type Decoded } from './decode-ahead';
+import { probeAndDecode, type Decoded, type WorkAhead } from './work-ahead';
 import { stageContexts } from './stage-progress';
 
 /**
@@ -15,6 +15,8 @@ import { stageContexts } from './stage-progress';
  */
 const STAGE_WEIGHTS = { probe: 1, decode: 2, 'detect-speech': 10, transcribe: 400 } as const;
 const DIARIZE_WEIGHT = { builtin: 2, neural: 30 } as const;
+/** How long a job waits for the files queued after it to be decoded, to transcribe them in its spare window room. */
+const RIDER_WAIT_MS = 1_000;
 
 /**
  * The media pipeline: probe, decode to cached PCM with waveform peaks, find speech, transcribe,
@@ -26,29 +28,50 @@ export async function processMedia(
   report: (update: WorkerProgress) => void,
   /** Hears the transcript before diarization starts, so it can be kept whatever happens next. */
   onTranscript: (transcript: Transcript) => void = () => undefined,
-  /** The worker's long-lived parts: models kept open between jobs, and the decode done ahead for this file. */
-  engine: { warm?: WarmSessions; decodedAhead?: Promise<Decoded> } = {},
+  /** The worker's long-lived parts: models kept open between jobs, and the work done ahead on queued files. */
+  engine: { warm?: WarmSessions; ahead?: WorkAhead } = {},
 ): Promise<ProcessMediaOutput> {
   let last: WorkerProgress = { stage: 'probe', progress: 0, processedSec: 0 };
   const weights = { ...STAGE_WEIGHTS, diarize: input.diarize ? DIARIZE_WEIGHT[input.diarize.tier] : 0 };
   const stages = stageContexts(weights, signal, (update) => report((last = update)));
 
+  const early = engine.ahead?.take(input);
   let prepared: Decoded;
-  if (engine.decodedAhead) {
+  if (early) {
     stages.probe.progress(0, 0);
-    prepared = await engine.decodedAhead;
+    prepared = await early.decoded;
     stages.decode.progress(1, prepared.decoded.decodedSec);
     signal.throwIfAborted();
   } else prepared = await probeAndDecode(input, stages);
   const { info, decoded } = prepared;
-  const base = { info, waveform: decoded.waveform, pcmPath: decoded.pcmPath, decodedSec: decoded.decodedSec };
+  const base = { info, waveform: decoded.waveform, pcmPath: decoded.pcmPath, decodedSec: decoded.decodedSec, transcribedAhead: false };
   if (!input.transcribe) return { ...base, transcript: null };
-  const { transcript, speech } = await transcribe(
-    { pcmPath: decoded.pcmPath, ...input.transcribe },
-    { detectSpeech: stages['detect-speech'], transcribe: stages.transcribe },
-    (run) => report({ ...last, engine: run }),
-    engine.warm,
-  );
+
+  let transcript: Transcript;
+  let speech: SpeechProbabilities;
+  if (early?.transcribed && early.ready) {
+    // Transcribed in an earlier job's spare window room: nothing left but to say so.
+    ({ speech } = early.ready);
+    const { segments, language, engine: run } = early.transcribed;
+    report({ ...last, engine: run });
+    stages.transcribe.progress(1, early.ready.durationSec);
+    transcript = { language, task: input.transcribe.task, engine: run, durationSec: early.ready.durationSec, segments, speakers: [], turns: [], diarization: null };
+    base.transcribedAhead = true;
+  } else {
+    const riders = (await engine.ahead?.ridersFor(input, RIDER_WAIT_MS)) ?? [];
+    const result = await transcribe(
+      { pcmPath: decoded.pcmPath, ...input.transcribe },
+      { detectSpeech: stages['detect-speech'], transcribe: stages.transcribe },
+      (run) => report({ ...last, engine: run }),
+      engine.warm,
+      riders.map((rider) => rider.ready!),
+    );
+    ({ transcript, speech } = result);
+    for (const rider of riders) {
+      const segments = result.alongside.get(rider.ready!);
+      if (segments) rider.transcribed = { segments, language: transcript.language, engine: transcript.engine };
+    }
+  }
   if (!input.diarize) return { ...base, transcript };
   onTranscript(transcript);
   try {

@@ -31,7 +31,7 @@ export async function speechProbabilities(
   const streams = Array.from({ length: streamCount }, (_, index) => {
     const first = index * span;
     const start = Math.max(0, first - WARM_UP_FRAMES);
-    return { first, start, end: Math.min(frames, first + span), block: new Float32Array(0), blockStart: start };
+    return { first, start, end: Math.min(frames, first + span), block: new Float32Array(0) as Float32Array, blockStart: start };
   });
   const steps = Math.max(...streams.map((stream) => stream.end - stream.start));
   const width = CONTEXT + CHUNK;
