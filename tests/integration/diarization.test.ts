@@ -68,7 +68,8 @@ describe('speaker diarization, built-in tier', () => {
     core = openCore(dataDir);
     expect(core.getTranscript(mediaId)!.speakers).toEqual(merged.speakers);
     const txt = (await core.exportTranscript(mediaId, 'txt')).content as string;
-    expect(txt).toMatch(/^Host: Welcome back to the show/);
+    // whisper-tiny's hearing of the synthetic voice varies ("Welcome back", "I will come back"); the name is the point.
+    expect(txt).toMatch(/^Host: [^\n]*back to the show/);
     expect(txt).not.toContain('Speaker 3');
     expect((await core.exportTranscript(mediaId, 'vtt')).content).toContain('<v Host>');
     expect(JSON.parse((await core.exportTranscript(mediaId, 'json')).content as string).speakers).toEqual(merged.speakers);

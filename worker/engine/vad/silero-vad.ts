@@ -16,6 +16,8 @@ const READ_FRAMES = 1_000;
 const MAX_STREAMS = 16;
 const MIN_STREAM_FRAMES = 625; // 20 s: shorter recordings run as one stream, exactly as Silero's own loop
 const WARM_UP_FRAMES = 63; // 2 s
+/** Steps between progress reports: a few a second (the worker throttles what it sends on). */
+const PROGRESS_STEPS = 50;
 
 /** Speech probability for every 32 ms frame of the recording. One thread is enough: it runs several hundred times realtime. */
 export async function speechProbabilities(
@@ -65,7 +67,7 @@ export async function speechProbabilities(
       if (frame >= stream.first && frame < stream.end) probabilities[frame] = scores[row]!;
     });
     state = out.stateN as ort.Tensor;
-    if ((step + 1) % READ_FRAMES === 0 || step === steps - 1) onProgress(Math.min(pcm.durationSec, ((step + 1) / steps) * pcm.durationSec));
+    if ((step + 1) % PROGRESS_STEPS === 0 || step === steps - 1) onProgress(Math.min(pcm.durationSec, ((step + 1) / steps) * pcm.durationSec));
   }
   return probabilities;
 }

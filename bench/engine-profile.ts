@@ -1,0 +1,102 @@
+// Where transcription time goes: `npx tsx bench/engine-profile.ts [--model whisper-base] [--minutes 30]`.
+// Runs the engine's transcribe() in this process on the long real-speech file bench/transcribe makes
+// (../shared/audio/read-speech over and over with 1 s pauses), with timers around the model's own
+// methods: log-mel features, encoder, decoder runs; the rest of decoding (logits filtering, sampling,
+// alignment) is the decode loop's JavaScript. The same file runs against an earlier checkout to
+// compare (copy it into that checkout's bench/), since it only wraps methods both versions have.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { resolveTools } from '../worker/pipeline/ffmpeg-tools';
+import { transcribe } from '../worker/engine/transcribe';
+import { WhisperModel } from '../worker/engine/whisper/whisper-model';
+
+const { values } = parseArgs({ options: { model: { type: 'string', default: 'whisper-base' }, minutes: { type: 'string', default: '30' } } });
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const shared = path.resolve(root, '../shared');
+const work = path.join(root, '.cache/bench');
+mkdirSync(work, { recursive: true });
+const ffmpeg = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffmpeg;
+
+/** The long real-speech file as 16 kHz float32 PCM, as the worker caches it. */
+function longPcm(minutes: number): string {
+  const wavDir = path.join(shared, 'audio/read-speech/wav');
+  const ids = readFileSync(path.join(shared, 'audio/read-speech/refs.tsv'), 'utf8').trim().split('\n').map((line) => line.split('\t')[0]!);
+  const roundSec = ids.reduce((sum, id) => sum + (readFileSync(path.join(wavDir, `${id}.wav`)).length - 44) / 32_000 + 1, 0);
+  const rounds = Math.max(1, Math.round((minutes * 60) / roundSec));
+  const pcm = path.join(work, `read-speech-x${rounds}.f32`);
+  if (!existsSync(pcm)) {
+    const pause = path.join(work, 'pause-1s.wav');
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '1', '-c:a', 'pcm_s16le', pause]);
+    const list = path.join(work, 'profile-concat.txt');
+    const once = ids.flatMap((id) => [`file '${path.join(wavDir, `${id}.wav`)}'`, `file '${pause}'`]);
+    writeFileSync(list, `${Array.from({ length: rounds }, () => once).flat().join('\n')}\n`);
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-ar', '16000', '-ac', '1', '-f', 'f32le', pcm]);
+  }
+  return pcm;
+}
+
+const spent: Record<string, number> = { 'log-mel': 0, encoder: 0, 'decoder (model)': 0, 'model loading': 0 };
+const calls: Record<string, number> = { 'decoder (model)': 0 };
+type Method = (...args: unknown[]) => unknown;
+function time(name: string, owner: object, method: string): void {
+  const original = (owner as Record<string, Method>)[method]!;
+  (owner as Record<string, Method>)[method] = function (this: unknown, ...args: unknown[]) {
+    const started = performance.now();
+    const result = original.apply(this, args);
+    const done = (): void => {
+      spent[name]! += performance.now() - started;
+      calls[name] = (calls[name] ?? 0) + 1;
+    };
+    if (result instanceof Promise) return result.finally(done);
+    done();
+    return result;
+  };
+}
+time('log-mel', WhisperModel.prototype, 'logMel');
+time('encoder', WhisperModel.prototype, 'encode');
+time('decoder (model)', WhisperModel.prototype, 'decode');
+time('model loading', WhisperModel, 'load');
+
+const pcmPath = longPcm(Number(values.minutes));
+const audioSec = (readFileSync(pcmPath).length / 4) / 16_000;
+const stageStart: Record<string, number> = {};
+const stageContext = (name: string) => ({
+  signal: new AbortController().signal,
+  progress: (fraction: number) => {
+    stageStart[name] ??= performance.now();
+    if (fraction >= 1) spent[`stage ${name}`] = performance.now() - stageStart[name]!;
+  },
+});
+const started = performance.now();
+await transcribe(
+  {
+    pcmPath,
+    model: { id: values.model, dir: path.join(shared, 'models/Xenova', values.model), dtypeSuffix: '_quantized' },
+    vadModelPath: path.join(root, 'resources/vad/silero_vad_v6.onnx'),
+    language: 'en',
+    task: 'transcribe',
+    initialPrompt: null,
+    device: 'cpu',
+  },
+  { detectSpeech: stageContext('detect-speech'), transcribe: stageContext('transcribe') },
+);
+const wall = performance.now() - started;
+// Speech detection runs first, then the model opens, then the transcribe stage reports its start.
+const speech = stageStart.transcribe! - started - spent['model loading']!;
+const decodeJs = (spent['stage transcribe'] ?? 0) - spent['log-mel']! - spent.encoder! - spent['decoder (model)']!;
+const rows: Array<[string, number]> = [
+  ['speech detection (VAD)', speech],
+  ['model loading', spent['model loading']!],
+  ['log-mel features', spent['log-mel']!],
+  ['encoder', spent.encoder!],
+  ['decoder runs', spent['decoder (model)']!],
+  ['decode loop JavaScript (filters, sampling, alignment, segments)', decodeJs],
+];
+console.log(`Engine profile, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${values.model}, ${(audioSec / 60).toFixed(1)} min of real speech`);
+console.log(`Wall ${(wall / 1000).toFixed(1)} s (${(audioSec / (wall / 1000)).toFixed(1)}× realtime); ${calls['decoder (model)']} decoder runs, ${calls.encoder ?? 0} encoder calls\n`);
+console.log('| Part | Time | Share |\n|---|---|---|');
+for (const [name, ms] of rows) console.log(`| ${name} | ${(ms / 1000).toFixed(1)} s | ${((100 * ms) / wall).toFixed(0)} % |`);
