@@ -3,41 +3,22 @@
 // (../shared/audio/read-speech over and over with 1 s pauses), with timers around the model's own
 // methods: log-mel features, encoder, decoder runs; the rest of decoding (logits filtering, sampling,
 // alignment) is the decode loop's JavaScript. The same file runs against an earlier checkout to
-// compare (copy it into that checkout's bench/), since it only wraps methods both versions have.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// compare (copy it and lib/read-speech.ts into that checkout's bench/), since it only wraps methods both
+// versions have.
+import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { resolveTools } from '../worker/pipeline/ffmpeg-tools';
 import { transcribe } from '../worker/engine/transcribe';
 import { WhisperModel } from '../worker/engine/whisper/whisper-model';
+import { longRealSpeech } from './lib/read-speech';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: 'whisper-base' }, minutes: { type: 'string', default: '30' } } });
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = path.resolve(root, '../shared');
 const work = path.join(root, '.cache/bench');
 mkdirSync(work, { recursive: true });
-const ffmpeg = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffmpeg;
-
-/** The long real-speech file as 16 kHz float32 PCM, as the worker caches it. */
-function longPcm(minutes: number): string {
-  const wavDir = path.join(shared, 'audio/read-speech/wav');
-  const ids = readFileSync(path.join(shared, 'audio/read-speech/refs.tsv'), 'utf8').trim().split('\n').map((line) => line.split('\t')[0]!);
-  const roundSec = ids.reduce((sum, id) => sum + (readFileSync(path.join(wavDir, `${id}.wav`)).length - 44) / 32_000 + 1, 0);
-  const rounds = Math.max(1, Math.round((minutes * 60) / roundSec));
-  const pcm = path.join(work, `read-speech-x${rounds}.f32`);
-  if (!existsSync(pcm)) {
-    const pause = path.join(work, 'pause-1s.wav');
-    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '1', '-c:a', 'pcm_s16le', pause]);
-    const list = path.join(work, 'profile-concat.txt');
-    const once = ids.flatMap((id) => [`file '${path.join(wavDir, `${id}.wav`)}'`, `file '${pause}'`]);
-    writeFileSync(list, `${Array.from({ length: rounds }, () => once).flat().join('\n')}\n`);
-    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-ar', '16000', '-ac', '1', '-f', 'f32le', pcm]);
-  }
-  return pcm;
-}
 
 const spent: Record<string, number> = { 'log-mel': 0, encoder: 0, 'decoder (model)': 0, 'model loading': 0 };
 const calls: Record<string, number> = { 'decoder (model)': 0 };
@@ -61,7 +42,7 @@ time('encoder', WhisperModel.prototype, 'encode');
 time('decoder (model)', WhisperModel.prototype, 'decode');
 time('model loading', WhisperModel, 'load');
 
-const pcmPath = longPcm(Number(values.minutes));
+const pcmPath = longRealSpeech(path.join(shared, 'audio'), work, Number(values.minutes), 'f32').file;
 const audioSec = (readFileSync(pcmPath).length / 4) / 16_000;
 const stageStart: Record<string, number> = {};
 const stageContext = (name: string) => ({

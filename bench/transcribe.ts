@@ -11,15 +11,15 @@
 // (bench/lib/english-normaliser.ts) on both sides. --minutes 2,10,30 instead measures Verbatim alone on
 // the long file cut to those lengths: speed and the worker's peak RSS against recording length.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelManager } from '../core/models/model-manager';
 import { resourcePaths } from '../core/paths';
 import { projectRoot, sharedAudio, sharedModels } from '../tests/helpers/media';
-import { resolveTools } from '../worker/pipeline/ffmpeg-tools';
 import { runInFreshWorker } from './lib/fresh-worker';
+import { longRealSpeech, readSpeech, wavSeconds } from './lib/read-speech';
 import { wordErrors } from './lib/word-error-rate';
 
 const { values } = parseArgs({
@@ -30,38 +30,8 @@ const modelsDir = path.resolve(process.env.VERBATIM_MODELS_DIR ?? sharedModels);
 const resources = resourcePaths(path.join(projectRoot, 'resources'));
 const work = path.join(projectRoot, '.cache/bench');
 mkdirSync(work, { recursive: true });
-const ffmpeg = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffmpeg;
 
-const readSpeech = path.join(sharedAudio, 'read-speech');
-const utterances = readFileSync(path.join(readSpeech, 'refs.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => {
-    const [id, reference] = line.split('\t') as [string, string];
-    return { id, wav: path.join(readSpeech, 'wav', `${id}.wav`), reference };
-  });
-
-/** The utterances, each followed by a second of silence, repeated until `minutes` long (whole rounds). */
-function longRealSpeech(minutes: number): { wav: string; reference: string; rounds: number } {
-  const roundSec = utterances.reduce((sum, u) => sum + audioSeconds(u.wav) + 1, 0);
-  const rounds = Math.max(1, Math.round((minutes * 60) / roundSec));
-  const wav = path.join(work, `read-speech-x${rounds}.wav`);
-  if (!existsSync(wav)) {
-    const list = path.join(work, 'read-speech-concat.txt');
-    const pause = path.join(work, 'pause-1s.wav');
-    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '1', '-c:a', 'pcm_s16le', pause]);
-    const once = utterances.flatMap((u) => [`file '${u.wav}'`, `file '${pause}'`]);
-    writeFileSync(list, `${Array.from({ length: rounds }, () => once).flat().join('\n')}\n`);
-    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', wav]);
-  }
-  const reference = Array.from({ length: rounds }, () => utterances.map((u) => u.reference).join('\n')).join('\n');
-  return { wav, reference, rounds };
-}
-
-function audioSeconds(wav: string): number {
-  // 16-bit mono 16 kHz WAV with a 44-byte header, as these files are.
-  return (readFileSync(wav).length - 44) / 32_000;
-}
+const utterances = readSpeech(sharedAudio);
 
 interface Result {
   texts: string[];
@@ -97,7 +67,7 @@ function cliRun(model: Model, wavs: string[]): Result {
     const json = JSON.parse(readFileSync(path.join(out, `${path.basename(wav, '.wav')}.json`), 'utf8')) as { segments: Array<{ text: string }> };
     return json.segments.map((segment) => segment.text).join(' ');
   });
-  return { texts, wallSec, audioSec: wavs.reduce((sum, wav) => sum + audioSeconds(wav), 0), peakRssMb: null };
+  return { texts, wallSec, audioSec: wavs.reduce((sum, wav) => sum + wavSeconds(wav), 0), peakRssMb: null };
 }
 
 async function workerRun(model: Model, wav: string): Promise<Result> {
@@ -126,8 +96,8 @@ if (values.minutes) {
   console.log('| Model | Length | Wall | Speed | Worker peak RSS | WER |\n|---|---|---|---|---|---|');
   for (const model of models) {
     for (const minutes of values.minutes.split(',').map(Number)) {
-      const long = longRealSpeech(minutes);
-      const run = await workerRun(model, long.wav);
+      const long = longRealSpeech(sharedAudio, work, minutes);
+      const run = await workerRun(model, long.file);
       const counts = wordErrors(long.reference, run.texts[0]!);
       console.log(
         `| ${model.id} | ${(run.audioSec / 60).toFixed(1)} min | ${run.wallSec.toFixed(0)} s | ${(run.audioSec / run.wallSec).toFixed(1)}× | ${Math.round(run.peakRssMb!)} MB | ${((100 * counts.errors) / counts.referenceWords).toFixed(1)} % |`,
@@ -154,7 +124,7 @@ function record(model: string, workload: string, engine: string, result: Result,
   if (references.length === 1) details.push(`${model} | ${workload} | ${engine} | ${(result.texts[0] ?? '').trim().slice(0, 100)}…`);
 }
 
-const long = longRealSpeech(Number(values['minutes-long']));
+const long = longRealSpeech(sharedAudio, work, Number(values['minutes-long']));
 const synthetic = ['dialogue-2spk', 'podcast-3spk'].map((name) => ({
   name,
   wav: path.join(sharedAudio, 'synthetic', `${name}.wav`),
@@ -169,8 +139,8 @@ for (const model of models) {
   }
   if (!skip.has('b')) {
     const label = `(b) real speech ×${long.rounds}, one file`;
-    record(model.id, label, 'Verbatim worker', await workerRun(model, long.wav), [long.reference]);
-    record(model.id, label, 'transformers.js pipeline', pipelineRun(model, [long.wav]), [long.reference]);
+    record(model.id, label, 'Verbatim worker', await workerRun(model, long.file), [long.reference]);
+    record(model.id, label, 'transformers.js pipeline', pipelineRun(model, [long.file]), [long.reference]);
   }
   if (!skip.has('c')) {
     for (const item of synthetic) {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Transcript } from '../../contracts/domain';
 import type { VerbatimCore } from '../../core/verbatim-core';
 import { normaliseEnglish } from '../../bench/lib/english-normaliser';
+import { readSpeech } from '../../bench/lib/read-speech';
 import { wordErrors, wordErrorRate } from '../../bench/lib/word-error-rate';
 import { repeatsPhrase } from '../../worker/engine/whisper/quality';
 import { allFinished, openCore, waitForJobs } from '../helpers/core';
@@ -14,15 +15,7 @@ const synthetic = (name: string) => path.join(sharedAudio, 'synthetic', `${name}
 const reference = (name: string) => readFileSync(path.join(sharedAudio, 'synthetic', `${name}.txt`), 'utf8');
 const text = (transcript: Transcript) => transcript.segments.map((segment) => segment.text).join(' ');
 
-const readSpeech = path.join(sharedAudio, 'read-speech');
-/** The real read-speech set: id, file and exact reference text. */
-const utterances = readFileSync(path.join(readSpeech, 'refs.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => {
-    const [id, reference] = line.split('\t') as [string, string];
-    return { id, file: path.join(readSpeech, 'wav', `${id}.wav`), reference };
-  });
+const utterances = readSpeech(sharedAudio);
 
 /** One word heard as another that differs by a letter ("than" / "then") is a mishearing, not a lost word. */
 function sameWord(a: string | undefined, b: string | undefined): boolean {
@@ -111,7 +104,7 @@ describe('transcription on real Whisper weights', () => {
   it('real read speech (LJ Speech, LibriVox): low WER, and no utterance loses its first or last word', async () => {
     // Language "detect": every utterance must also be recognised as English on its own.
     core = openCore(scratchDir('data'), { settingsDefaults: { model: 'whisper-base', diarization: 'off' } });
-    const added = await core.addFiles(utterances.map((utterance) => utterance.file));
+    const added = await core.addFiles(utterances.map((utterance) => utterance.wav));
     const jobs = await waitForJobs(core, allFinished, 300_000);
     expect(jobs.every((job) => job.state === 'done')).toBe(true);
     let errors = 0;

@@ -1,0 +1,53 @@
+// The real read-speech set (../shared/audio/read-speech: LJ Speech and LibriVox), for WER tests and
+// benchmarks, and a long file made of it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
+
+export interface Utterance {
+  id: string;
+  wav: string;
+  /** The exact words read, as refs.tsv gives them. */
+  reference: string;
+}
+
+export function readSpeech(sharedAudio: string): Utterance[] {
+  const dir = path.join(sharedAudio, 'read-speech');
+  return readFileSync(path.join(dir, 'refs.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [id, reference] = line.split('\t') as [string, string];
+      return { id, wav: path.join(dir, 'wav', `${id}.wav`), reference };
+    });
+}
+
+/** Seconds of a 16 kHz mono 16-bit WAV with a 44-byte header, as these files are. */
+export function wavSeconds(wav: string): number {
+  return (readFileSync(wav).length - 44) / 32_000;
+}
+
+/**
+ * The utterances, each followed by a second of silence, repeated in whole rounds until about
+ * `minutes` long, made once into `workDir` as 16 kHz mono WAV (or raw float32, as the worker caches it).
+ */
+export function longRealSpeech(sharedAudio: string, workDir: string, minutes: number, format: 'wav' | 'f32' = 'wav'): { file: string; reference: string; rounds: number } {
+  const utterances = readSpeech(sharedAudio);
+  const roundSec = utterances.reduce((sum, u) => sum + wavSeconds(u.wav) + 1, 0);
+  const rounds = Math.max(1, Math.round((minutes * 60) / roundSec));
+  const file = path.join(workDir, `read-speech-x${rounds}.${format}`);
+  if (!existsSync(file)) {
+    mkdirSync(workDir, { recursive: true });
+    const ffmpeg = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffmpeg;
+    const pause = path.join(workDir, 'pause-1s.wav');
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '1', '-c:a', 'pcm_s16le', pause]);
+    const list = path.join(workDir, `read-speech-x${rounds}.txt`);
+    const once = utterances.flatMap((u) => [`file '${u.wav}'`, `file '${pause}'`]);
+    writeFileSync(list, `${Array.from({ length: rounds }, () => once).flat().join('\n')}\n`);
+    const output = format === 'wav' ? ['-c:a', 'pcm_s16le'] : ['-f', 'f32le'];
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-ar', '16000', '-ac', '1', ...output, file]);
+  }
+  const reference = Array.from({ length: rounds }, () => utterances.map((u) => u.reference).join('\n')).join('\n');
+  return { file, reference, rounds };
+}
