@@ -24,6 +24,8 @@ export interface TranscribeRequest {
   language: string | null;
   /** Taken when detection is unsure and the model finds it plausible: the user's last language, or the system's. */
   languageFallback?: string | null;
+  /** The recording's speech, when it was already found (ahead of the job, by the worker); found here otherwise. */
+  speech?: SpeechProbabilities;
   task: Task;
   /** Vocabulary and spelling hints (names, jargon), given to the decoder as earlier context. */
   initialPrompt: string | null;
@@ -58,7 +60,8 @@ export async function transcribe(
   const pcm = new PcmFile(request.pcmPath);
   const riderPcms: PcmFile[] = [];
   try {
-    const speech = await detectSpeech(pcm, await vadSession(sessions, request.vadModelPath), stages.detectSpeech);
+    const speech = request.speech ?? (await detectSpeech(pcm, await vadSession(sessions, request.vadModelPath), stages.detectSpeech));
+    if (request.speech) stages.detectSpeech.progress(1, pcm.durationSec);
     const own = packWindows(speechRegions(speech.probabilities, speech.frameSec, pcm.durationSec));
     const candidates = request.language === null ? [] : riders;
     for (const rider of candidates) riderPcms.push(new PcmFile(rider.pcmPath));

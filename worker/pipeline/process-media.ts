@@ -60,7 +60,7 @@ export async function processMedia(
   } else {
     const riders = (await engine.ahead?.ridersFor(input, RIDER_WAIT_MS)) ?? [];
     const result = await transcribe(
-      { pcmPath: decoded.pcmPath, ...input.transcribe },
+      { pcmPath: decoded.pcmPath, ...input.transcribe, speech: early?.ready?.speech },
       { detectSpeech: stages['detect-speech'], transcribe: stages.transcribe },
       (run) => report({ ...last, engine: run }),
       engine.warm,

@@ -79,7 +79,8 @@ export class WorkAhead {
     const index = this.entries.findIndex((entry) => decodeKey(entry.input) === decodeKey(input));
     if (index < 0) return undefined;
     const [entry] = this.entries.splice(index, 1);
-    return sameTranscription(entry!.input, input) ? entry : { ...entry!, transcribed: undefined };
+    // Other settings (another VAD, another model): only the decode still holds.
+    return sameTranscription(entry!.input, input) ? entry : { ...entry!, ready: undefined, transcribed: undefined };
   }
 
   /**
