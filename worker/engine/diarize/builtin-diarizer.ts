@@ -2,7 +2,8 @@ import type { PcmFile } from '../audio/pcm-file';
 import { SAMPLE_RATE } from '../audio/pcm-file';
 import type { TimeSpan } from '../vad/speech-regions';
 import { CEPSTRA, cepstra, FrameStatistics, standardise } from './cepstra';
-import { absorbSmallClusters, centroids, clusterItems, nearestCentroid, type ClusterItem, type SpeakerCount } from './clustering';
+import type { SpeakerCount } from './clustering';
+import { deltaBic, GaussianStats, type GaussianModel } from './gaussian';
 import { fbank, FBANK_FRAME_LENGTH, FBANK_FRAME_SEC } from './fbank';
 import { tidyTurns, type SpeakerTurn } from './turns';
 
@@ -13,31 +14,40 @@ export interface BuiltinOptions {
   changeThreshold: number;
   /** No two changes closer than this many frames. */
   minTurnFrames: number;
-  /** Turns are cut into chunks of at most this many frames, each one voice print. */
+  /** Turns are cut into segments of about this many frames, each clustered as a whole. */
   chunkFrames: number;
-  /** Chunks shorter than this are too short to trust: labelled by the nearest cluster, not clustered. */
-  minChunkFrames: number;
-  /** Average-linkage cosine distance at which clustering stops. */
-  clusterThreshold: number;
-  /** Clusters with less speech than this (seconds) join the nearest. */
+  /** BIC's λ: how much better two voices must explain the frames than one before they stay apart. */
+  bicPenalty: number;
+  /** Frames of the recording's own spread mixed into each covariance (see GaussianStats.model). */
+  shrinkFrames: number;
+  /** A speaker count that leaves some voice with less speech than this (seconds) is not chosen. */
   minSpeakerSec: number;
   /**
-   * Two clusters whose mean cepstra lie closer than this many times the chunks' typical distance
-   * from their own cluster's mean are one voice split by chance (whitening makes any recording's
-   * chunks look spread out), and are merged.
+   * Log-likelihood per frame of speech that each voice must add to be counted. Per frame, not BIC's
+   * log N, so an hour of two people is judged as ten minutes of them would be: under BIC the longer
+   * recording "finds" more voices, each extra Gaussian absorbing some of one voice's variety.
    */
-  minSeparation: number;
+  voiceCost: number;
+  /** The most speakers an automatic count considers. */
+  maxSpeakers: number;
+  /** Log-likelihood a frame-by-frame relabelling pays for each change of voice. */
+  switchPenalty: number;
+  /** Rounds of relabelling frames with the voices' Gaussians and refitting them. */
+  resegmentRounds: number;
 }
 
 export const BUILTIN_DEFAULTS: BuiltinOptions = {
   changeSpanFrames: 100,
   changeThreshold: 1.0,
   minTurnFrames: 100,
-  chunkFrames: 300,
-  minChunkFrames: 100,
-  clusterThreshold: 1.0,
-  minSpeakerSec: 6,
-  minSeparation: 1.4,
+  chunkFrames: 200,
+  bicPenalty: 1.0,
+  shrinkFrames: 30,
+  minSpeakerSec: 2,
+  voiceCost: 0.6,
+  maxSpeakers: 8,
+  switchPenalty: 150,
+  resegmentRounds: 2,
 };
 
 interface Region {
@@ -47,6 +57,11 @@ interface Region {
   to: number;
 }
 
+/** About 20 minutes of speech in 2 s chunks; beyond it chunks lengthen (clustering is quadratic in their number). */
+const MAX_CHUNKS = 600;
+/** A quarter of a second: the shortest piece a chunk is halved into to give every requested speaker a turn. */
+const MIN_SPLIT_FRAMES = 25;
+
 interface Chunk {
   from: number;
   to: number;
@@ -54,9 +69,11 @@ interface Chunk {
 }
 
 /**
- * The built-in speaker tier, no download: log-mel cepstra inside the speech regions, normalised
- * per recording; speaker changes where the cepstral statistics either side of a point diverge;
- * one mean-and-deviation voice print per chunk of each turn; average-linkage clustering.
+ * The built-in speaker tier, no download, classical diarization: mel cepstra inside the speech
+ * regions, normalised per recording; segments cut at speaker changes and every ~2 s; agglomerative
+ * clustering of full-covariance Gaussians by BIC, which also decides how many voices there are;
+ * then every frame relabelled by the voices' Gaussians (Viterbi, a penalty per change), so turn
+ * edges follow the voices rather than the segment grid.
  */
 export function diarizeBuiltin(
   pcm: PcmFile,
@@ -70,13 +87,26 @@ export function diarizeBuiltin(
   if (regions.length === 0) return [];
   standardise(frames, CEPSTRA);
   const statistics = new FrameStatistics(frames, CEPSTRA);
-  const chunks = regions.flatMap((region) => chunkRegion(region, speakerChanges(statistics, region, options), options.chunkFrames));
-  const labels = labelChunks(statistics, chunks, count, options);
-  const turns = chunks.map((chunk, i) => ({
-    start: regionTime(chunk.region, chunk.from),
-    end: regionTime(chunk.region, chunk.to) + (FBANK_FRAME_LENGTH / SAMPLE_RATE - FBANK_FRAME_SEC),
-    speaker: labels[i]!,
-  }));
+  // A long recording gets longer chunks, so clustering's pairwise work stays bounded.
+  const chunkFrames = Math.max(options.chunkFrames, Math.ceil(frames.length / CEPSTRA / MAX_CHUNKS));
+  const chunks = enoughChunks(
+    regions.flatMap((region) => chunkRegion(region, speakerChanges(statistics, region, options), chunkFrames)),
+    count.exact ?? count.min ?? 1,
+  );
+  const frameLabels = chooseLabelling(frames, regions, chunks, count, options);
+  const turns: SpeakerTurn[] = [];
+  for (const region of regions) {
+    let from = region.from;
+    for (let f = region.from + 1; f <= region.to; f++) {
+      if (f < region.to && frameLabels[f] === frameLabels[from]) continue;
+      turns.push({
+        start: regionTime(region, from),
+        end: regionTime(region, f) + (f === region.to ? FBANK_FRAME_LENGTH / SAMPLE_RATE - FBANK_FRAME_SEC : 0),
+        speaker: frameLabels[from]!,
+      });
+      from = f;
+    }
+  }
   return tidyTurns(turns, 0.01);
 }
 
@@ -146,66 +176,207 @@ function chunkRegion(region: Region, changes: readonly number[], chunkFrames: nu
   return chunks;
 }
 
-function labelChunks(statistics: FrameStatistics, chunks: readonly Chunk[], count: SpeakerCount, options: BuiltinOptions): number[] {
-  const items: Array<ClusterItem & { means: Float32Array }> = chunks.map((chunk) => {
-    const vector = statistics.embedding(chunk.from, chunk.to);
-    return { vector, means: vector.slice(0, CEPSTRA), weight: (chunk.to - chunk.from) * FBANK_FRAME_SEC };
-  });
-  whiten(items);
-  const longEnough = items.map((_, i) => chunks[i]!.to - chunks[i]!.from >= options.minChunkFrames);
-  const clustered = longEnough.some(Boolean) ? items.filter((_, i) => longEnough[i]) : items;
-  let labels = clusterItems(clustered, options.clusterThreshold, count);
-  labels = absorbSmallClusters(clustered, labels, options.minSpeakerSec, count);
-  const means = clustered.map((item) => item.means);
-  labels = mergeIndistinct(means, labels, options.minSeparation, count);
-  if (clustered === items) return labels;
-  const centres = centroids(clustered, labels);
-  let next = 0;
-  return items.map((item, i) => (longEnough[i] ? labels[next++]! : nearestCentroid(item.vector, centres)));
+/** Halves the longest chunks until there are at least as many as the speakers asked for, where the speech allows. */
+function enoughChunks(chunks: Chunk[], wanted: number): Chunk[] {
+  const out = [...chunks];
+  while (out.length < wanted) {
+    const longest = out.reduce((best, chunk, i) => (chunk.to - chunk.from > out[best]!.to - out[best]!.from ? i : best), 0);
+    const { from, to, region } = out[longest]!;
+    if (to - from < 2 * MIN_SPLIT_FRAMES) break;
+    const middle = Math.round((from + to) / 2);
+    out.splice(longest, 1, { from, to: middle, region }, { from: middle, to, region });
+  }
+  return out;
 }
 
-/** Each dimension to zero mean and unit variance across the recording's voice prints, so means and deviations weigh alike. */
-function whiten(items: ClusterItem[]): void {
-  const width = items[0]?.vector.length ?? 0;
-  const rows = new Float32Array(items.length * width);
-  items.forEach((item, i) => rows.set(item.vector, i * width));
-  standardise(rows, width);
-  items.forEach((item, i) => (item.vector = rows.subarray(i * width, (i + 1) * width)));
+/** Each recording-wide standardised dimension has unit variance: the floor covariances shrink towards. */
+const unitFloor = (): Float64Array => new Float64Array(CEPSTRA).fill(1);
+
+/**
+ * Agglomerative clustering of the chunks' Gaussians, the pair whose merge costs least ΔBIC first,
+ * down to one cluster. Returns the chunk labels at every cluster count up to `most`: index k − 1
+ * holds the labels for k clusters.
+ */
+function clusterTree(frames: Float32Array, chunks: readonly Chunk[], most: number, options: BuiltinOptions): number[][] {
+  const floor = unitFloor();
+  const { shrinkFrames: shrink, bicPenalty: penalty } = options;
+  const clusters: Array<{ stats: GaussianStats; members: number[] } | null> = chunks.map((chunk, i) => ({ stats: centredStats(frames, chunk), members: [i] }));
+  const n = clusters.length;
+  const cost = new Float64Array(n * n).fill(Infinity);
+  const pairCost = (a: number, b: number): number => deltaBic(clusters[a]!.stats, clusters[b]!.stats, floor, shrink, penalty);
+  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) cost[a * n + b] = pairCost(a, b);
+  const snapshot = (): number[] => {
+    const labels = new Array<number>(n).fill(0);
+    let label = 0;
+    for (const cluster of clusters) {
+      if (!cluster) continue;
+      for (const member of cluster.members) labels[member] = label;
+      label++;
+    }
+    return labels;
+  };
+  // Each cluster's cheapest partner, kept up to date, so a merge costs O(n) rather than a scan of all pairs.
+  const partner = new Int32Array(n).fill(-1);
+  const partnerCost = new Float64Array(n).fill(Infinity);
+  const refresh = (a: number): void => {
+    partner[a] = -1;
+    partnerCost[a] = Infinity;
+    for (let b = 0; b < n; b++) {
+      if (b === a || !clusters[b]) continue;
+      const c = cost[Math.min(a, b) * n + Math.max(a, b)]!;
+      if (c < partnerCost[a]!) [partnerCost[a], partner[a]] = [c, b];
+    }
+  };
+  for (let a = 0; a < n; a++) refresh(a);
+  const cuts: number[][] = [];
+  for (let live = n; live > 0; live--) {
+    if (live <= most) cuts[live - 1] = snapshot();
+    if (live === 1) break;
+    let keep = -1;
+    for (let a = 0; a < n; a++) if (clusters[a] && (keep < 0 || partnerCost[a]! < partnerCost[keep]!)) keep = a;
+    const drop = Math.max(keep, partner[keep]!);
+    keep = Math.min(keep, partner[keep]!);
+    clusters[keep]!.stats.add(clusters[drop]!.stats);
+    clusters[keep]!.members.push(...clusters[drop]!.members);
+    clusters[drop] = null;
+    for (let other = 0; other < n; other++) {
+      if (other !== keep && clusters[other]) cost[Math.min(keep, other) * n + Math.max(keep, other)] = pairCost(Math.min(keep, other), Math.max(keep, other));
+    }
+    for (let a = 0; a < n; a++) {
+      if (!clusters[a]) continue;
+      if (a === keep || partner[a] === keep || partner[a] === drop) refresh(a);
+      else {
+        const c = cost[Math.min(a, keep) * n + Math.max(a, keep)]!;
+        if (c < partnerCost[a]!) [partnerCost[a], partner[a]] = [c, keep];
+      }
+    }
+  }
+  return cuts;
 }
 
 /**
- * Merges the closest pair of clusters while they are not clearly apart in the unwhitened cepstral
- * means (see BuiltinOptions.minSeparation), unless the speaker count forbids it.
+ * A chunk's Gaussian with its own mean removed: clustering compares how each voice's cepstra move
+ * (the covariance), not where they sit, because the mean also carries the room and microphone, and
+ * one person recorded in two places must not become two speakers. Resegmentation, on frames of one
+ * recording, then uses the means again.
  */
-function mergeIndistinct(means: readonly Float32Array[], labels: number[], minSeparation: number, count: SpeakerCount): number[] {
-  const floor = count.exact ?? count.min ?? 1;
-  let current = [...labels];
-  for (;;) {
-    const k = Math.max(-1, ...current) + 1;
-    if (k <= floor) return current;
-    const centres = Array.from({ length: k }, () => new Float64Array(CEPSTRA));
-    const sizes = new Float64Array(k);
-    means.forEach((row, i) => {
-      sizes[current[i]!]! += 1;
-      row.forEach((value, d) => (centres[current[i]!]![d]! += value));
-    });
-    centres.forEach((centre, c) => centre.forEach((value, d) => (centre[d] = value / sizes[c]!)));
-    const distance = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-      let sum = 0;
-      for (let d = 0; d < CEPSTRA; d++) sum += (a[d]! - b[d]!) ** 2;
-      return Math.sqrt(sum);
-    };
-    const within = means.reduce((sum, row, i) => sum + distance(row, centres[current[i]!]!), 0) / means.length;
-    let closest: [number, number] | null = null;
-    let best = Infinity;
-    for (let a = 0; a < k; a++) {
-      for (let b = a + 1; b < k; b++) {
-        const separation = distance(centres[a]!, centres[b]!) / Math.max(within, 1e-9);
-        if (separation < best) [best, closest] = [separation, [a, b]];
-      }
-    }
-    if (!closest || best >= minSeparation) return current;
-    const [keep, drop] = closest;
-    current = current.map((label) => (label === drop ? keep : label > drop ? label - 1 : label));
+function centredStats(frames: Float32Array, chunk: Chunk): GaussianStats {
+  const length = chunk.to - chunk.from;
+  const rows = frames.slice(chunk.from * CEPSTRA, chunk.to * CEPSTRA);
+  for (let c = 0; c < CEPSTRA; c++) {
+    let mean = 0;
+    for (let f = 0; f < length; f++) mean += rows[f * CEPSTRA + c]!;
+    mean /= length;
+    for (let f = 0; f < length; f++) rows[f * CEPSTRA + c]! -= mean;
   }
+  return new GaussianStats(CEPSTRA).addFrames(rows, 0, length);
+}
+
+interface Labelling {
+  labels: Int32Array;
+  /** Log-likelihood of every frame under its voice's Gaussian, less the switch penalties. */
+  score: number;
+  /** Seconds of speech of the least-heard voice. */
+  leastSec: number;
+}
+
+/**
+ * Relabels every frame: each voice's Gaussian is fitted to its frames, and a Viterbi pass per
+ * speech region picks the likeliest sequence of voices, paying switchPenalty per change. Repeated
+ * resegmentRounds times; a voice left with no frames keeps its last model, so the count holds.
+ */
+function resegment(frames: Float32Array, regions: readonly Region[], chunks: readonly Chunk[], chunkLabels: readonly number[], options: BuiltinOptions): Labelling {
+  const total = frames.length / CEPSTRA;
+  const labels = new Int32Array(total);
+  chunks.forEach((chunk, i) => labels.fill(chunkLabels[i]!, chunk.from, chunk.to));
+  const k = Math.max(0, ...chunkLabels) + 1;
+  const floor = unitFloor();
+  let models = fitModels(frames, labels, k, floor, options.shrinkFrames);
+  let score = 0;
+  const scores = new Float64Array(total * k);
+  const column = new Float64Array(total);
+  for (let round = 0; round <= options.resegmentRounds; round++) {
+    models.forEach((model, s) => {
+      model.logLikelihoods(frames, 0, total, column);
+      for (let f = 0; f < total; f++) scores[f * k + s] = column[f]!;
+    });
+    if (round === options.resegmentRounds) break;
+    score = 0;
+    for (const region of regions) score += viterbi(scores, k, region.from, region.to, options.switchPenalty, labels);
+    models = fitModels(frames, labels, k, floor, options.shrinkFrames, models);
+  }
+  const counts = new Float64Array(k);
+  labels.forEach((label) => (counts[label]! += 1));
+  return { labels, score, leastSec: Math.min(...counts) * FBANK_FRAME_SEC };
+}
+
+/**
+ * The speaker count, when not fixed, is the one whose relabelled voices explain the recording best
+ * (one full-covariance Gaussian per voice), less voiceCost per voice and frame: a global choice
+ * made on every frame, steadier than stopping the merges at the first positive ΔBIC.
+ */
+function chooseLabelling(frames: Float32Array, regions: readonly Region[], chunks: readonly Chunk[], count: SpeakerCount, options: BuiltinOptions): Int32Array {
+  const most = Math.min(chunks.length, count.exact ?? count.max ?? options.maxSpeakers);
+  const least = Math.min(most, count.exact ?? count.min ?? 1);
+  const cuts = clusterTree(frames, chunks, most, options);
+  const total = frames.length / CEPSTRA;
+  let best: Labelling | null = null;
+  let bestScore = -Infinity;
+  let bestK = least;
+  for (let k = least; k <= most; k++) {
+    let labelling = resegment(frames, regions, chunks, cuts[k - 1]!, options);
+    // A count the user fixed is kept: if relabelling leaves a voice silent, the clustering's own labels stand.
+    if (k === least && labelling.leastSec === 0 && least > 1) labelling = unrefined(chunks, cuts[k - 1]!, frames.length / CEPSTRA);
+    const score = labelling.score - options.voiceCost * k * total;
+    // A voice heard for less than minSpeakerSec is a cough or a misfit, not a person — unless asked for.
+    if (k > least && labelling.leastSec < options.minSpeakerSec) continue;
+    if (score > bestScore) [bestScore, best, bestK] = [score, labelling, k];
+    // Two more voices that did not help: more will not either (and each costs a full relabelling).
+    else if (k >= bestK + 2) break;
+  }
+  return best!.labels;
+}
+
+function unrefined(chunks: readonly Chunk[], chunkLabels: readonly number[], total: number): Labelling {
+  const labels = new Int32Array(total);
+  chunks.forEach((chunk, i) => labels.fill(chunkLabels[i]!, chunk.from, chunk.to));
+  return { labels, score: -Infinity, leastSec: 0 };
+}
+
+function fitModels(frames: Float32Array, labels: Int32Array, k: number, floor: Float64Array, shrink: number, previous?: GaussianModel[]): GaussianModel[] {
+  const stats = Array.from({ length: k }, () => new GaussianStats(CEPSTRA));
+  for (let from = 0, to = 1; from < labels.length; from = to++) {
+    while (to < labels.length && labels[to] === labels[from]) to++;
+    stats[labels[from]!]!.addFrames(frames, from, to);
+  }
+  return stats.map((stat, s) => (stat.count === 0 && previous ? previous[s]! : stat.model(floor, shrink)));
+}
+
+/** The likeliest label sequence over frames [from, to) of `scores` (frames × k), written into `labels`; returns its score. */
+function viterbi(scores: Float64Array, k: number, from: number, to: number, penalty: number, labels: Int32Array): number {
+  const length = to - from;
+  if (length <= 0) return 0;
+  const back = new Int32Array(length * k);
+  let current = Float64Array.from({ length: k }, (_, s) => scores[from * k + s]!);
+  let next = new Float64Array(k);
+  for (let t = 1; t < length; t++) {
+    let bestPrevious = 0;
+    for (let s = 1; s < k; s++) if (current[s]! > current[bestPrevious]!) bestPrevious = s;
+    const move = current[bestPrevious]! - penalty;
+    for (let s = 0; s < k; s++) {
+      const stay = current[s]!;
+      const moves = move > stay;
+      next[s] = (moves ? move : stay) + scores[(from + t) * k + s]!;
+      back[t * k + s] = moves ? bestPrevious : s;
+    }
+    [current, next] = [next, current];
+  }
+  let state = 0;
+  for (let s = 1; s < k; s++) if (current[s]! > current[state]!) state = s;
+  const score = current[state]!;
+  for (let t = length - 1; t >= 0; t--) {
+    labels[from + t] = state;
+    if (t > 0) state = back[t * k + state]!;
+  }
+  return score;
 }

@@ -12,15 +12,15 @@ import type { SpeakerTurn } from './turns';
 
 /**
  * Regions for the built-in tier: pauses of 0.2 s already end a region (people rarely hand over the
- * word without one), and a lower threshold keeps quiet far-field voices. Tuned on the shared sets
- * (docs/BENCHMARKS.md); transcription keeps the defaults, which suit Whisper's windows.
+ * word without one), and a low threshold keeps quiet far-field voices (AMI's meetings). Tuned on the
+ * shared sets (docs/BENCHMARKS.md); transcription keeps the defaults, which suit Whisper's windows.
  */
 export const DIARIZATION_REGION_OPTIONS: RegionOptions = {
   ...DEFAULT_REGION_OPTIONS,
-  threshold: 0.3,
-  negThreshold: 0.2,
+  threshold: 0.2,
+  negThreshold: 0.12,
   minSilenceSec: 0.2,
-  padSec: 0.15,
+  padSec: 0.25,
 };
 
 export interface DiarizeRequest extends DiarizeSettings {
