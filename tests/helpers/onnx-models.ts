@@ -3,7 +3,16 @@ import protobuf from 'protobufjs';
 // The slice of onnx.proto (field numbers from onnx/onnx.proto3) needed to write small test models.
 const root = protobuf.Root.fromJSON({
   nested: {
-    ModelProto: { fields: { irVersion: { type: 'int64', id: 1 }, producerName: { type: 'string', id: 2 }, graph: { type: 'GraphProto', id: 7 }, opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 } } },
+    ModelProto: {
+      fields: {
+        irVersion: { type: 'int64', id: 1 },
+        producerName: { type: 'string', id: 2 },
+        graph: { type: 'GraphProto', id: 7 },
+        opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
+        metadataProps: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
+      },
+    },
+    StringStringEntryProto: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
     OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
     GraphProto: {
       fields: {
@@ -42,6 +51,8 @@ interface GraphSpec {
   outputs: Array<{ name: string; dims: Array<number | string> }>;
   initializers: Record<string, { dims: number[]; values: ArrayLike<number> }>;
   nodes: Array<{ op: string; inputs: string[]; output: string; attributes?: Record<string, Attribute> }>;
+  /** metadata_props, as exporters record a model's conventions for its runtime. */
+  metadata?: Record<string, string | number>;
 }
 
 function valueInfo({ name, dims }: { name: string; dims: Array<number | string> }): object {
@@ -66,13 +77,27 @@ export function onnxModel(spec: GraphSpec): Uint8Array {
     })),
   };
   const Model = root.lookupType('ModelProto');
-  return Model.encode(Model.fromObject({ irVersion: 8, producerName: 'verbatim-tests', opsetImport: [{ domain: '', version: 17 }], graph })).finish();
+  const metadataProps = Object.entries(spec.metadata ?? {}).map(([key, value]) => ({ key, value: String(value) }));
+  return Model.encode(Model.fromObject({ irVersion: 8, producerName: 'verbatim-tests', opsetImport: [{ domain: '', version: 17 }], graph, metadataProps })).finish();
 }
+
+/** What sherpa-onnx's exporter records for pyannote segmentation-3.0 (scripts/pyannote/segmentation/export-onnx.py). */
+export const SEGMENTATION_METADATA = {
+  model_type: 'pyannote-segmentation-3.0',
+  sample_rate: 16000,
+  window_size: 160000,
+  receptive_field_size: 991,
+  receptive_field_shift: 270,
+  num_speakers: 3,
+  powerset_max_classes: 2,
+  num_classes: 7,
+};
 
 /**
  * pyannote segmentation-3.0's signature — waveform (batch, 1, samples) in, powerset log-probabilities
- * (batch, 589 frames, 7 classes) out for 10 s — with a rule a test can predict: frames whose mean
- * square amplitude exceeds 1e-4 (louder than −40 dBFS) are local speaker 0, others nobody.
+ * (batch, 589 frames, 7 classes) out for 10 s, with its receptive field (991 samples every 270) and
+ * sherpa-onnx's metadata — and a rule a test can predict: frames whose mean square amplitude exceeds
+ * 1e-4 (louder than −40 dBFS) are local speaker 0, others nobody.
  */
 export function energySegmentationModel(): Uint8Array {
   const kernel = 991;
@@ -94,11 +119,12 @@ export function energySegmentationModel(): Uint8Array {
       { op: 'Transpose', inputs: ['scores'], output: 'frames', attributes: { perm: [0, 2, 1] } },
       { op: 'LogSoftmax', inputs: ['frames'], output: 'logits', attributes: { axis: 2 } },
     ],
+    metadata: SEGMENTATION_METADATA,
   });
 }
 
 /** WeSpeaker's signature — fbank (batch, frames, 80) in, (batch, 16) out: a fixed projection of each bin's mean square. */
-export function projectionEmbeddingModel(): Uint8Array {
+export function projectionEmbeddingModel(metadata?: Record<string, string | number>): Uint8Array {
   const projection = Float32Array.from({ length: 80 * 16 }, (_, i) => Math.sin(i * 12.9898) * 0.5);
   return onnxModel({
     inputs: [{ name: 'feats', dims: ['batch', 'frames', 80] }],
@@ -109,5 +135,37 @@ export function projectionEmbeddingModel(): Uint8Array {
       { op: 'ReduceMean', inputs: ['square'], output: 'pooled', attributes: { axes: [1], keepdims: 0 } },
       { op: 'MatMul', inputs: ['pooled', 'projection'], output: 'embs' },
     ],
+    metadata,
+  });
+}
+
+/** What sherpa-onnx reads from a speaker-embedding model's metadata, per exporter convention. */
+export const EMBEDDING_METADATA = {
+  /** As sherpa-onnx's scripts/wespeaker/add_meta_data.py writes it: 16-bit-range samples, no feature_normalize_type. */
+  wespeaker: { framework: 'wespeaker', sample_rate: 16000, normalize_samples: 0, language: 'English', output_dim: 240 },
+  /** As scripts/3dspeaker/export-onnx.py writes it: samples in −1…1, features minus their global mean. */
+  '3d-speaker': { framework: '3d-speaker', sample_rate: 16000, normalize_samples: 1, feature_normalize_type: 'global-mean', language: 'English', output_dim: 240 },
+} as const;
+
+/**
+ * A speaker-embedding model of the real signature — fbank (batch, frames, 80) in, (batch, 240) out —
+ * whose output reveals the features it was fed: each bin's mean over time, each bin's mean square,
+ * and the number of frames (80 times over).
+ */
+export function featureRevealingEmbeddingModel(metadata: Record<string, string | number>): Uint8Array {
+  return onnxModel({
+    inputs: [{ name: 'feats', dims: ['B', 'T', 80] }],
+    outputs: [{ name: 'embs', dims: ['B', 240] }],
+    initializers: { zero: { dims: [1], values: [0] }, one: { dims: [1], values: [1] } },
+    nodes: [
+      { op: 'ReduceMean', inputs: ['feats'], output: 'mean', attributes: { axes: [1], keepdims: 0 } },
+      { op: 'Mul', inputs: ['feats', 'feats'], output: 'square' },
+      { op: 'ReduceMean', inputs: ['square'], output: 'meanSquare', attributes: { axes: [1], keepdims: 0 } },
+      { op: 'Mul', inputs: ['feats', 'zero'], output: 'zeros' },
+      { op: 'Add', inputs: ['zeros', 'one'], output: 'ones' },
+      { op: 'ReduceL1', inputs: ['ones'], output: 'frames', attributes: { axes: [1], keepdims: 0 } },
+      { op: 'Concat', inputs: ['mean', 'meanSquare', 'frames'], output: 'embs', attributes: { axis: 1 } },
+    ],
+    metadata,
   });
 }

@@ -24,7 +24,9 @@ describe('neural diarization tier, with test-built models', () => {
     for (const [start, end, hz] of bursts) {
       for (let n = Math.round(start * 16_000); n < end * 16_000; n++) {
         const t = n / 16_000;
-        samples[n] = 0.3 * (1 + 0.8 * Math.sin(2 * Math.PI * 3 * t)) * 0.5 * Math.sin(2 * Math.PI * hz * t);
+        // A 3 Hz swell and a 5 Hz vibrato of ±15 %: with each bin's mean removed (the embedding
+        // models' convention), what tells the voices apart is which bins the vibrato sweeps.
+        samples[n] = 0.3 * (1 + 0.8 * Math.sin(2 * Math.PI * 3 * t)) * 0.5 * Math.sin(2 * Math.PI * hz * t + ((0.15 * hz) / 5) * Math.sin(2 * Math.PI * 5 * t));
       }
     }
     const file = path.join(dir, `${name}.f32`);

@@ -90,31 +90,45 @@ export function averageLinkage(items: readonly ClusterItem[]): Merge[] {
 
 /**
  * Cluster labels 0…k−1 (in order of first appearance): merges below `threshold` are applied, then
- * more or fewer as the speaker count demands.
+ * more or fewer as the speaker count demands. A count is of clusters holding at least `minWeight`
+ * (pyannote's rule): an outlier — a window that caught a cough, half a word — does not take one of
+ * the speakers asked for; absorbSmallClusters then gives it to the nearest real one.
  */
-export function clusterItems(items: readonly ClusterItem[], threshold: number, count: SpeakerCount = AUTOMATIC): number[] {
+export function clusterItems(items: readonly ClusterItem[], threshold: number, count: SpeakerCount = AUTOMATIC, minWeight = 0): number[] {
   const n = items.length;
   if (n === 0) return [];
   const merges = averageLinkage(items);
-  let applied = merges.filter((merge) => merge.distance < threshold).length;
   const clamp = (k: number): number => Math.min(Math.max(k, 1), n);
+  const labelsAfter = (applied: number): number[] => {
+    const parent = Int32Array.from({ length: n }, (_, i) => i);
+    const root = (i: number): number => {
+      while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+      return i;
+    };
+    for (const merge of merges.slice(0, applied)) parent[root(merge.b)] = root(merge.a);
+    const labelOf = new Map<number, number>();
+    return items.map((_, i) => {
+      const r = root(i);
+      if (!labelOf.has(r)) labelOf.set(r, labelOf.size);
+      return labelOf.get(r)!;
+    });
+  };
+  const largeClusters = (labels: readonly number[]): number => {
+    const weights = new Map<number, number>();
+    labels.forEach((label, i) => weights.set(label, (weights.get(label) ?? 0) + items[i]!.weight));
+    return [...weights.values()].filter((weight) => weight >= minWeight).length;
+  };
+  let applied = merges.filter((merge) => merge.distance < threshold).length;
   if (count.exact !== null) applied = n - clamp(count.exact);
   else {
     if (count.max !== null) applied = Math.max(applied, n - clamp(count.max));
     if (count.min !== null) applied = Math.min(applied, n - clamp(count.min));
   }
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const root = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
-    return i;
-  };
-  for (const merge of merges.slice(0, applied)) parent[root(merge.b)] = root(merge.a);
-  const labelOf = new Map<number, number>();
-  return items.map((_, i) => {
-    const r = root(i);
-    if (!labelOf.has(r)) labelOf.set(r, labelOf.size);
-    return labelOf.get(r)!;
-  });
+  const wanted = count.exact ?? count.min;
+  let labels = labelsAfter(applied);
+  // Undo merges until enough of the clusters are large enough to be people.
+  while (wanted !== null && applied > 0 && largeClusters(labels) < clamp(wanted)) labels = labelsAfter(--applied);
+  return labels;
 }
 
 /** The weighted mean vector of each cluster. */
@@ -145,7 +159,8 @@ export function nearestCentroid(vector: Float32Array, centres: readonly Float32A
 
 /**
  * Clusters holding less than `minWeight` seconds are a cough or a misfit chunk, not a person: their
- * items join the nearest larger cluster. Labels are renumbered 0…k−1. A fixed speaker count is kept.
+ * items join the nearest larger cluster. Labels are renumbered 0…k−1. A fixed speaker count is kept:
+ * exactly that many clusters remain, the largest.
  */
 export function absorbSmallClusters(items: readonly ClusterItem[], labels: readonly number[], minWeight: number, count: SpeakerCount = AUTOMATIC): number[] {
   const k = Math.max(-1, ...labels) + 1;
@@ -153,7 +168,8 @@ export function absorbSmallClusters(items: readonly ClusterItem[], labels: reado
   labels.forEach((label, i) => (weights[label]! += items[i]!.weight));
   const floor = count.exact ?? count.min ?? 1;
   const bySize = [...weights.keys()].sort((a, b) => weights[b]! - weights[a]!);
-  const kept = new Set(bySize.filter((label, rank) => rank < floor || weights[label]! >= minWeight));
+  // An exact count keeps exactly that many, the largest; otherwise every cluster big enough, and at least `floor`.
+  const kept = new Set(bySize.filter((label, rank) => rank < floor || (count.exact === null && weights[label]! >= minWeight)));
   if (kept.size === k) return [...labels];
   const centres = centroids(items, labels);
   const keptLabels = [...kept];

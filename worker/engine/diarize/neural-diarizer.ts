@@ -4,7 +4,8 @@ import { SAMPLE_RATE, type PcmFile } from '../audio/pcm-file';
 import type { ExecutionProvider } from '../../../contracts/devices';
 import { firstLine, openSession } from '../onnx/execution-providers';
 import { absorbSmallClusters, centroids, clusterItems, nearestCentroid, type ClusterItem, type SpeakerCount } from './clustering';
-import { fbank, FBANK_FRAME_SEC } from './fbank';
+import { fbank, FBANK_FRAME_LENGTH, FBANK_FRAME_SHIFT, subtractBinMeans, type Fbank } from './fbank';
+import { embeddingConvention, segmentationConvention, type EmbeddingConvention, type SegmentationConvention } from './model-conventions';
 import { activityToTurns, aggregateWindows, cleanFrames, LOCAL_SPEAKERS, powersetToActivity, type WindowActivity } from './powerset';
 import { tidyTurns, type SpeakerTurn } from './turns';
 
@@ -13,20 +14,31 @@ export interface NeuralModelPaths {
   embedding: string;
 }
 
-/** What segmentation-3.0 was trained on: 10 s windows. */
-const WINDOW_SAMPLES = 10 * SAMPLE_RATE;
-/** 75 % overlap: each moment is judged by four windows (pyannote's default is 90 %; four quarters the embedding work). */
-const STEP_SAMPLES = 2.5 * SAMPLE_RATE;
+export interface NeuralOptions {
+  /**
+   * Seconds between window starts. 2.5 s (75 % overlap: each moment judged by four windows) where
+   * pyannote and sherpa-onnx step 1 s: a quarter of the embedding work, measured in docs/BENCHMARKS.md.
+   */
+  stepSec: number;
+  /**
+   * Average-linkage cosine distance between embeddings at which clustering stops. Same-voice pairs
+   * sit near 0.3, different voices above 0.8 in WeSpeaker's published score distributions; not
+   * tuned on real weights, which this project's machines cannot download (docs/BENCHMARKS.md).
+   */
+  clusterThreshold: number;
+  /** Clusters with less clean speech than this (seconds) join the nearest. */
+  minSpeakerSec: number;
+  /** One speaker's turns closer than this are joined (sherpa-onnx's min_duration_off). */
+  minGapSec: number;
+  /** Shorter turns are dropped (sherpa-onnx's min_duration_on). */
+  minTurnSec: number;
+}
+
+export const NEURAL_DEFAULTS: NeuralOptions = { stepSec: 2.5, clusterThreshold: 0.65, minSpeakerSec: 2, minGapSec: 0.1, minTurnSec: 0 };
+
 const SEGMENTATION_BATCH = 8;
 /** Less clean speech than this in a window gives an unreliable voice print: labelled by the nearest cluster instead. */
 const MIN_CLEAN_SEC = 0.5;
-/**
- * Average-linkage cosine distance between WeSpeaker embeddings at which clustering stops. Same-voice
- * pairs sit near 0.3, different voices above 0.8 in WeSpeaker's published score distributions; not
- * tuned here, where the weights cannot be downloaded (see docs/BENCHMARKS.md).
- */
-const CLUSTER_THRESHOLD = 0.65;
-const MIN_SPEAKER_SEC = 2;
 
 export interface NeuralResult {
   turns: SpeakerTurn[];
@@ -36,8 +48,10 @@ export interface NeuralResult {
 
 /**
  * The neural tier, pyannote's recipe on onnxruntime: segmentation-3.0 over sliding 10 s windows →
- * local speakers and overlap per frame → one WeSpeaker embedding per (window, local speaker) from
- * its clean frames → clustering → one timeline, overlap kept.
+ * local speakers and overlap per frame → one speaker embedding per (window, local speaker) from its
+ * clean frames, with the features the embedding model's own code computes → clustering → one
+ * timeline, overlap kept. Frames sit where pyannote (and sherpa-onnx) put them: frame j of a window
+ * is the centre of its receptive field.
  */
 export async function diarizeNeural(
   pcm: PcmFile,
@@ -47,55 +61,59 @@ export async function diarizeNeural(
   onProgress: (doneSec: number) => void,
   signal: AbortSignal,
   threads?: number,
+  options: NeuralOptions = NEURAL_DEFAULTS,
 ): Promise<NeuralResult> {
+  const framing = segmentationConvention(models.segmentation);
+  const convention = embeddingConvention(models.embedding);
   const segmentation = await ResilientSession.open(models.segmentation, providers, threads);
   const embedding = await ResilientSession.open(models.embedding, providers, threads);
   try {
+    const windowSamples = framing.windowSamples;
+    const stepSamples = Math.round(options.stepSec * SAMPLE_RATE);
     const starts: number[] = [];
-    for (let start = 0; ; start += STEP_SAMPLES) {
+    for (let start = 0; ; start += stepSamples) {
       // The last window ends with the recording, so its end is judged by a whole window too.
-      starts.push(Math.max(0, Math.min(start, pcm.sampleCount - WINDOW_SAMPLES)));
-      if (start + WINDOW_SAMPLES >= pcm.sampleCount) break;
+      starts.push(Math.max(0, Math.min(start, pcm.sampleCount - windowSamples)));
+      if (start + windowSamples >= pcm.sampleCount) break;
     }
+    const frameSec = framing.receptiveFieldShift / SAMPLE_RATE;
     const windows: Array<WindowActivity & { frames: number }> = [];
     const items: Array<ClusterItem & { window: number; local: number }> = [];
     const unsure: Array<{ vector: Float32Array; window: number; local: number }> = [];
-    let frameSec = 0;
     for (let b = 0; b < starts.length; b += SEGMENTATION_BATCH) {
       signal.throwIfAborted();
       const batchStarts = starts.slice(b, b + SEGMENTATION_BATCH);
       const audio = batchStarts.map((start) => {
-        const window = new Float32Array(WINDOW_SAMPLES);
-        window.set(pcm.read(start, WINDOW_SAMPLES));
+        const window = new Float32Array(windowSamples);
+        window.set(pcm.read(start, windowSamples));
         return window;
       });
-      const input = new Float32Array(audio.length * WINDOW_SAMPLES);
-      audio.forEach((window, i) => input.set(window, i * WINDOW_SAMPLES));
-      const output = await segmentation.run({ [segmentation.inputName]: new ort.Tensor('float32', input, [audio.length, 1, WINDOW_SAMPLES]) });
+      const input = new Float32Array(audio.length * windowSamples);
+      audio.forEach((window, i) => input.set(window, i * windowSamples));
+      const output = await segmentation.run({ [segmentation.inputName]: new ort.Tensor('float32', input, [audio.length, 1, windowSamples]) });
       const [, frames, classes] = output.dims as [number, number, number];
-      frameSec = WINDOW_SAMPLES / SAMPLE_RATE / frames;
       for (let i = 0; i < audio.length; i++) {
         const scores = (output.data as Float32Array).subarray(i * frames * classes, (i + 1) * frames * classes);
         const activity = powersetToActivity(scores, frames);
         const index = windows.length;
         windows.push({ start: batchStarts[i]! / SAMPLE_RATE, activity, speakers: [-1, -1, -1], frames });
-        const features = fbank(audio[i]!);
+        const features = fbank(audio[i]!, convention.fbank);
         for (let local = 0; local < LOCAL_SPEAKERS; local++) {
           const clean = cleanFrames(activity, frames, local);
           if (clean.length === 0 && !activity.some((on, at) => on === 1 && at % LOCAL_SPEAKERS === local)) continue;
-          const rows = fbankRowsAt(clean, frameSec, features.numFrames);
+          const rows = fbankRowsAt(clean, framing, features.numFrames);
           const cleanSec = clean.length * frameSec;
-          const vector = await embed(embedding, features.data, rows.length > 0 ? rows : allRows(features.numFrames), features.bins);
+          const vector = await embed(embedding, embeddingInput(features, rows.length > 0 ? rows : allRows(features.numFrames), convention));
           if (cleanSec >= MIN_CLEAN_SEC) items.push({ vector, weight: cleanSec, window: index, local });
           else unsure.push({ vector, window: index, local });
         }
       }
-      onProgress(Math.min(pcm.durationSec, (batchStarts.at(-1)! + WINDOW_SAMPLES) / SAMPLE_RATE));
+      onProgress(Math.min(pcm.durationSec, (batchStarts.at(-1)! + windowSamples) / SAMPLE_RATE));
     }
     if (items.length === 0 && unsure.length === 0) return { turns: [], provider: segmentation.provider, fallbacks: [...segmentation.fallbacks, ...embedding.fallbacks] };
     const clustered = items.length > 0 ? items : unsure.map((item) => ({ ...item, weight: MIN_CLEAN_SEC }));
-    let labels = clusterItems(clustered, CLUSTER_THRESHOLD, count);
-    labels = absorbSmallClusters(clustered, labels, MIN_SPEAKER_SEC, count);
+    let labels = clusterItems(clustered, options.clusterThreshold, count, options.minSpeakerSec);
+    labels = absorbSmallClusters(clustered, labels, options.minSpeakerSec, count);
     clustered.forEach((item, i) => ((windows[item.window]!.speakers as number[])[item.local] = labels[i]!));
     if (clustered === items) {
       const centres = centroids(clustered, labels);
@@ -104,42 +122,48 @@ export async function diarizeNeural(
     const speakerCount = Math.max(...labels) + 1;
     const gridFrames = Math.ceil(pcm.durationSec / frameSec);
     const active = aggregateWindows(windows, windows[0]!.frames, frameSec, gridFrames, speakerCount);
-    const turns = tidyTurns(activityToTurns(active, speakerCount, frameSec, 0.1), 0.1).map((turn) => ({ ...turn, end: Math.min(turn.end, pcm.durationSec) }));
-    const provider = embedding.provider;
-    return { turns, provider, fallbacks: [...segmentation.fallbacks, ...embedding.fallbacks] };
+    const centre = framing.receptiveFieldSize / 2 / SAMPLE_RATE;
+    const turns = tidyTurns(
+      activityToTurns(active, speakerCount, frameSec, options.minGapSec)
+        .map((turn) => ({ ...turn, start: turn.start + centre, end: Math.min(turn.end + centre, pcm.durationSec) }))
+        .filter((turn) => turn.end - turn.start > options.minTurnSec),
+      options.minGapSec,
+    );
+    return { turns, provider: embedding.provider, fallbacks: [...segmentation.fallbacks, ...embedding.fallbacks] };
   } finally {
     await segmentation.release();
     await embedding.release();
   }
 }
 
-/** The fbank rows (10 ms) whose centres fall in the given segmentation frames. */
-function fbankRowsAt(frames: readonly number[], frameSec: number, rows: number): number[] {
-  const picked = new Set<number>();
+/** The fbank rows (25 ms every 10 ms, edges snipped) whose centres fall inside the given segmentation frames' receptive-field steps. */
+function fbankRowsAt(frames: readonly number[], framing: SegmentationConvention, rows: number): number[] {
+  const picked: number[] = [];
+  const half = framing.receptiveFieldShift / 2;
   for (const frame of frames) {
-    const from = Math.floor((frame * frameSec) / FBANK_FRAME_SEC);
-    const to = Math.ceil(((frame + 1) * frameSec) / FBANK_FRAME_SEC);
-    for (let r = Math.max(0, from); r < Math.min(rows, to); r++) picked.add(r);
+    const centre = frame * framing.receptiveFieldShift + framing.receptiveFieldSize / 2;
+    // Row r's centre is r·shift + length/2 samples into the window.
+    const from = Math.ceil((centre - half - FBANK_FRAME_LENGTH / 2) / FBANK_FRAME_SHIFT);
+    const to = Math.ceil((centre + half - FBANK_FRAME_LENGTH / 2) / FBANK_FRAME_SHIFT);
+    for (let r = Math.max(0, from, picked.length > 0 ? picked.at(-1)! + 1 : 0); r < Math.min(rows, to); r++) picked.push(r);
   }
-  return [...picked].sort((a, b) => a - b);
+  return picked;
 }
 
 function allRows(rows: number): number[] {
   return Array.from({ length: rows }, (_, i) => i);
 }
 
-/** A WeSpeaker voice print of the chosen fbank rows, mean-normalised as WeSpeaker was trained. */
-async function embed(session: ResilientSession, data: Float32Array, rows: readonly number[], bins: number): Promise<Float32Array> {
-  const feats = new Float32Array(rows.length * bins);
-  const mean = new Float64Array(bins);
-  rows.forEach((row, i) => {
-    for (let m = 0; m < bins; m++) {
-      feats[i * bins + m] = data[row * bins + m]!;
-      mean[m]! += data[row * bins + m]! / rows.length;
-    }
-  });
-  for (let i = 0; i < rows.length; i++) for (let m = 0; m < bins; m++) feats[i * bins + m]! -= mean[m]!;
-  const output = await session.run({ [session.inputName]: new ort.Tensor('float32', feats, [1, rows.length, bins]) });
+/** What the embedding model is fed for the chosen fbank rows: those rows, mean-normalised over them where the model's convention says so. */
+export function embeddingInput(features: Fbank, rows: readonly number[], convention: EmbeddingConvention): Fbank {
+  const { data, bins } = features;
+  const picked: Fbank = { data: new Float32Array(rows.length * bins), numFrames: rows.length, bins };
+  rows.forEach((row, i) => picked.data.set(data.subarray(row * bins, (row + 1) * bins), i * bins));
+  return convention.subtractMean ? subtractBinMeans(picked) : picked;
+}
+
+async function embed(session: ResilientSession, input: Fbank): Promise<Float32Array> {
+  const output = await session.run({ [session.inputName]: new ort.Tensor('float32', input.data, [1, input.numFrames, input.bins]) });
   return Float32Array.from(output.data as Float32Array);
 }
 
