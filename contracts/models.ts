@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 export const ModelFile = z.object({
-  path: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/),
+  path: z.string().regex(/^[A-Za-z0-9_.+-]+(\/[A-Za-z0-9_.+-]+)*$/),
   /** Known for verified entries; otherwise taken from the server. */
   size: z.number().int().positive().optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
@@ -31,6 +31,8 @@ export const ModelEntry = z.object({
   sizeExact: z.boolean(),
   languages: ModelLanguages,
   recommended: z.string(),
+  /** Part of the packaged app (npm run fetch-models puts it in resources/models), so nobody waits for a download on first use. */
+  bundled: z.boolean().optional(),
   files: z.array(ModelFile).min(1),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
@@ -45,10 +47,16 @@ export const ModelStatus = z.object({
   sizeExact: z.boolean(),
   languages: ModelLanguages,
   recommended: z.string(),
-  /** Where it is installed: the app's models folder, VERBATIM_MODELS_DIR (read-only), or nowhere. */
-  installed: z.enum(['app', 'env']).nullable(),
+  /** Where it is installed: the app's models folder, shipped inside the app, VERBATIM_MODELS_DIR (both read-only), or nowhere. */
+  installed: z.enum(['app', 'bundled', 'env']).nullable(),
   diskBytes: z.number().int().nonnegative(),
 });
 export type ModelStatus = z.infer<typeof ModelStatus>;
 
 export const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' } as const satisfies Record<ModelEntry['dtype'], string>;
+
+/** The neural diarization tier's models: segmentation, then speaker embedding. */
+export const NEURAL_MODELS = ['pyannote-segmentation-3.0', 'wespeaker-campplus'] as const;
+
+/** The reason a transcript gives when "auto" ran the built-in tier because the neural models are missing; the renderer offers their download beside it. */
+export const NEURAL_NOT_INSTALLED = 'the neural speaker models are not installed';

@@ -32,10 +32,11 @@ export function modelsFolderIn(storageDir: string): string {
   return path.join(storageDir, 'models');
 }
 
-/** Files shipped beside the code (model catalog, VAD weights): where they are in each layout. */
-export function resourcePaths(resourcesDir: string): { catalog: string; vadModel: string } {
+/** Files shipped beside the code (model catalog, bundled models, VAD weights): where they are in each layout. */
+export function resourcePaths(resourcesDir: string): { catalog: string; bundledModels: string; vadModel: string } {
   return {
     catalog: path.join(resourcesDir, 'models', 'catalog.json'),
+    bundledModels: path.join(resourcesDir, 'models'),
     vadModel: path.join(resourcesDir, 'vad', 'silero_vad_v6.onnx'),
   };
 }

@@ -19,7 +19,7 @@ import type {
   Settings,
 } from '../contracts/domain';
 import type { DecodeRequest, DiarizeSettings } from '../contracts/worker-protocol';
-import type { ModelStatus } from '../contracts/models';
+import { NEURAL_MODELS, NEURAL_NOT_INSTALLED, type ModelStatus } from '../contracts/models';
 import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
 import { expandFolders } from './media-files';
@@ -130,6 +130,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       // A host that names its models folder (the CLI shares the app's) keeps it; otherwise the user's storage folder.
       modelsDir: options.modelsDir ?? (storageDir ? modelsFolderIn(storageDir) : this.paths.models),
       externalDir: env.VERBATIM_MODELS_DIR ? path.resolve(env.VERBATIM_MODELS_DIR) : null,
+      bundledDir: this.resources.bundledModels,
       baseUrl: env.VERBATIM_MODELS_BASE_URL || undefined,
     });
     this.throughput = new ThroughputMeter(settingsStore, 'throughput.transcribe', DEFAULT_SPEED);
@@ -439,8 +440,10 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   }
 
   /**
-   * The diarization tier this job runs. "auto" and "neural" want the neural models, downloading
-   * them on first use; where they cannot be had the built-in tier runs and the transcript says why.
+   * The diarization tier this job runs. "auto" uses the neural models where they are installed
+   * (the packaged app ships them) and otherwise the built-in tier, saying so, without waiting for a
+   * download; "neural" downloads them first if it must. Where they cannot be had the built-in tier
+   * runs and the transcript says why.
    */
   private async diarizeSettings(
     settings: Settings,
@@ -453,6 +456,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     const fallback = (reason: string): DiarizeSettings => ({ ...base, tier: 'builtin', neural: null, fallbacks: [{ provider: 'neural', reason } satisfies ProviderFallback] });
     const installed = await Promise.all(NEURAL_MODELS.map((id) => this.models.find(id)));
     if (installed.every((found) => found !== null)) return { ...base, tier: 'neural', neural: this.neuralPaths(installed[0]!.dir, installed[1]!.dir), fallbacks: [] };
+    if (settings.diarization === 'auto') return fallback(NEURAL_NOT_INSTALLED);
     if (this.neuralDownloadFailure) return fallback(this.neuralDownloadFailure);
     try {
       const [segmentation, embedding] = [await this.models.ensure(NEURAL_MODELS[0], onDownload, signal), await this.models.ensure(NEURAL_MODELS[1], onDownload, signal)];
@@ -523,8 +527,6 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   }
 }
 
-/** The neural diarization tier's models: segmentation, then speaker embedding. */
-export const NEURAL_MODELS = ['pyannote-segmentation-3.0', 'wespeaker-resnet34-lm'] as const;
 
 function toView(job: JobRecord, estimate: LaneEstimate | undefined): JobView {
   return {

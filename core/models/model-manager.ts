@@ -13,7 +13,7 @@ export interface InstalledModel {
   id: string;
   dir: string;
   dtypeSuffix: string;
-  location: 'app' | 'env';
+  location: 'app' | 'bundled' | 'env';
 }
 
 export interface ModelManagerOptions {
@@ -22,6 +22,8 @@ export interface ModelManagerOptions {
   modelsDir: string;
   /** VERBATIM_MODELS_DIR: models already there in the Hugging Face layout count as installed. */
   externalDir?: string | null;
+  /** The models shipped inside the app (resources/models, filled by npm run fetch-models); read-only. */
+  bundledDir?: string | null;
   /** Hugging Face, or a mirror with the same /{repo}/resolve/{revision}/{file} paths. */
   baseUrl?: string;
   /** Defaults to HTTP(S)_PROXY / NO_PROXY from the environment; CAs follow NODE_EXTRA_CA_CERTS. */
@@ -81,11 +83,12 @@ export class ModelManager {
     );
   }
 
-  /** The installed copy: VERBATIM_MODELS_DIR first (it is how tests and offline sites provide them), then the app's. */
+  /** The installed copy: VERBATIM_MODELS_DIR first (it is how tests and offline sites provide them), then the app's own, then a download. */
   async find(id: string): Promise<InstalledModel | null> {
     const entry = this.entry(id);
     const places: Array<[InstalledModel['location'], string | null | undefined]> = [
       ['env', this.options.externalDir],
+      ['bundled', this.options.bundledDir],
       ['app', this.modelsDir],
     ];
     for (const [location, root] of places) {
@@ -128,7 +131,7 @@ export class ModelManager {
     return this.promote(entry, staging);
   }
 
-  /** Deletes the app's copy; a model provided through VERBATIM_MODELS_DIR is not ours to delete. */
+  /** Deletes the downloaded copy; a model shipped with the app or provided through VERBATIM_MODELS_DIR is not ours to delete. */
   async remove(id: string): Promise<void> {
     const entry = this.entry(id);
     await rm(path.join(this.modelsDir, ...entry.repo.split('/')), { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -162,5 +163,61 @@ describe('model manager', () => {
     } finally {
       await core.close();
     }
+  });
+
+  describe('models shipped with the app (npm run fetch-models)', () => {
+    // The real catalog with whisper-tiny as the bundled model: its files are here to serve, where
+    // the speaker models' real weights are not (the script is the same for any bundled entry).
+    const testCatalog = (): string => {
+      const parsed = ModelCatalog.parse(JSON.parse(readFileSync(catalog, 'utf8')));
+      const models = parsed.models.map((model) => ({ ...model, bundled: model.id === 'whisper-tiny' }));
+      const file = path.join(scratchDir('catalog'), 'catalog.json');
+      writeFileSync(file, JSON.stringify({ models }));
+      return file;
+    };
+    // Asynchronously: the model server runs in this process and must keep answering.
+    const fetchModels = (catalogPath: string, dest: string, baseUrl: string): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/fetch-models.ts'), '--catalog', catalogPath, '--dest', dest], {
+          env: { ...process.env, VERBATIM_MODELS_BASE_URL: baseUrl },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      });
+
+    it('fetches every bundled model, verified, and the app then lists it as shipped and never deletes it', async () => {
+      server = await startModelServer({ root: sharedModels });
+      const catalogPath = testCatalog();
+      const dest = scratchDir('bundled');
+      const run = await fetchModels(catalogPath, dest, server.url);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/Whisper tiny: 100 % of 43\.6 MB/);
+      expect(run.stdout).toMatch(/Whisper tiny: verified \(sha256\)/);
+      expect(sha256(path.join(dest, 'Xenova/whisper-tiny/onnx/decoder_model_merged_quantized.onnx'))).toBe(sha256(path.join(tinyDir, 'onnx/decoder_model_merged_quantized.onnx')));
+      // Only the bundled model was fetched.
+      expect(new Set(server.requests.map((request) => request.path.split('/resolve/')[0]))).toEqual(new Set(['/Xenova/whisper-tiny']));
+      // Run again: nothing downloaded.
+      const requests = server.requests.length;
+      expect((await fetchModels(catalogPath, dest, server.url)).stdout).toMatch(/already in/);
+      expect(server.requests.length).toBe(requests);
+
+      const manager = new ModelManager({ catalogPath, modelsDir: scratchDir('models'), bundledDir: dest, baseUrl: server.url });
+      expect((await manager.list()).find((model) => model.id === 'whisper-tiny')).toMatchObject({ installed: 'bundled', diskBytes: manager.entry('whisper-tiny').sizeBytes });
+      expect(await manager.ensure('whisper-tiny', () => undefined, never)).toMatchObject({ location: 'bundled', dir: path.join(dest, 'Xenova/whisper-tiny') });
+      await manager.remove('whisper-tiny');
+      expect(await manager.find('whisper-tiny')).toMatchObject({ location: 'bundled' });
+    });
+
+    it('fails, saying why and keeping nothing, when a file is not the published one', async () => {
+      server = await startModelServer({ root: sharedModels, corrupt: new Set(['Xenova/whisper-tiny/onnx/encoder_model_quantized.onnx']) });
+      const dest = scratchDir('bundled');
+      const run = await fetchModels(testCatalog(), dest, server.url);
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toMatch(/checksum|sha256/i);
+      expect(existsSync(path.join(dest, 'Xenova/whisper-tiny'))).toBe(false);
+    });
   });
 });

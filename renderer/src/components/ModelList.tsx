@@ -3,6 +3,7 @@ import { formatBytes } from '../format';
 import { useSettingsStore } from '../stores/settings-store';
 
 const KIND_LABEL: Record<ModelStatus['kind'], string> = { whisper: 'Speech', segmentation: 'Speakers', 'speaker-embedding': 'Speakers' };
+const INSTALLED_WHERE: Record<NonNullable<ModelStatus['installed']>, string> = { app: '', bundled: ' (comes with the app)', env: ' (provided by VERBATIM_MODELS_DIR)' };
 
 /** The model manager: which models exist, which are installed and how much disk they take; download, cancel, delete. */
 export function ModelList({ chosen, onChoose }: { chosen: string; onChoose(id: string): void }) {
@@ -29,7 +30,7 @@ export function ModelList({ chosen, onChoose }: { chosen: string; onChoose(id: s
                   <span className="badge">{KIND_LABEL[model.kind]}</span>
                 </span>
                 <span className="muted">
-                  {model.installed ? `Installed · ${formatBytes(model.diskBytes)}${model.installed === 'env' ? ' (provided by VERBATIM_MODELS_DIR)' : ''}` : `${model.sizeExact ? '' : 'about '}${formatBytes(model.sizeBytes)} to download`}
+                  {model.installed ? `Installed · ${formatBytes(model.diskBytes)}${INSTALLED_WHERE[model.installed]}` : `${model.sizeExact ? '' : 'about '}${formatBytes(model.sizeBytes)} to download`}
                   {' · '}
                   {model.recommended}
                 </span>

@@ -1,9 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DiarizationRun, Transcript } from '../../../contracts/domain';
+import { NEURAL_MODELS, NEURAL_NOT_INSTALLED } from '../../../contracts/models';
+import { useSettingsStore } from '../stores/settings-store';
 import { useTranscriptStore } from '../stores/transcript-store';
 
 const TIER_NAMES: Record<DiarizationRun['tier'], string> = {
-  neural: 'neural models (pyannote + WeSpeaker)',
+  neural: 'neural models (pyannote + WeSpeaker CAM++)',
   builtin: 'built-in method',
 };
 
@@ -39,6 +41,7 @@ export function SpeakerList({ mediaId, transcript }: { mediaId: number; transcri
       <p className="muted" data-testid="diarization">
         {diarizationSummary(run, transcript.speakers.length)}
       </p>
+      {run.fallbacks.some((fallback) => fallback.provider === 'neural' && fallback.reason === NEURAL_NOT_INSTALLED) && <NeuralModelsOffer />}
       {run.fallbacks.length > 0 && (
         <details className="fallbacks">
           <summary>Why this speaker method?</summary>
@@ -104,5 +107,34 @@ export function SpeakerList({ mediaId, transcript }: { mediaId: number; transcri
       </ul>
       {problem && <p className="job-error">{problem}</p>}
     </section>
+  );
+}
+
+/**
+ * One line where the built-in tier stood in for missing neural models (a source checkout; the
+ * packaged app ships them), with their download. Files transcribed afterwards use them.
+ */
+function NeuralModelsOffer() {
+  const { models, downloads, download, loadModels } = useSettingsStore();
+  const wanted = NEURAL_MODELS.map((id) => models.find((model) => model.id === id));
+  const missing = wanted.filter((model) => model && model.installed === null);
+  const busy = NEURAL_MODELS.some((id) => downloads[id]?.state === 'downloading');
+  const failed = NEURAL_MODELS.map((id) => downloads[id]).find((progress) => progress?.state === 'failed');
+  useEffect(() => {
+    if (useSettingsStore.getState().models.length === 0) void loadModels();
+  }, [loadModels]);
+  const installed = models.length > 0 && missing.length === 0;
+  return (
+    <p className="notice" data-testid="neural-offer">
+      {installed
+        ? 'The neural speaker models are installed: files transcribed from now on use them.'
+        : 'Labelled by the built-in method: the neural speaker models are not installed.'}{' '}
+      {!installed && (
+        <button type="button" className="button small" disabled={busy || models.length === 0} onClick={() => missing.forEach((model) => void download(model!.id))}>
+          {busy ? 'Downloading…' : 'Download speaker models'}
+        </button>
+      )}
+      {failed?.state === 'failed' && <span className="job-error"> Download failed: {failed.error}</span>}
+    </p>
   );
 }

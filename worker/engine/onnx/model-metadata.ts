@@ -22,6 +22,7 @@ export function onnxMetadata(file: string): Map<string, string> {
       const [key, keyLength] = varint(head, 0);
       const field = Number(key >> 3n);
       const wire = Number(key & 7n);
+      if (field === 0) throw new Error(`${file} is not an ONNX model (no protobuf field at byte ${at})`);
       let offset = keyLength;
       if (wire === 0) {
         offset += varint(head, offset)[1];
