@@ -51,6 +51,9 @@ test.describe('the desktop experience in the real UI', () => {
     const transcript = page.getByTestId('transcript');
     await expect(transcript).toContainText('weekly planning meeting', { timeout: 90_000 });
     await expect(page.getByTestId('diarization')).toHaveText('2 speakers · built-in method on CPU');
+    // A source checkout has no neural speaker models: one line says so and offers them.
+    await expect(page.getByTestId('neural-offer')).toContainText('the neural speaker models are not installed');
+    await expect(page.getByTestId('neural-offer').getByRole('button', { name: 'Download speaker models' })).toBeEnabled();
     await expect(page.getByTestId('library-item')).toContainText('Budget meeting.wav');
     await expect(page.getByTestId('library-item')).toContainText('2 speakers');
     await picture(page, 'transcript');

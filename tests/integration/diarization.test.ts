@@ -93,8 +93,9 @@ describe('speaker diarization, built-in tier', () => {
     console.log(rows.map((row) => `${row.file} speakers ${row.speakers} DER ${(row.der * 100).toFixed(1)} % (missed ${(row.missed * 100).toFixed(1)} %)`).join('\n'));
     const mean = rows.reduce((sum, row) => sum + row.der, 0) / rows.length;
     console.log(`AMI debug mean DER ${(mean * 100).toFixed(1)} % (collar 0.25 s)`);
-    // Measured 36.0 % (docs/BENCHMARKS.md), most of it speech the VAD misses in far-field audio.
-    expect(mean).toBeLessThan(0.45);
+    // Measured 31.7 % (docs/BENCHMARKS.md; one speaker for all speech scores 35–36 %), most of it overlapped
+    // speech and speech the VAD misses in far-field audio.
+    expect(mean).toBeLessThan(0.38);
     for (const transcript of transcripts) expect(transcript.diarization).toMatchObject({ tier: 'builtin', error: null });
   });
 

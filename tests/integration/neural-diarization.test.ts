@@ -33,7 +33,7 @@ describe('neural diarization tier, with test-built models', () => {
     writeFileSync(file, Buffer.from(samples.buffer));
     return file;
   };
-  // 33 s of alternating bursts, not aligned to the 2.5 s window step.
+  // 33 s of alternating bursts, not aligned to the window step.
   const bursts = [
     [1, 5, 220],
     [6.3, 11.8, 1800],

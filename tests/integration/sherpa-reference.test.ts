@@ -153,8 +153,8 @@ describe('neural tier against sherpa-onnx, the reference implementation', () => 
           expect(Math.abs(turn.start - reference[i]!.start)).toBeLessThan(0.002);
           expect(Math.abs(turn.end - reference[i]!.end)).toBeLessThan(0.002);
         });
-        // On ours (2.5 s steps: a quarter of the embeddings; gaps over 0.1 s kept): the turns move
-        // by the aggregation's rounding only. Measured 0.78 % here (docs/BENCHMARKS.md).
+        // On ours (5 s steps: a fifth of the work; gaps over 0.1 s kept): the turns move by the
+        // aggregation's rounding only. Measured 0.81 % here (docs/BENCHMARKS.md).
         const defaults = await ourTurns(exact, { ...NEURAL_DEFAULTS, clusterThreshold: 0.5 });
         expect(diarizationErrorRate(asTurns(reference), asTurns(defaults), { collar: 0 }).der).toBeLessThan(0.01);
       });

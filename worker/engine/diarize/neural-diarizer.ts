@@ -4,7 +4,7 @@ import { SAMPLE_RATE, type PcmFile } from '../audio/pcm-file';
 import type { ExecutionProvider } from '../../../contracts/devices';
 import { firstLine, openSession } from '../onnx/execution-providers';
 import { absorbSmallClusters, centroids, clusterItems, nearestCentroid, type ClusterItem, type SpeakerCount } from './clustering';
-import { fbank, FBANK_FRAME_LENGTH, FBANK_FRAME_SHIFT, subtractBinMeans, type Fbank } from './fbank';
+import { fbank, fbankFrameCount, FBANK_FRAME_LENGTH, FBANK_FRAME_SHIFT, subtractBinMeans, type Fbank } from './fbank';
 import { embeddingConvention, segmentationConvention, type EmbeddingConvention, type SegmentationConvention } from './model-conventions';
 import { activityToTurns, aggregateWindows, cleanFrames, LOCAL_SPEAKERS, powersetToActivity, type WindowActivity } from './powerset';
 import { tidyTurns, type SpeakerTurn } from './turns';
@@ -16,8 +16,10 @@ export interface NeuralModelPaths {
 
 export interface NeuralOptions {
   /**
-   * Seconds between window starts. 2.5 s (75 % overlap: each moment judged by four windows) where
-   * pyannote and sherpa-onnx step 1 s: a quarter of the embedding work, measured in docs/BENCHMARKS.md.
+   * Seconds between window starts. 5 s (half overlap: each moment judged by two windows) where
+   * pyannote and sherpa-onnx step 1 s: a fifth of the work, which is what makes 60× realtime on two
+   * cores with models of the real ones' size (30× at 2.5 s; docs/BENCHMARKS.md). Turns agree with
+   * sherpa-onnx's to under 1 % DER either way (tests/integration/sherpa-reference.test.ts).
    */
   stepSec: number;
   /**
@@ -34,9 +36,14 @@ export interface NeuralOptions {
   minTurnSec: number;
 }
 
-export const NEURAL_DEFAULTS: NeuralOptions = { stepSec: 2.5, clusterThreshold: 0.65, minSpeakerSec: 2, minGapSec: 0.1, minTurnSec: 0 };
+export const NEURAL_DEFAULTS: NeuralOptions = { stepSec: 5, clusterThreshold: 0.65, minSpeakerSec: 2, minGapSec: 0.1, minTurnSec: 0 };
 
 const SEGMENTATION_BATCH = 8;
+/**
+ * At most this many fbank rows (6 s) go into one voice print, the middle ones: WeSpeaker trains on
+ * 2 s chunks, and past a few seconds a print stops improving while its cost keeps growing.
+ */
+const MAX_EMBEDDING_ROWS = 600;
 /** Less clean speech than this in a window gives an unreliable voice print: labelled by the nearest cluster instead. */
 const MIN_CLEAN_SEC = 0.5;
 
@@ -92,18 +99,19 @@ export async function diarizeNeural(
       audio.forEach((window, i) => input.set(window, i * windowSamples));
       const output = await segmentation.run({ [segmentation.inputName]: new ort.Tensor('float32', input, [audio.length, 1, windowSamples]) });
       const [, frames, classes] = output.dims as [number, number, number];
+      const featuresOf = batchFeatures(pcm, batchStarts, audio, windowSamples, convention);
       for (let i = 0; i < audio.length; i++) {
         const scores = (output.data as Float32Array).subarray(i * frames * classes, (i + 1) * frames * classes);
         const activity = powersetToActivity(scores, frames);
         const index = windows.length;
         windows.push({ start: batchStarts[i]! / SAMPLE_RATE, activity, speakers: [-1, -1, -1], frames });
-        const features = fbank(audio[i]!, convention.fbank);
+        const features = featuresOf(i);
         for (let local = 0; local < LOCAL_SPEAKERS; local++) {
           const clean = cleanFrames(activity, frames, local);
           if (clean.length === 0 && !activity.some((on, at) => on === 1 && at % LOCAL_SPEAKERS === local)) continue;
-          const rows = fbankRowsAt(clean, framing, features.numFrames);
+          const rows = middle(fbankRowsAt(clean, framing, features.numFrames), MAX_EMBEDDING_ROWS);
           const cleanSec = clean.length * frameSec;
-          const vector = await embed(embedding, embeddingInput(features, rows.length > 0 ? rows : allRows(features.numFrames), convention));
+          const vector = await embed(embedding, embeddingInput(features, rows.length > 0 ? rows : middle(allRows(features.numFrames), MAX_EMBEDDING_ROWS), convention));
           if (cleanSec >= MIN_CLEAN_SEC) items.push({ vector, weight: cleanSec, window: index, local });
           else unsure.push({ vector, window: index, local });
         }
@@ -136,6 +144,24 @@ export async function diarizeNeural(
   }
 }
 
+/**
+ * Each window's fbank, computed once for the batch's whole span: windows overlap, and a window that starts a whole number of 10 ms hops into the span has exactly the span's rows
+ * from there (edges are snipped, every frame is its own). Others — the last window, pulled back to
+ * end with the recording, or one the recording does not fill — get their own.
+ */
+function batchFeatures(pcm: PcmFile, starts: readonly number[], audio: readonly Float32Array[], windowSamples: number, convention: EmbeddingConvention): (index: number) => Fbank {
+  const first = starts[0]!;
+  const shared = starts.filter((start) => (start - first) % FBANK_FRAME_SHIFT === 0 && start + windowSamples <= pcm.sampleCount);
+  const span = shared.length > 1 ? fbank(pcm.read(first, shared.at(-1)! + windowSamples - first), convention.fbank) : null;
+  const rows = fbankFrameCount(windowSamples);
+  return (index) => {
+    const start = starts[index]!;
+    if (!span || !shared.includes(start)) return fbank(audio[index]!, convention.fbank);
+    const offset = (start - first) / FBANK_FRAME_SHIFT;
+    return { data: span.data.subarray(offset * span.bins, (offset + rows) * span.bins), numFrames: rows, bins: span.bins };
+  };
+}
+
 /** The fbank rows (25 ms every 10 ms, edges snipped) whose centres fall inside the given segmentation frames' receptive-field steps. */
 function fbankRowsAt(frames: readonly number[], framing: SegmentationConvention, rows: number): number[] {
   const picked: number[] = [];
@@ -148,6 +174,12 @@ function fbankRowsAt(frames: readonly number[], framing: SegmentationConvention,
     for (let r = Math.max(0, from, picked.length > 0 ? picked.at(-1)! + 1 : 0); r < Math.min(rows, to); r++) picked.push(r);
   }
   return picked;
+}
+
+function middle(rows: number[], most: number): number[] {
+  if (rows.length <= most) return rows;
+  const from = Math.floor((rows.length - most) / 2);
+  return rows.slice(from, from + most);
 }
 
 function allRows(rows: number): number[] {
