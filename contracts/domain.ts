@@ -45,7 +45,7 @@ export const EngineRun = z.object({
 });
 export type EngineRun = z.infer<typeof EngineRun>;
 
-/** Neural: pyannote segmentation + WeSpeaker, downloaded. Built-in: VAD + cepstral voice prints, always there. */
+/** Neural: pyannote segmentation + WeSpeaker CAM++, shipped with the app (or downloaded). Built-in: VAD + cepstral Gaussians, always there. */
 export const DiarizationTier = z.enum(['neural', 'builtin']);
 export type DiarizationTier = z.infer<typeof DiarizationTier>;
 

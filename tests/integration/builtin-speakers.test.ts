@@ -48,7 +48,7 @@ describe('built-in speaker tier on real voices', () => {
       const pcm = decoded(name);
       const automatic = await diarize(pcm, null);
       expect(new Set(automatic.map((turn) => turn.speaker)).size).toBe(people);
-      // Measured 0.1–4.7 % (docs/BENCHMARKS.md; the one-speaker alternative scores 34–57 %).
+      // Measured 0.1–4.7 % (docs/BENCHMARKS.md; the one-speaker alternative scores 37–62 %).
       expect(score(reference, automatic).der).toBeLessThan(0.15);
       const fixed = await diarize(pcm, people);
       expect(new Set(fixed.map((turn) => turn.speaker)).size).toBe(people);
