@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEVICES, DIARIZATION_MODES, EXPORT_FORMATS, Settings, type ExportFormat, type JobView } from '../contracts/domain';
+import type { ModelStatus } from '../contracts/models';
 import { oneLine } from '../core/errors';
 import { childProcessSpawner } from '../core/node/child-process-worker';
 import { readStoredSettings } from '../core/library/stored-settings';
@@ -168,13 +169,15 @@ async function transcribeFiles(core: VerbatimCore, files: string[], formats: Exp
   return failed > 0 ? 1 : 0;
 }
 
+const INSTALLED_WHERE: Record<NonNullable<ModelStatus['installed']>, string> = { app: 'app', bundled: 'shipped with the app', env: 'VERBATIM_MODELS_DIR' };
+
 async function manageModels(core: VerbatimCore, args: string[]): Promise<number> {
   const [action = 'list', id, folder] = args;
   switch (action) {
     case 'list': {
       for (const model of await core.listModels()) {
         const size = `${model.sizeExact ? '' : '~'}${Math.round(model.sizeBytes / 1e6)} MB`;
-        const state = model.installed ? `installed (${model.installed === 'env' ? 'VERBATIM_MODELS_DIR' : 'app'}, ${Math.round(model.diskBytes / 1e6)} MB)` : '';
+        const state = model.installed ? `installed (${INSTALLED_WHERE[model.installed]}, ${Math.round(model.diskBytes / 1e6)} MB)` : '';
         console.log(`${model.id.padEnd(26)} ${model.kind.padEnd(17)} ${size.padStart(9)}  ${model.languages.padEnd(12)} ${state}`);
         if (model.kind !== 'whisper') console.log(`${''.padEnd(26)} ${model.recommended}`);
       }

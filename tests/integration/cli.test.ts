@@ -64,8 +64,9 @@ describe('verbatim CLI', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^whisper-tiny +whisper +44 MB +multilingual +installed \(VERBATIM_MODELS_DIR, 44 MB\)$/m);
     expect(run.stdout).toMatch(/^whisper-large-v3-turbo +whisper +~850 MB +multilingual *$/m);
-    expect(run.stdout).toMatch(/^pyannote-segmentation-3.0 +segmentation +6 MB +any *$/m);
-    expect(run.stdout).toContain('measured only where the weights were installed');
+    expect(run.stdout).toMatch(/^pyannote-segmentation-3.0 +segmentation +2 MB +any *$/m);
+    expect(run.stdout).toMatch(/^wespeaker-campplus +speaker-embedding +29 MB +any *$/m);
+    expect(run.stdout).toContain('bundled with the app');
   });
 
   it('uses the models in the storage folder chosen in the desktop app, even while the app has its library open', async () => {
