@@ -16,8 +16,8 @@ const DEVICE_LABEL: Record<Device, string> = {
 };
 const DIARIZATION_LABEL: Record<DiarizationMode, string> = {
   auto: 'On: neural models, else the built-in method',
-  neural: 'On: neural models only (downloaded)',
-  builtin: 'On: built-in method (no download)',
+  neural: 'On: neural models only (downloaded if missing)',
+  builtin: 'On: built-in method (no models)',
   off: 'Off: no speaker labels',
 };
 const TASK_LABEL: Record<Task, string> = { transcribe: 'Transcribe (in the language spoken)', translate: 'Translate into English' };
