@@ -16,7 +16,7 @@ export interface BuiltinOptions {
   minTurnFrames: number;
   /** Turns are cut into segments of about this many frames, each clustered as a whole. */
   chunkFrames: number;
-  /** BIC's λ: how much better two voices must explain the frames than one before they stay apart. */
+  /** BIC's λ in the merge cost, which orders the clustering's merges (the count is chosen by voiceCost). */
   bicPenalty: number;
   /** Frames of the recording's own spread mixed into each covariance (see GaussianStats.model). */
   shrinkFrames: number;
@@ -71,9 +71,9 @@ interface Chunk {
 /**
  * The built-in speaker tier, no download, classical diarization: mel cepstra inside the speech
  * regions, normalised per recording; segments cut at speaker changes and every ~2 s; agglomerative
- * clustering of full-covariance Gaussians by BIC, which also decides how many voices there are;
- * then every frame relabelled by the voices' Gaussians (Viterbi, a penalty per change), so turn
- * edges follow the voices rather than the segment grid.
+ * clustering of their full-covariance Gaussians by ΔBIC; for each candidate speaker count every
+ * frame relabelled by the voices' Gaussians (Viterbi, a penalty per change), so turn edges follow
+ * the voices rather than the segment grid; the count whose relabelling explains the recording best.
  */
 export function diarizeBuiltin(
   pcm: PcmFile,
@@ -283,24 +283,23 @@ interface Labelling {
 /**
  * Relabels every frame: each voice's Gaussian is fitted to its frames, and a Viterbi pass per
  * speech region picks the likeliest sequence of voices, paying switchPenalty per change. Repeated
- * resegmentRounds times; a voice left with no frames keeps its last model, so the count holds.
+ * resegmentRounds times; a voice left with no frames keeps its last model, so the count holds. The
+ * score is the last pass's.
  */
 function resegment(frames: Float32Array, regions: readonly Region[], chunks: readonly Chunk[], chunkLabels: readonly number[], options: BuiltinOptions): Labelling {
   const total = frames.length / CEPSTRA;
-  const labels = new Int32Array(total);
-  chunks.forEach((chunk, i) => labels.fill(chunkLabels[i]!, chunk.from, chunk.to));
+  const labels = frameLabelsOf(chunks, chunkLabels, total);
   const k = Math.max(0, ...chunkLabels) + 1;
   const floor = unitFloor();
   let models = fitModels(frames, labels, k, floor, options.shrinkFrames);
   let score = 0;
   const scores = new Float64Array(total * k);
   const column = new Float64Array(total);
-  for (let round = 0; round <= options.resegmentRounds; round++) {
+  for (let round = 0; round < options.resegmentRounds; round++) {
     models.forEach((model, s) => {
       model.logLikelihoods(frames, 0, total, column);
       for (let f = 0; f < total; f++) scores[f * k + s] = column[f]!;
     });
-    if (round === options.resegmentRounds) break;
     score = 0;
     for (const region of regions) score += viterbi(scores, k, region.from, region.to, options.switchPenalty, labels);
     models = fitModels(frames, labels, k, floor, options.shrinkFrames, models);
@@ -326,7 +325,7 @@ function chooseLabelling(frames: Float32Array, regions: readonly Region[], chunk
   for (let k = least; k <= most; k++) {
     let labelling = resegment(frames, regions, chunks, cuts[k - 1]!, options);
     // A count the user fixed is kept: if relabelling leaves a voice silent, the clustering's own labels stand.
-    if (k === least && labelling.leastSec === 0 && least > 1) labelling = unrefined(chunks, cuts[k - 1]!, frames.length / CEPSTRA);
+    if (k === least && labelling.leastSec === 0 && least > 1) labelling = { labels: frameLabelsOf(chunks, cuts[k - 1]!, total), score: -Infinity, leastSec: 0 };
     const score = labelling.score - options.voiceCost * k * total;
     // A voice heard for less than minSpeakerSec is a cough or a misfit, not a person — unless asked for.
     if (k > least && labelling.leastSec < options.minSpeakerSec) continue;
@@ -337,10 +336,11 @@ function chooseLabelling(frames: Float32Array, regions: readonly Region[], chunk
   return best!.labels;
 }
 
-function unrefined(chunks: readonly Chunk[], chunkLabels: readonly number[], total: number): Labelling {
+/** Each frame labelled with its chunk's label (frames between chunks keep 0; none are: chunks tile the regions). */
+function frameLabelsOf(chunks: readonly Chunk[], chunkLabels: readonly number[], total: number): Int32Array {
   const labels = new Int32Array(total);
   chunks.forEach((chunk, i) => labels.fill(chunkLabels[i]!, chunk.from, chunk.to));
-  return { labels, score: -Infinity, leastSec: 0 };
+  return labels;
 }
 
 function fitModels(frames: Float32Array, labels: Int32Array, k: number, floor: Float64Array, shrink: number, previous?: GaussianModel[]): GaussianModel[] {

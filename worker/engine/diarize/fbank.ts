@@ -93,7 +93,7 @@ function analysisWindow(kind: FbankOptions['window']): Float32Array {
   return window;
 }
 
-/** Sample `index` of frame `frame`'s window; without snipped edges, indices outside the recording reflect back into it (Kaldi). */
+/** The first sample of frame `frame`'s window: Kaldi centres it on the hop when edges are not snipped, so it can lie before the recording (see reflect). */
 function frameStart(frame: number, snipEdges: boolean): number {
   return snipEdges ? frame * FBANK_FRAME_SHIFT : frame * FBANK_FRAME_SHIFT + FBANK_FRAME_SHIFT / 2 - FBANK_FRAME_LENGTH / 2;
 }

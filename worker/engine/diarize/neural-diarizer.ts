@@ -90,17 +90,15 @@ export async function diarizeNeural(
     for (let b = 0; b < starts.length; b += SEGMENTATION_BATCH) {
       signal.throwIfAborted();
       const batchStarts = starts.slice(b, b + SEGMENTATION_BATCH);
-      const audio = batchStarts.map((start) => {
-        const window = new Float32Array(windowSamples);
-        window.set(pcm.read(start, windowSamples));
-        return window;
-      });
-      const input = new Float32Array(audio.length * windowSamples);
-      audio.forEach((window, i) => input.set(window, i * windowSamples));
-      const output = await segmentation.run({ [segmentation.inputName]: new ort.Tensor('float32', input, [audio.length, 1, windowSamples]) });
+      // One read for the batch: its windows overlap, and all lie inside [first start, last start + window).
+      const first = Math.min(...batchStarts);
+      const span = pcm.read(first, Math.max(...batchStarts) + windowSamples - first);
+      const input = new Float32Array(batchStarts.length * windowSamples);
+      batchStarts.forEach((start, i) => input.set(span.subarray(start - first, start - first + windowSamples), i * windowSamples));
+      const output = await segmentation.run({ [segmentation.inputName]: new ort.Tensor('float32', input, [batchStarts.length, 1, windowSamples]) });
       const [, frames, classes] = output.dims as [number, number, number];
-      const featuresOf = batchFeatures(pcm, batchStarts, audio, windowSamples, convention);
-      for (let i = 0; i < audio.length; i++) {
+      const featuresOf = batchFeatures(span, first, batchStarts, input, windowSamples, convention);
+      for (let i = 0; i < batchStarts.length; i++) {
         const scores = (output.data as Float32Array).subarray(i * frames * classes, (i + 1) * frames * classes);
         const activity = powersetToActivity(scores, frames);
         const index = windows.length;
@@ -109,9 +107,11 @@ export async function diarizeNeural(
         for (let local = 0; local < LOCAL_SPEAKERS; local++) {
           const clean = cleanFrames(activity, frames, local);
           if (clean.length === 0 && !activity.some((on, at) => on === 1 && at % LOCAL_SPEAKERS === local)) continue;
-          const rows = middle(fbankRowsAt(clean, framing, features.numFrames), MAX_EMBEDDING_ROWS);
+          // No clean frame (always overlapped): the whole window stands in, labelled as unsure.
+          const picked = fbankRowsAt(clean, framing, features.numFrames);
+          const rows = middle(picked.length > 0 ? picked : allRows(features.numFrames), MAX_EMBEDDING_ROWS);
           const cleanSec = clean.length * frameSec;
-          const vector = await embed(embedding, embeddingInput(features, rows.length > 0 ? rows : middle(allRows(features.numFrames), MAX_EMBEDDING_ROWS), convention));
+          const vector = await embed(embedding, embeddingInput(features, rows, convention));
           if (cleanSec >= MIN_CLEAN_SEC) items.push({ vector, weight: cleanSec, window: index, local });
           else unsure.push({ vector, window: index, local });
         }
@@ -145,20 +145,21 @@ export async function diarizeNeural(
 }
 
 /**
- * Each window's fbank, computed once for the batch's whole span: windows overlap, and a window that starts a whole number of 10 ms hops into the span has exactly the span's rows
- * from there (edges are snipped, every frame is its own). Others — the last window, pulled back to
- * end with the recording, or one the recording does not fill — get their own.
+ * Each window's fbank, computed once for the batch's span: a window that starts a whole number of
+ * 10 ms hops into the span has exactly the span's rows from there (edges are snipped, every frame
+ * is its own). Others — the last window, pulled back to end with the recording — get their own.
+ * `windows` holds the batch's windows back to back, zero-padded past the recording's end.
  */
-function batchFeatures(pcm: PcmFile, starts: readonly number[], audio: readonly Float32Array[], windowSamples: number, convention: EmbeddingConvention): (index: number) => Fbank {
-  const first = starts[0]!;
-  const shared = starts.filter((start) => (start - first) % FBANK_FRAME_SHIFT === 0 && start + windowSamples <= pcm.sampleCount);
-  const span = shared.length > 1 ? fbank(pcm.read(first, shared.at(-1)! + windowSamples - first), convention.fbank) : null;
+function batchFeatures(span: Float32Array, first: number, starts: readonly number[], windows: Float32Array, windowSamples: number, convention: EmbeddingConvention): (index: number) => Fbank {
+  const whole = (start: number): boolean => start - first + windowSamples <= span.length;
+  const shared = starts.filter((start) => (start - first) % FBANK_FRAME_SHIFT === 0 && whole(start));
+  const features = shared.length > 1 ? fbank(span.subarray(0, shared.at(-1)! - first + windowSamples), convention.fbank) : null;
   const rows = fbankFrameCount(windowSamples);
   return (index) => {
     const start = starts[index]!;
-    if (!span || !shared.includes(start)) return fbank(audio[index]!, convention.fbank);
+    if (!features || !shared.includes(start)) return fbank(windows.subarray(index * windowSamples, (index + 1) * windowSamples), convention.fbank);
     const offset = (start - first) / FBANK_FRAME_SHIFT;
-    return { data: span.data.subarray(offset * span.bins, (offset + rows) * span.bins), numFrames: rows, bins: span.bins };
+    return { data: features.data.subarray(offset * features.bins, (offset + rows) * features.bins), numFrames: rows, bins: features.bins };
   };
 }
 
