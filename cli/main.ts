@@ -12,6 +12,7 @@ import { childProcessSpawner } from '../core/node/child-process-worker';
 import { readStoredSettings } from '../core/library/stored-settings';
 import { defaultDataDir, libraryPaths, modelsFolderIn } from '../core/paths';
 import { VerbatimCore } from '../core/verbatim-core';
+import { liveFile } from './live-command';
 import { clock, progressLine } from './progress-line';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -22,6 +23,9 @@ const usage = (): string => `Usage:
                                [--format ${EXPORT_FORMATS.join(',')}] [--out DIR] [--device auto|${DEVICES.filter((d) => d !== 'auto').join('|')}]
                                [--prompt "names and terms"] [--diarize ${DIARIZATION_MODES.join('|')}]
                                [--speakers N | --min-speakers N --max-speakers N]
+  verbatim live <file> [--model M] [--fast] [--json]
+                                          stream a file through live captions at real-time pace (--fast: as
+                                          fast as they keep up); --json: one caption a line, then a summary
   verbatim models                         list models and which are installed
   verbatim models download <id>           install a model now
   verbatim models import <id> <folder>    install a model from a folder (Hugging Face layout)
@@ -62,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       speakers: { type: 'string' },
       'min-speakers': { type: 'string' },
       'max-speakers': { type: 'string' },
+      fast: { type: 'boolean' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -94,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
     resourcesDir: path.join(here, '../../resources'),
     modelsDir: desktopModelsDir(),
     spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
+    spawnLiveWorker: childProcessSpawner(path.join(here, '../worker/live-main.cjs')),
     settingsDefaults: Object.fromEntries(Object.entries(settings.data).filter(([, value]) => value !== undefined)),
     log: () => undefined,
   });
@@ -104,6 +111,9 @@ async function main(argv: string[]): Promise<number> {
         return await transcribeFiles(core, rest, formats as ExportFormat[], path.resolve(values.out));
       case 'models':
         return await manageModels(core, rest);
+      case 'live':
+        if (rest.length !== 1) throw new UsageError('Name one file to stream through live captions.');
+        return await liveFile(core, path.resolve(rest[0]!), { fast: values.fast ?? false, json: values.json ?? false, ffmpegPath: null });
       default:
         throw new UsageError(`Unknown command “${command}”.`);
     }
@@ -159,7 +169,7 @@ async function transcribeFiles(core: VerbatimCore, files: string[], formats: Exp
       continue;
     }
     for (const format of formats) {
-      const { fileName, content } = await core.exportTranscript(job.mediaId, format);
+      const { fileName, content } = await core.exports.exportTranscript(job.mediaId, format);
       const target = path.join(outDir, fileName);
       await writeFile(target, content);
       process.stderr.write(`✓ ${target}\n`);
@@ -175,7 +185,7 @@ async function manageModels(core: VerbatimCore, args: string[]): Promise<number>
   const [action = 'list', id, folder] = args;
   switch (action) {
     case 'list': {
-      for (const model of await core.listModels()) {
+      for (const model of await core.downloads.list()) {
         const size = `${model.sizeExact ? '' : '~'}${Math.round(model.sizeBytes / 1e6)} MB`;
         const state = model.installed ? `installed (${INSTALLED_WHERE[model.installed]}, ${Math.round(model.diskBytes / 1e6)} MB)` : '';
         console.log(`${model.id.padEnd(26)} ${model.kind.padEnd(17)} ${size.padStart(9)}  ${model.languages.padEnd(12)} ${state}`);

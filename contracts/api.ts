@@ -1,12 +1,15 @@
 // The renderer↔main contract: every request the UI may make, its result, and every event the
 // core pushes. Electron IPC and the web host's WebSocket both carry exactly these messages.
 import { z } from 'zod';
-import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobView, LibraryItem, LibrarySort, MediaDetail, ModelDownload, SearchHit, Settings } from './domain';
+import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, SearchHit, Settings } from './domain';
+import { LiveCaption, PcmBytes } from './live-protocol';
 import { ModelStatus } from './models';
 
 const JobRef = z.object({ jobId: Id }).strict();
 const MediaRef = z.object({ mediaId: Id }).strict();
 const ModelRef = z.object({ id: z.string().max(100) }).strict();
+const SessionRef = z.object({ sessionId: Id }).strict();
+const QueuedRecording = z.object({ mediaId: Id, jobId: Id });
 
 /** A file made for the user to save: text formats travel as text, DOCX as base64. */
 export const ExportedFile = z.object({
@@ -76,6 +79,19 @@ export const apiRequests = {
     params: z.object({}).strict(),
     result: z.object({ order: z.array(z.string()), lastRun: EngineRun.nullable() }),
   },
+  /** Starts a microphone recording; audio follows as live.audio chunks, captions as live.caption events. */
+  'live.start': { params: z.object({ inputLabel: z.string().max(200).nullable() }).strict(), result: LiveSessionView },
+  /** One chunk of 16 kHz mono 16-bit PCM, numbered from 0 (binary over the WebSocket; bytes over IPC). */
+  'live.audio': { params: z.object({ sessionId: Id, seq: z.number().int().nonnegative(), pcm: PcmBytes }).strict(), result: z.null() },
+  'live.pause': { params: SessionRef, result: LiveSessionView },
+  'live.resume': { params: SessionRef, result: LiveSessionView },
+  /** Ends the recording and queues its full transcription (the chosen model, speakers). */
+  'live.stop': { params: SessionRef, result: QueuedRecording },
+  'live.current': { params: z.object({}).strict(), result: LiveSessionView.nullable() },
+  /** Recordings a crash cut off, their files repaired: offered to finish or discard. */
+  'live.unfinished': { params: z.object({}).strict(), result: z.array(LiveSessionView) },
+  'live.finish': { params: SessionRef, result: QueuedRecording },
+  'live.discard': { params: SessionRef, result: z.null() },
   'settings.get': { params: z.object({}).strict(), result: Settings },
   /** Changes the given settings only; answers with all of them. */
   'settings.update': { params: Settings.partial().strict(), result: Settings },
@@ -92,6 +108,9 @@ export const apiEvents = {
   /** Recordings or transcripts were added, changed or removed: lists and search results are stale. */
   'library.changed': z.object({ mediaIds: z.array(Id) }),
   'models.changed': z.object({ downloads: z.array(ModelDownload) }),
+  /** The recording in progress changed (state, duration about twice a second, captions' engine); null: none. */
+  'live.changed': z.object({ session: LiveSessionView.nullable() }),
+  'live.caption': z.object({ sessionId: Id, caption: LiveCaption }),
 } as const;
 
 export type ApiEvent = keyof typeof apiEvents;
@@ -126,6 +145,34 @@ export type WsServerMessage =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: ApiError }
   | { event: ApiEvent; payload: unknown };
+
+/**
+ * A request carrying audio travels as one binary WebSocket frame rather than JSON numbers: a
+ * 4-byte little-endian length, that many bytes of JSON ({id, method, params} without `pcm`), then
+ * the audio bytes, which become `params.pcm`.
+ */
+export function encodeBinaryRequest(id: number, method: string, params: Record<string, unknown>, bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const header = new TextEncoder().encode(JSON.stringify({ id, method, params }));
+  const frame = new Uint8Array(4 + header.length + bytes.byteLength);
+  new DataView(frame.buffer).setUint32(0, header.length, true);
+  frame.set(header, 4);
+  frame.set(bytes, 4 + header.length);
+  return frame;
+}
+
+/** The request in a binary frame, or null when the frame is not one. */
+export function decodeBinaryRequest(frame: Uint8Array): unknown {
+  if (frame.byteLength < 4) return null;
+  const length = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0, true);
+  if (4 + length > frame.byteLength) return null;
+  try {
+    const message = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + length))) as { params?: unknown };
+    if (typeof message !== 'object' || message === null || typeof message.params !== 'object' || message.params === null) return null;
+    return { ...message, params: { ...message.params, pcm: frame.slice(4 + length) } };
+  } catch {
+    return null;
+  }
+}
 
 /** Electron IPC replies: errors travel as data, since Electron rewrites thrown errors' messages. */
 export type IpcReply = { ok: true; result: unknown } | { ok: false; error: ApiError };

@@ -237,6 +237,31 @@ export const LibrarySort = z.enum(LIBRARY_SORTS);
 export type LibrarySort = z.infer<typeof LibrarySort>;
 
 /** One recording in the library, with where its transcription stands. */
+/** A microphone recording: capturing, paused, cut off by a crash (offered back), or handed to the queue. */
+export const LiveSessionState = z.enum(['recording', 'paused', 'interrupted', 'stopped']);
+export type LiveSessionState = z.infer<typeof LiveSessionState>;
+
+/** A microphone recording as the UI sees it. */
+export const LiveSessionView = z.object({
+  id: Id,
+  mediaId: Id,
+  fileName: z.string(),
+  state: LiveSessionState,
+  /** Audio captured so far (for an interrupted one: what the repaired file holds). */
+  durationSec: z.number().nonnegative(),
+  startedAt: z.number(),
+  inputLabel: z.string().nullable(),
+  /** Which model gives the captions, and on what; null until it has opened. */
+  captions: z.object({ model: z.string(), provider: z.string() }).nullable(),
+  /** How far captions trail the audio. */
+  behindSec: z.number().nonnegative(),
+  /** Chunks that never reached the core (logged; the recording simply lacks them). */
+  missingChunks: z.number().int().nonnegative(),
+  /** Why captions stopped, when they did (the recording goes on). */
+  captionsError: z.string().nullable(),
+});
+export type LiveSessionView = z.infer<typeof LiveSessionView>;
+
 export const LibraryItem = z.object({
   mediaId: Id,
   fileName: z.string(),
@@ -250,6 +275,8 @@ export const LibraryItem = z.object({
   speakers: z.number().int().nonnegative(),
   /** The transcript's first words, for the list. */
   preview: z.string(),
+  /** Set while it is a microphone recording not yet handed to the queue. */
+  live: LiveSessionState.nullable(),
 });
 export type LibraryItem = z.infer<typeof LibraryItem>;
 

@@ -69,6 +69,8 @@ export const ToWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancel'), jobId: Id }),
   /** The files queued next, in order: to decode, and maybe transcribe, while the current job runs. */
   z.object({ type: z.literal('ahead'), inputs: z.array(ProcessMediaInput).max(16) }),
+  /** A live recording needs the CPU: pause between batches of windows until told otherwise. */
+  z.object({ type: z.literal('yield'), yielding: z.boolean() }),
   z.object({ type: z.literal('shutdown') }),
 ]);
 export type ToWorker = z.infer<typeof ToWorker>;

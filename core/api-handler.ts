@@ -17,7 +17,7 @@ function handlersFor(core: VerbatimCore): Handlers {
     'library.list': ({ sort, descending }) => core.library(sort, descending),
     'transcripts.get': ({ mediaId }) => core.getTranscript(mediaId),
     'transcripts.export': async ({ mediaIds, format }) => {
-      const file = await core.exportTranscripts(mediaIds, format);
+      const file = await core.exports.exportTranscripts(mediaIds, format);
       const binary = typeof file.content !== 'string';
       const content = binary ? Buffer.from(file.content).toString('base64') : (file.content as string);
       return { fileName: file.fileName, mimeType: file.mimeType, encoding: binary ? 'base64' : 'utf8', content };
@@ -28,11 +28,20 @@ function handlersFor(core: VerbatimCore): Handlers {
     'speakers.rename': ({ mediaId, speaker, name }) => core.renameSpeaker(mediaId, speaker, name),
     'speakers.merge': ({ mediaId, from, into }) => core.mergeSpeakers(mediaId, from, into),
     'transcripts.search': ({ query, limit }) => core.searchTranscripts(query, limit),
-    'models.list': () => core.listModels(),
-    'models.remove': async ({ id }) => (await core.removeModel(id), null),
-    'models.download': ({ id }) => (core.downloadModel(id), null),
-    'models.cancelDownload': ({ id }) => (core.cancelModelDownload(id), null),
+    'models.list': () => core.downloads.list(),
+    'models.remove': async ({ id }) => (await core.downloads.remove(id), null),
+    'models.download': ({ id }) => (core.downloads.start(id), null),
+    'models.cancelDownload': ({ id }) => (core.downloads.cancel(id), null),
     'system.devices': () => core.devices(),
+    'live.start': ({ inputLabel }) => core.live.start(inputLabel),
+    'live.audio': ({ sessionId, seq, pcm }) => (core.live.audio(sessionId, seq, pcm), null),
+    'live.pause': ({ sessionId }) => core.live.pause(sessionId),
+    'live.resume': ({ sessionId }) => core.live.resume(sessionId),
+    'live.stop': ({ sessionId }) => core.live.stop(sessionId),
+    'live.current': () => core.live.current(),
+    'live.unfinished': () => core.live.unfinished(),
+    'live.finish': ({ sessionId }) => core.live.finish(sessionId),
+    'live.discard': ({ sessionId }) => (core.live.discard(sessionId), null),
     'settings.get': () => core.getSettings(),
     'settings.update': (patch) => core.updateSettings(patch),
   };

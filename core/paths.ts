@@ -18,8 +18,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string; models: string } {
+export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string; models: string; recordings: string } {
   return {
+    // Microphone recordings are the user's own files: kept beside the library, never in a cache.
+    recordings: path.join(dataDir, 'recordings'),
     database: path.join(dataDir, 'library.sqlite'),
     models: path.join(dataDir, 'models'),
     pcmCache: path.join(dataDir, 'cache', 'pcm'),

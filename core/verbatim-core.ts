@@ -7,7 +7,6 @@ import type {
   AddOutcome,
   EditableTranscript,
   EngineRun,
-  ExportFormat,
   JobView,
   Lane,
   LibraryItem,
@@ -19,7 +18,7 @@ import type {
   Settings,
 } from '../contracts/domain';
 import type { DecodeRequest, DiarizeSettings } from '../contracts/worker-protocol';
-import { NEURAL_MODELS, NEURAL_NOT_INSTALLED, type ModelStatus } from '../contracts/models';
+import { NEURAL_MODELS, NEURAL_NOT_INSTALLED } from '../contracts/models';
 import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
 import { expandFolders } from './media-files';
@@ -27,20 +26,23 @@ import { JobError } from './errors';
 import type { AudioResponse } from './audio/byte-ranges';
 import { originalFile } from './audio/original-file';
 import { pcmAsWav } from './audio/pcm-wav';
-import { exporters, type NamedExport } from './export/formats';
-import { archiveSelection } from './export/selection-archive';
 import { Database } from './library/database';
 import { JobStore, type JobRecord } from './library/job-store';
 import { MediaStore } from './library/media-store';
 import { SettingsStore } from './library/settings-store';
 import { TranscriptStore } from './library/transcript-store';
+import { ModelDownloads } from './models/model-downloads';
 import { ModelManager } from './models/model-manager';
+import { ExportJobs } from './export/export-jobs';
 import { libraryPaths, modelsFolderIn, resourcePaths } from './paths';
 import { ChangeCoalescer } from './queue/change-coalescer';
 import { estimateLane, estimatedAudioSec, jobTimeLimitMs, type LaneEstimate } from './queue/eta';
 import { JobQueue, type JobRunner } from './queue/job-queue';
 import { ThroughputMeter } from './queue/throughput';
 import type { WorkerSpawner } from './supervisor/worker-handle';
+import type { LiveSettings, ToLiveWorker } from '../contracts/live-protocol';
+import { LiveSessionStore } from './library/live-session-store';
+import { LiveRecordings } from './live/live-recordings';
 import { WorkerSupervisor, type SupervisorOptions } from './supervisor/worker-supervisor';
 
 /** Queued files the worker may decode, and transcribe beside the current job, ahead of their turn. */
@@ -55,6 +57,8 @@ export interface CoreOptions {
   /** Settings this host starts from where the user has not chosen (the CLI's flags, tests' small model). */
   settingsDefaults?: Partial<Settings>;
   spawnWorker: WorkerSpawner;
+  /** The live-captions process (worker/live/live-main). */
+  spawnLiveWorker: WorkerSpawner<ToLiveWorker>;
   env?: NodeJS.ProcessEnv;
   supervisor?: Omit<SupervisorOptions, 'spawn'>;
   maxAttempts?: number;
@@ -68,15 +72,6 @@ type CoreEvents = {
   'library.changed': [mediaIds: number[]];
   'models.changed': [downloads: ModelDownload[]];
 };
-
-interface ExportRequest {
-  format: ExportFormat;
-  file?: NamedExport;
-  settle(outcome: { file: NamedExport } | { error: string }): void;
-}
-
-/** Model download progress is sent at most this often; a state change is sent at once. */
-const DOWNLOAD_EVENT_MS = 100;
 
 /** Typical compressed audio (128 kbit/s) until the library has measured its own files. */
 const DEFAULT_BYTES_PER_AUDIO_SEC = 16_000;
@@ -97,6 +92,12 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private readonly appSettings: AppSettings;
   private readonly transcripts: TranscriptStore;
   readonly models: ModelManager;
+  /** Downloads started from Settings, with progress events. */
+  readonly downloads: ModelDownloads;
+  /** Transcripts as files, made by jobs in the light lane. */
+  readonly exports: ExportJobs;
+  /** Microphone recordings: capture, live captions, recovery after a crash. */
+  readonly live: LiveRecordings;
   private readonly resources: ReturnType<typeof resourcePaths>;
   private readonly queue: JobQueue;
   private readonly throughput: ThroughputMeter;
@@ -107,10 +108,6 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private lastActiveRefresh = 0;
   /** Why the neural speaker models could not be downloaded, remembered so an offline machine does not retry on every job. */
   private neuralDownloadFailure: string | null = null;
-  /** Export jobs' formats and who waits for their files; exports live only as long as the request. */
-  private readonly exportRequests = new Map<number, ExportRequest>();
-  private readonly downloads = new Map<string, { view: ModelDownload; controller: AbortController }>();
-  private lastDownloadEvent = 0;
 
   constructor(private readonly options: CoreOptions) {
     super();
@@ -133,13 +130,33 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       bundledDir: this.resources.bundledModels,
       baseUrl: env.VERBATIM_MODELS_BASE_URL || undefined,
     });
+    this.downloads = new ModelDownloads(this.models);
+    this.downloads.on('models.changed', (downloads) => this.emit('models.changed', downloads));
     this.throughput = new ThroughputMeter(settingsStore, 'throughput.transcribe', DEFAULT_SPEED);
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
     this.supervisor = new WorkerSupervisor({ ...options.supervisor, spawn: options.spawnWorker });
     this.supervisor.on('log', this.log);
     this.coalescer = new ChangeCoalescer((ids) => this.emit('jobs.changed', this.views(ids)));
+    this.live = new LiveRecordings({
+      sessions: new LiveSessionStore(this.db),
+      media: this.media,
+      transcripts: this.transcripts,
+      recordingsDir: this.paths.recordings,
+      spawnLive: options.spawnLiveWorker,
+      liveSettings: () => this.liveSettings(),
+      queueTranscription: (mediaId) => {
+        const jobId = this.jobs.create(mediaId, 'process-media');
+        this.coalescer.mark(jobId);
+        this.queue.wake();
+        return jobId;
+      },
+      setBatchYield: (yielding) => this.supervisor.setYield(yielding),
+      log: this.log,
+    });
+    this.live.on('library.changed', (mediaIds) => this.emit('library.changed', mediaIds));
+    this.exports = new ExportJobs({ jobs: this.jobs, media: this.media, transcripts: this.transcripts, wakeQueue: () => this.queue.wake() });
     this.queue = new JobQueue(this.jobs, {
-      runners: { 'process-media': this.processMedia, export: this.runExport },
+      runners: { 'process-media': this.processMedia, export: this.exports.runner },
       maxAttempts: options.maxAttempts,
       onChange: (id) => this.coalescer.mark(id),
       onFinished: (job) => this.finished(job),
@@ -149,6 +166,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
 
   start(): void {
     this.jobs.deleteKind('export');
+    this.live.recover();
     this.queue.start();
   }
 
@@ -157,10 +175,13 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.on('jobs.changed', (jobs) => listener('jobs.changed', { jobs }));
     this.on('library.changed', (mediaIds) => listener('library.changed', { mediaIds }));
     this.on('models.changed', (downloads) => listener('models.changed', { downloads }));
+    this.live.on('live.changed', (session) => listener('live.changed', { session }));
+    this.live.on('live.caption', (sessionId, caption) => listener('live.caption', { sessionId, caption }));
   }
 
   async close(): Promise<void> {
-    for (const { controller } of this.downloads.values()) controller.abort();
+    this.downloads.abortAll();
+    await this.live.close();
     await this.queue.stop();
     this.supervisor.dispose();
     this.coalescer.dispose();
@@ -292,45 +313,6 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     return this.transcripts.getEditable(mediaId)!;
   }
 
-  /**
-   * Exports transcripts through export jobs in the light lane, so they never wait behind a
-   * transcription; answers with the file for one transcript, and a ZIP of them for several.
-   */
-  async exportTranscripts(mediaIds: readonly number[], format: ExportFormat): Promise<NamedExport> {
-    for (const mediaId of mediaIds) {
-      const media = this.getMedia(mediaId);
-      if (!this.transcripts.has(mediaId)) throw new JobError(`${media.fileName} has no transcript yet.`, 'not-found');
-    }
-    const files = mediaIds.map(
-      (mediaId) =>
-        new Promise<NamedExport>((resolve, reject) => {
-          const jobId = this.jobs.create(mediaId, 'export');
-          this.exportRequests.set(jobId, {
-            format,
-            settle: (outcome) => ('file' in outcome ? resolve(outcome.file) : reject(new JobError(outcome.error, 'export-failed'))),
-          });
-        }),
-    );
-    this.queue.wake();
-    const done = await Promise.all(files);
-    return done.length === 1 ? done[0]! : archiveSelection(done, format);
-  }
-
-  private readonly runExport: JobRunner = async (job) => {
-    const request = this.exportRequests.get(job.id);
-    if (!request) throw new JobError('Nobody is waiting for this export any more.', 'orphaned');
-    request.file = await this.exportTranscript(job.mediaId, request.format);
-  };
-
-  /** A transcript as a file's contents, with the file name it would be saved under. */
-  async exportTranscript(mediaId: number, format: ExportFormat): Promise<NamedExport> {
-    const media = this.getMedia(mediaId);
-    const transcript = this.transcripts.get(mediaId);
-    if (!transcript) throw new JobError(`${media.fileName} has no transcript yet.`, 'not-found');
-    const base = media.fileName.replace(/\.[^.]+$/, '') || media.fileName;
-    return { fileName: `${base}.${format}`, ...(await exporters[format](transcript, media)) };
-  }
-
   renameSpeaker(mediaId: number, speaker: number, name: string): EditableTranscript {
     this.getMedia(mediaId);
     this.transcripts.renameSpeaker(mediaId, speaker, name.trim());
@@ -347,43 +329,29 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     return this.transcripts.search(query, limit);
   }
 
-  listModels(): Promise<ModelStatus[]> {
-    return this.models.list();
-  }
-
-  /** Starts a model download in the background; models.changed events carry its progress. */
-  downloadModel(id: string): void {
-    const { sizeBytes } = this.models.entry(id);
-    if (this.downloads.get(id)?.view.state === 'downloading') return;
-    const controller = new AbortController();
-    const download = { view: { id, receivedBytes: 0, totalBytes: sizeBytes, state: 'downloading', error: null } as ModelDownload, controller };
-    this.downloads.set(id, download);
-    const update = (change: Partial<ModelDownload>, force = true): void => {
-      download.view = { ...download.view, ...change };
-      if (!force && Date.now() - this.lastDownloadEvent < DOWNLOAD_EVENT_MS) return;
-      this.lastDownloadEvent = Date.now();
-      this.emit('models.changed', [...this.downloads.values()].map((entry) => entry.view));
-    };
-    update({});
-    this.models.ensure(id, (progress) => update(progress, false), controller.signal).then(
-      () => update({ state: 'done', receivedBytes: download.view.totalBytes }),
-      (error: unknown) => update(controller.signal.aborted ? { state: 'canceled' } : { state: 'failed', error: error instanceof Error ? error.message : String(error) }),
-    );
-  }
-
-  cancelModelDownload(id: string): void {
-    this.downloads.get(id)?.controller.abort();
-  }
-
-  async removeModel(id: string): Promise<void> {
-    await this.models.remove(id);
-    this.downloads.delete(id);
-  }
-
   /** The providers this platform tries, in order, and what the newest transcription ran on. */
   devices(): { order: string[]; lastRun: EngineRun | null } {
     const order = providerOrder(this.appSettings.get().device, process.platform);
     return { order, lastRun: this.jobs.latestEngine() };
+  }
+
+  /** What live captions run with: the chosen speech model, which must be installed already (a download would keep the user waiting to speak). */
+  private async liveSettings(): Promise<LiveSettings> {
+    const settings = this.appSettings.get();
+    const model = await this.models.find(settings.model);
+    if (!model) {
+      const { name } = this.models.entry(settings.model);
+      throw new JobError(`Live captions need the speech model ${name}: download it in Settings ▸ Models first.`, 'model-missing');
+    }
+    return {
+      model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
+      vadModelPath: this.resources.vadModel,
+      language: settings.language === 'auto' ? null : settings.language,
+      languageFallback: this.appSettings.languageFallback(),
+      task: settings.task,
+      initialPrompt: settings.initialPrompt,
+      device: settings.device,
+    };
   }
 
   private readonly processMedia: JobRunner = async (job, context) => {
@@ -475,11 +443,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   }
 
   private finished(job: JobRecord): void {
-    const request = this.exportRequests.get(job.id);
-    if (!request) return this.learnFrom(job);
-    this.exportRequests.delete(job.id);
-    this.jobs.delete(job.id);
-    request.settle(request.file && job.state === 'done' ? { file: request.file } : { error: job.error ?? 'The export was canceled.' });
+    if (!this.exports.finished(job)) this.learnFrom(job);
   }
 
   private learnFrom(job: JobRecord): void {

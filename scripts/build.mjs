@@ -33,6 +33,7 @@ export async function buildNodeBundles() {
       outdir: 'dist',
       entryPoints: {
         'worker/worker-main': 'worker/worker-main.ts',
+        'worker/live-main': 'worker/live/live-main.ts',
         'web-host/main': 'web-host/main.ts',
         'electron/main': 'electron/main/main.ts',
       },

@@ -15,6 +15,7 @@ const core = new VerbatimCore({
   dataDir,
   resourcesDir: path.join(here, '../../resources'),
   spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
+  spawnLiveWorker: childProcessSpawner(path.join(here, '../worker/live-main.cjs')),
 });
 core.start();
 

@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WsClientMessage, type WsServerMessage } from '../contracts/api';
+import { decodeBinaryRequest, WsClientMessage, type WsServerMessage } from '../contracts/api';
 import { createApiDispatcher, toApiError } from '../core/api-handler';
 import type { VerbatimCore } from '../core/verbatim-core';
 import { CONTENT_SECURITY_POLICY } from '../renderer/content-security-policy';
@@ -56,11 +56,19 @@ export function createWebHost({ core, rendererDir, uploadsDir }: WebHostOptions)
 
   function serveSocket(ws: WebSocket): void {
     clients.add(ws);
-    ws.on('close', () => clients.delete(ws));
-    ws.on('message', async (data) => {
+    // The page that captures a recording owns it: if the page goes (closed, reloaded), the recording is kept and queued.
+    const recordings = new Set<number>();
+    ws.on('close', () => {
+      clients.delete(ws);
+      for (const sessionId of recordings) {
+        if (core.live.current()?.id === sessionId) void core.live.stop(sessionId).catch(() => undefined);
+      }
+    });
+    ws.on('message', async (data, isBinary) => {
       let parsed;
       try {
-        parsed = WsClientMessage.safeParse(JSON.parse(String(data)));
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+        parsed = WsClientMessage.safeParse(isBinary ? decodeBinaryRequest(bytes) : JSON.parse(String(bytes)));
       } catch {
         parsed = undefined;
       }
@@ -71,7 +79,9 @@ export function createWebHost({ core, rendererDir, uploadsDir }: WebHostOptions)
       const { id, method, params } = parsed.data;
       let reply: WsServerMessage;
       try {
-        reply = { id, ok: true, result: await dispatch(method, params) };
+        const result = await dispatch(method, params);
+        if (method === 'live.start') recordings.add((result as { id: number }).id);
+        reply = { id, ok: true, result };
       } catch (error) {
         reply = { id, ok: false, error: toApiError(error) };
       }

@@ -1,8 +1,8 @@
 import type { FromWorker } from '../contracts/worker-protocol';
 
 /** The channel to the main process: Electron's parentPort in a utility process, IPC in a Node child. */
-export interface ParentPort {
-  send(message: FromWorker): void;
+export interface ParentPort<Out = FromWorker> {
+  send(message: Out): void;
   onMessage(listener: (message: unknown) => void): void;
 }
 
@@ -11,7 +11,7 @@ interface ElectronParentPort {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
-export function connectToParent(): ParentPort {
+export function connectToParent<Out = FromWorker>(): ParentPort<Out> {
   const electronPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
   if (electronPort) {
     return {
@@ -24,7 +24,8 @@ export function connectToParent(): ParentPort {
     process.on('disconnect', () => process.exit(0));
     return {
       send: (message) => {
-        if (process.connected) process.send!(message);
+        // A parent killed outright (SIGKILL) can leave a send in flight: the pipe breaks, and nobody is left to work for.
+        if (process.connected) process.send!(message, (error: Error | null) => error && process.exit(0));
       },
       onMessage: (listener) => process.on('message', listener),
     };

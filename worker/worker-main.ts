@@ -5,6 +5,7 @@ import { connectToParent } from './parent-port';
 import { WarmSessions } from './engine/warm-sessions';
 import { DecodeCanceled } from './pipeline/decode';
 import { WorkAhead } from './pipeline/work-ahead';
+import { YieldGate } from './pipeline/yield-gate';
 import { MediaError, ToolError } from './pipeline/media-error';
 import { processMedia } from './pipeline/process-media';
 
@@ -20,6 +21,7 @@ const WARM_IDLE_MS = 30_000;
 const port = connectToParent();
 const warm = new WarmSessions(WARM_IDLE_MS);
 const ahead = new WorkAhead(warm);
+const yieldGate = new YieldGate();
 let current: { jobId: number; controller: AbortController } | undefined;
 
 port.onMessage((raw) => {
@@ -38,6 +40,9 @@ port.onMessage((raw) => {
       break;
     case 'ahead':
       ahead.plan(message.inputs);
+      break;
+    case 'yield':
+      yieldGate.set(message.yielding);
       break;
     case 'shutdown':
       current?.controller.abort();
@@ -66,6 +71,7 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
     const output = await processMedia(input, controller.signal, report, (transcript) => port.send({ type: 'transcript', jobId, transcript }), {
       warm,
       ahead,
+      yieldGate,
     });
     if (controller.signal.aborted) port.send({ type: 'canceled', jobId });
     else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024, modelsOpened: warm.opened - openedBefore });

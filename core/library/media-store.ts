@@ -93,6 +93,7 @@ export class MediaStore {
     const rows = this.db.all<Omit<LibraryItem, 'hasTranscript'> & { hasTranscript: number }>(
       `SELECT m.id AS mediaId, m.file_name AS fileName, m.path, m.created_at AS addedAt, m.duration_sec AS durationSec,
               j.state, j.id AS jobId, t.id IS NOT NULL AS hasTranscript,
+              (SELECT l.state FROM live_sessions l WHERE l.media_id = m.id AND l.state <> 'stopped') AS live,
               (SELECT COUNT(*) FROM speakers sp WHERE sp.transcript_id = t.id) AS speakers,
               COALESCE((SELECT group_concat(text, ' ') FROM (SELECT text FROM segments s WHERE s.transcript_id = t.id ORDER BY seq LIMIT 3)), '') AS preview
        FROM media m

@@ -88,6 +88,35 @@ export class TranscriptStore {
     });
   }
 
+  /**
+   * Live captions' confirmed text, one caption line at a time: the line `seq` is written (again,
+   * as it grows) into the recording's transcript, created on its first line. The transcription job
+   * after Stop replaces it whole (save()).
+   */
+  saveLiveSegment(mediaId: number, seq: number, segment: Segment, meta: { language: string; model: string; durationSec: number }, now = Date.now()): void {
+    this.db.transaction(() => {
+      let transcriptId = this.db.get<{ id: number }>('SELECT id FROM transcripts WHERE media_id = ?', [mediaId])?.id;
+      if (transcriptId === undefined) {
+        transcriptId = Number(
+          this.db.run(
+            `INSERT INTO transcripts (media_id, job_id, language, task, model, provider, fallbacks, duration_sec, diarization, created_at)
+             VALUES (?, NULL, ?, 'transcribe', ?, 'live', '[]', ?, NULL, ?)`,
+            [mediaId, meta.language, meta.model, meta.durationSec, now],
+          ).lastInsertRowid,
+        );
+      } else this.db.run('UPDATE transcripts SET duration_sec = ? WHERE id = ?', [meta.durationSec, transcriptId]);
+      this.db.run('DELETE FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq]);
+      const segmentId = Number(
+        this.db.run(
+          `INSERT INTO segments (transcript_id, seq, start_sec, end_sec, text, avg_logprob, no_speech_prob, temperature, speaker)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [transcriptId, seq, segment.start, segment.end, segment.text, segment.avgLogprob, segment.noSpeechProb, segment.temperature, segment.speaker],
+        ).lastInsertRowid,
+      );
+      this.insertWords(segmentId, segment.words);
+    });
+  }
+
   get(mediaId: number): Transcript | null {
     const row = this.db.get<TranscriptRow>('SELECT * FROM transcripts WHERE media_id = ?', [mediaId]);
     if (!row) return null;

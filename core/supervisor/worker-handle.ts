@@ -11,16 +11,16 @@ export interface WorkerExit {
  * One running worker process, whichever way it was started (Electron utilityProcess or Node
  * child_process). The supervisor only ever sees this.
  */
-export interface WorkerHandle {
+export interface WorkerHandle<In = ToWorker> {
   readonly pid: number | undefined;
-  send(message: ToWorker): void;
+  send(message: In): void;
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (exit: WorkerExit) => void): void;
   /** Ends the process at once; a stuck worker gets no chance to clean up. */
   kill(): void;
 }
 
-export type WorkerSpawner = () => WorkerHandle;
+export type WorkerSpawner<In = ToWorker> = () => WorkerHandle<In>;
 
 export function describeExit(exit: WorkerExit): string {
   if (exit.reason === 'oom') return 'ran out of memory';

@@ -80,6 +80,7 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
   private idleTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private disposed = false;
+  private yielding = false;
   private readonly o: Required<Omit<SupervisorOptions, 'spawn'>>;
 
   constructor(private readonly options: SupervisorOptions) {
@@ -95,6 +96,16 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
       readyTimeoutMs: 20_000,
       ...stripUndefined(options),
     };
+  }
+
+  /**
+   * While a recording's captions are behind, the engine pauses between batches of windows (and
+   * resumes when this is cleared); a worker started meanwhile is told as soon as it is ready.
+   */
+  setYield(yielding: boolean): void {
+    if (this.yielding === yielding) return;
+    this.yielding = yielding;
+    this.worker?.handle.send({ type: 'yield', yielding });
   }
 
   get workerPid(): number | undefined {
@@ -200,6 +211,7 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
       switch (message.type) {
         case 'ready':
           clearTimeout(readyTimer);
+          if (this.yielding) handle.send({ type: 'yield', yielding: true });
           markReady();
           break;
         case 'heartbeat':

@@ -24,6 +24,7 @@ async function createWindow(): Promise<void> {
     // Packaged: electron-builder copies resources/ beside the asar (extraResources).
     resourcesDir: app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources'),
     spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
+    spawnLiveWorker: utilityProcessSpawner(path.join(here, '../worker/live-main.cjs'), 'Verbatim Live Captions'),
     sqliteBinding: existsSync(devBinding) ? devBinding : undefined,
   });
   const window = new BrowserWindow({
@@ -51,7 +52,7 @@ async function createWindow(): Promise<void> {
 }
 
 app.enableSandbox();
-hardenWebContents();
+hardenWebContents(rendererIndex);
 registerMediaScheme();
 // One library, one process: a second launch hands over to the first instead of opening the database too.
 if (!app.requestSingleInstanceLock()) {

@@ -1,16 +1,16 @@
 import { app, utilityProcess, type Details } from 'electron';
+import type { ToWorker } from '../../contracts/worker-protocol';
 import type { WorkerExit, WorkerHandle, WorkerSpawner } from '../../core/supervisor/worker-handle';
 
-const SERVICE_NAME = 'Verbatim Engine';
 
 /** Runs the worker as an Electron utility process; the supervisor treats it like any other worker. */
-export function utilityProcessSpawner(entry: string): WorkerSpawner {
-  return (): WorkerHandle => {
-    const child = utilityProcess.fork(entry, [], { serviceName: SERVICE_NAME, stdio: 'inherit' });
+export function utilityProcessSpawner<In = ToWorker>(entry: string, serviceName = 'Verbatim Engine'): WorkerSpawner<In> {
+  return (): WorkerHandle<In> => {
+    const child = utilityProcess.fork(entry, [], { serviceName, stdio: 'inherit' });
     // Electron says why a utility process died ('oom', 'crashed', 'killed') only through the app.
     let reason: string | undefined;
     const onGone = (_: unknown, details: Details): void => {
-      if (details.type === 'Utility' && details.serviceName === SERVICE_NAME) reason = details.reason;
+      if (details.type === 'Utility' && details.serviceName === serviceName) reason = details.reason;
     };
     app.on('child-process-gone', onGone);
     return {

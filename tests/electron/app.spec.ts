@@ -2,7 +2,9 @@ import { _electron as electron, expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { dialogueWav, projectRoot, scratchDir } from '../helpers/media';
+import { testEnv } from '../helpers/core';
+import { readSpeechTake } from '../helpers/live';
+import { dialogueWav, projectRoot, scratchDir, sharedModels } from '../helpers/media';
 
 /**
  * Electron's npm package fetches its binary from GitHub on first use; where that cannot happen
@@ -78,6 +80,27 @@ test.describe('the Electron app', () => {
           .catch((error: Error) => error.message),
       );
       expect(refused).toMatch(/^Invalid jobs\.cancel request/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('records from the microphone (allowed for its own page only) with live captions', async () => {
+    const { wav } = readSpeechTake(2);
+    const app = await electron.launch({
+      executablePath: binary,
+      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`, projectRoot],
+      env: { ...process.env, ...testEnv, VERBATIM_DATA_DIR: scratchDir('electron-data'), VERBATIM_MODELS_DIR: sharedModels },
+    });
+    try {
+      const window = await app.firstWindow();
+      // Other permissions stay refused.
+      expect(await window.evaluate(() => (globalThis as unknown as { Notification: { requestPermission(): Promise<string> } }).Notification.requestPermission())).toBe('denied');
+      await window.getByRole('button', { name: 'Record' }).click();
+      await expect(window.getByTestId('recording-indicator')).toBeVisible();
+      await expect(window.getByTestId('captions')).toContainText(/printing/i, { timeout: 60_000 });
+      await window.getByTestId('stop-recording').click();
+      await expect(window.getByTestId('detail')).toBeVisible();
     } finally {
       await app.close();
     }

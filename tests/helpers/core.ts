@@ -3,7 +3,7 @@ import type { JobView } from '../../contracts/domain';
 import { childProcessSpawner } from '../../core/node/child-process-worker';
 import { VerbatimCore, type CoreOptions } from '../../core/verbatim-core';
 import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
-import { projectRoot, sharedModels, workerEntry } from './media';
+import { liveWorkerEntry, projectRoot, sharedModels, workerEntry } from './media';
 import path from 'node:path';
 
 /**
@@ -32,6 +32,7 @@ export function openCore(dataDir: string, options: Partial<CoreOptions> = {}): V
     dataDir,
     resourcesDir: path.join(projectRoot, 'resources'),
     spawnWorker: childProcessSpawner(workerEntry, workerUser),
+    spawnLiveWorker: childProcessSpawner(liveWorkerEntry, workerUser),
     settingsDefaults: { model: 'whisper-tiny' },
     log: () => undefined,
     ...options,

@@ -11,6 +11,7 @@ export const sharedAudio = path.resolve(projectRoot, '../shared/audio');
 export const sharedModels = path.resolve(projectRoot, '../shared/models');
 export const dialogueWav = path.join(sharedAudio, 'synthetic/dialogue-2spk.wav');
 export const workerEntry = path.join(projectRoot, 'dist/worker/worker-main.cjs');
+export const liveWorkerEntry = path.join(projectRoot, 'dist/worker/live-main.cjs');
 
 const tools = resolveTools({ ffmpegPath: null, ffprobePath: null });
 

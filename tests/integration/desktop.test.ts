@@ -80,13 +80,13 @@ describe('the desktop experience, through the core', () => {
     expect(reopened.history).toEqual({ undo: 1, redo: 0 });
 
     // A selection exports as one ZIP of a file each, through export jobs that leave nothing behind.
-    const archive = await core.exportTranscripts([mediaId, podcast!.mediaId], 'txt');
+    const archive = await core.exports.exportTranscripts([mediaId, podcast!.mediaId], 'txt');
     expect(archive).toMatchObject({ fileName: 'Verbatim 2 transcripts (TXT).zip', mimeType: 'application/zip' });
     const zip = Buffer.from(archive.content as Uint8Array);
     expect(zipEntry(zip, 'dialogue-2spk.txt')).toContain('Good evening');
-    expect(zipEntry(zip, 'podcast-cut-10s.txt')).toBe((await core.exportTranscript(podcast!.mediaId, 'txt')).content);
+    expect(zipEntry(zip, 'podcast-cut-10s.txt')).toBe((await core.exports.exportTranscript(podcast!.mediaId, 'txt')).content);
     expect(core.listJobs().map((job) => job.kind)).toEqual(['process-media', 'process-media']);
-    const twice = Buffer.from((await core.exportTranscripts([mediaId, mediaId], 'srt')).content as Uint8Array);
+    const twice = Buffer.from((await core.exports.exportTranscripts([mediaId, mediaId], 'srt')).content as Uint8Array);
     expect(zipEntry(twice, 'dialogue-2spk (2).srt')).toBe(zipEntry(twice, 'dialogue-2spk.srt'));
 
     // The player's audio: the decoded copy as 16-bit WAV, whole or by range.
@@ -155,7 +155,7 @@ describe('the desktop experience, through the core', () => {
       ['podcast-cut-10s.wav', 2],
     ]);
     // The light lane does not wait for the ten-minute transcription.
-    const file = await core.exportTranscripts([short!.mediaId], 'vtt');
+    const file = await core.exports.exportTranscripts([short!.mediaId], 'vtt');
     expect(file).toMatchObject({ fileName: 'dialogue-2spk.vtt', content: expect.stringMatching(/^WEBVTT/) });
     expect(core.listJobs().find((job) => job.fileName === 'day 1 interview.mp3')!.state).toBe('running');
 
@@ -175,7 +175,7 @@ describe('the desktop experience, through the core', () => {
   it('downloads a model from Settings with progress events, then lists it as installed', { timeout: 60_000 }, async () => {
     server = await startModelServer({ root: sharedModels });
     core = openCore(scratchDir('desktop-models'), { env: { VERBATIM_MODELS_DIR: '', VERBATIM_MODELS_BASE_URL: server.url } });
-    expect((await core.listModels()).find((model) => model.id === 'whisper-tiny')).toMatchObject({ installed: null });
+    expect((await core.downloads.list()).find((model) => model.id === 'whisper-tiny')).toMatchObject({ installed: null });
     const events: ModelDownload[] = [];
     const done = new Promise<void>((resolve) =>
       core!.on('models.changed', (downloads) => {
@@ -184,13 +184,13 @@ describe('the desktop experience, through the core', () => {
         if (tiny.state !== 'downloading') resolve();
       }),
     );
-    core.downloadModel('whisper-tiny');
+    core.downloads.start('whisper-tiny');
     await done;
     expect(events.at(-1)).toMatchObject({ state: 'done', error: null });
     expect(events.length).toBeGreaterThan(2);
     const received = events.map((event) => event.receivedBytes);
     expect(received).toEqual([...received].sort((a, b) => a - b));
-    const listed = (await core.listModels()).find((model) => model.id === 'whisper-tiny')!;
+    const listed = (await core.downloads.list()).find((model) => model.id === 'whisper-tiny')!;
     expect(listed.installed).toBe('app');
     expect(listed.diskBytes).toBe(events.at(-1)!.totalBytes);
   });

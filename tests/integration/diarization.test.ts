@@ -68,13 +68,13 @@ describe('speaker diarization, built-in tier', () => {
     await core!.close();
     core = openCore(dataDir);
     expect(core.getTranscript(mediaId)!.speakers).toEqual(merged.speakers);
-    const txt = (await core.exportTranscript(mediaId, 'txt')).content as string;
+    const txt = (await core.exports.exportTranscript(mediaId, 'txt')).content as string;
     // whisper-tiny's hearing of the synthetic voice varies ("Welcome back", "I will come back"); the name is the point.
     expect(txt).toMatch(/^Host: [^\n]*back to the show/);
     expect(txt).not.toContain('Speaker 3');
-    expect((await core.exportTranscript(mediaId, 'vtt')).content).toContain('<v Host>');
-    expect(JSON.parse((await core.exportTranscript(mediaId, 'json')).content as string).speakers).toEqual(merged.speakers);
-    expect((await core.exportTranscript(mediaId, 'docx')).content).toBeInstanceOf(Uint8Array);
+    expect((await core.exports.exportTranscript(mediaId, 'vtt')).content).toContain('<v Host>');
+    expect(JSON.parse((await core.exports.exportTranscript(mediaId, 'json')).content as string).speakers).toEqual(merged.speakers);
+    expect((await core.exports.exportTranscript(mediaId, 'docx')).content).toBeInstanceOf(Uint8Array);
   });
 
   it('runs the ten AMI meeting excerpts end to end and records their DER', { timeout: 240_000 }, async () => {

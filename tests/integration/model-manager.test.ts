@@ -159,7 +159,7 @@ describe('model manager', () => {
       expect(seen).toContain('transcribe');
       expect(seen).toEqual(STAGES.filter((stage) => stages.has(stage)));
       expect(job!.diarization).toMatchObject({ tier: 'builtin', error: null });
-      expect((await core.listModels()).find((model) => model.id === 'whisper-tiny')!.installed).toBe('app');
+      expect((await core.downloads.list()).find((model) => model.id === 'whisper-tiny')!.installed).toBe('app');
     } finally {
       await core.close();
     }

@@ -95,6 +95,33 @@ export async function transcribe(
   }
 }
 
+/**
+ * One clip of audio (at most a window, 30 s) decoded as a single window, greedily: its segments in
+ * the clip's own time, or none when Whisper judges it silent or its text loops. What live captions
+ * decode about once a second, where waiting for five hotter retries (seconds each on a CPU, on a
+ * clip cut off mid-word) would stall them; the full transcript after Stop has the fallback.
+ */
+export async function transcribeClip(
+  model: WhisperModel,
+  audio: Float32Array,
+  options: { language: string | null; languageFallback?: string | null; task: Task; previous: readonly number[]; signal: AbortSignal },
+): Promise<{ segments: Segment[]; language: string }> {
+  const clipSec = audio.length / SAMPLE_RATE;
+  const window: AudioWindow = { pieces: [{ source: 0, start: 0, end: clipSec }], durationSec: LEAD_IN_SEC + clipSec };
+  const withLeadIn = new Float32Array(Math.round(LEAD_IN_SEC * SAMPLE_RATE) + audio.length);
+  withLeadIn.set(audio, withLeadIn.length - audio.length);
+  const encoded = await model.encode([model.logMel(withLeadIn)]);
+  let language = options.language ?? (model.multilingual ? null : 'en');
+  if (language === null) {
+    const [probabilities] = await languageProbabilities(model, encoded);
+    language = chooseLanguage([{ probabilities: probabilities!, weightSec: clipSec }], options.languageFallback ?? null).language;
+  }
+  const prompt = promptTokens(model.tokens, { language, task: options.task, previous: options.previous.slice(-MAX_PROMPT_TOKENS) });
+  const [kept] = await decodeWithFallback(model, encoded, prompt, [window], 0, options.signal, false);
+  const segments = kept ? windowSegments(kept, model, window, language).map(({ segment }) => segment) : [];
+  return { segments, language };
+}
+
 /** A recording to transcribe beside a job's own: its decoded audio and the speech found in it. */
 export interface Rider {
   pcmPath: string;
@@ -157,6 +184,7 @@ async function transcribeWindows(
   let seed = 0;
   while (pending.length > 0) {
     signal.throwIfAborted();
+    await context.yieldPoint?.();
     const batch = pending.splice(0, batchSize);
     const mels = [];
     for (const window of batch) mels.push(model.logMel(windowAudio(pcms, window)));
@@ -221,6 +249,8 @@ async function decodeWithFallback(
   batch: readonly AudioWindow[],
   seed: number,
   signal: AbortSignal,
+  /** The higher temperatures' retries; without them a looping decode is dropped and an unsure one kept. */
+  fallback = true,
 ): Promise<Array<Attempt | null>> {
   const greedy = await decodeBatch(model, {
     encoded,
@@ -230,7 +260,7 @@ async function decodeWithFallback(
     signal,
   });
   const attempts = greedy.map((decoded) => [describe(decoded, model, 0)]);
-  const retries = attempts
+  const retries = (fallback ? attempts : [])
     .map((list, index) => ({ first: list[0]!, index }))
     .filter(({ first }) => !isSilence(first) && needsFallback(first))
     .flatMap(({ index }) => QUALITY.temperatures.slice(1).map((temperature) => ({ index, temperature })));

@@ -5,6 +5,7 @@ import { diarize } from '../engine/diarize/diarize';
 import { firstLine } from '../engine/onnx/execution-providers';
 import { transcribe, type SpeechProbabilities } from '../engine/transcribe';
 import type { WarmSessions } from '../engine/warm-sessions';
+import type { YieldGate } from './yield-gate';
 import { probeAndDecode, type Decoded, type WorkAhead } from './work-ahead';
 import { stageContexts } from './stage-progress';
 
@@ -29,11 +30,12 @@ export async function processMedia(
   /** Hears the transcript before diarization starts, so it can be kept whatever happens next. */
   onTranscript: (transcript: Transcript) => void = () => undefined,
   /** The worker's long-lived parts: models kept open between jobs, and the work done ahead on queued files. */
-  engine: { warm?: WarmSessions; ahead?: WorkAhead } = {},
+  engine: { warm?: WarmSessions; ahead?: WorkAhead; yieldGate?: YieldGate } = {},
 ): Promise<ProcessMediaOutput> {
   let last: WorkerProgress = { stage: 'probe', progress: 0, processedSec: 0 };
   const weights = { ...STAGE_WEIGHTS, diarize: input.diarize ? DIARIZE_WEIGHT[input.diarize.tier] : 0 };
-  const stages = stageContexts(weights, signal, (update) => report((last = update)));
+  const gate = engine.yieldGate;
+  const stages = stageContexts(weights, signal, (update) => report((last = update)), gate && (() => gate.wait(signal)));
 
   const early = engine.ahead?.take(input);
   let prepared: Decoded;

@@ -6,6 +6,8 @@ export interface StageContext {
   signal: AbortSignal;
   /** fraction: of this stage, 0…1; processedSec: audio seconds handled so far. */
   progress(fraction: number, processedSec: number): void;
+  /** Long stages await this between units of work: it holds them while a live recording needs the CPU. */
+  yieldPoint?(): Promise<void>;
 }
 
 /**
@@ -16,6 +18,7 @@ export function stageContexts<S extends Stage>(
   weights: Record<S, number>,
   signal: AbortSignal,
   report: (update: WorkerProgress) => void,
+  yieldPoint?: () => Promise<void>,
 ): Record<S, StageContext> {
   const stages = Object.keys(weights) as S[];
   const total = stages.reduce((sum, stage) => sum + weights[stage], 0);
@@ -26,6 +29,7 @@ export function stageContexts<S extends Stage>(
     const span = weights[stage] / total;
     contexts[stage] = {
       signal,
+      yieldPoint,
       progress: (fraction, processedSec) =>
         report({ stage, progress: Math.min(1, start + span * Math.min(1, Math.max(0, fraction))), processedSec }),
     };

@@ -2,6 +2,7 @@ import initial from './001-initial';
 import transcripts from './002-transcripts';
 import speakers from './003-speakers';
 import editing from './004-editing';
+import liveRecordings from './005-live-recordings';
 
 /** Schema history, oldest first. The position in this list is the schema version. */
-export const migrations: readonly string[] = [initial, transcripts, speakers, editing];
+export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings];

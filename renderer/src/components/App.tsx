@@ -12,6 +12,9 @@ import { Sidebar } from './Sidebar';
 import { Toasts } from './Toasts';
 import { Toolbar } from './Toolbar';
 import { TranscriptPane } from './TranscriptPane';
+import { InterruptedRecordings } from './InterruptedRecordings';
+import { RecorderPanel } from './RecorderPanel';
+import { useLiveStore } from '../live/live-store';
 
 /** How long library changes are gathered before the list is reloaded: a running job changes it often. */
 const LIBRARY_RELOAD_MS = 250;
@@ -26,6 +29,12 @@ export function App() {
     const unsubscribe = [
       api.on('jobs.changed', ({ jobs: changed }) => jobs.merge(changed)),
       api.on('models.changed', ({ downloads }) => settings.mergeDownloads(downloads)),
+      api.on('live.changed', ({ session }) => useLiveStore.getState().changed(session)),
+      api.on('live.caption', ({ sessionId, caption }) => useLiveStore.getState().caption(sessionId, caption)),
+      // Opening a recording from the library leaves the recorder (the toolbar still shows it runs).
+      useLibraryStore.subscribe((state, previous) => {
+        if (state.selectedId !== previous.selectedId && state.selectedId !== null) useLiveStore.getState().show(false);
+      }),
       api.on('library.changed', ({ mediaIds }) => {
         mediaIds.forEach((id) => stale.add(id));
         clearTimeout(reload);
@@ -48,10 +57,27 @@ export function App() {
     void attempt('loading the queue', () => jobs.load());
     void attempt('loading the library', () => library.load());
     void attempt('loading settings', () => settings.load());
+    void attempt('looking for interrupted recordings', () => useLiveStore.getState().loadUnfinished());
     return () => {
       clearTimeout(reload);
       unsubscribe.forEach((off) => off());
     };
+  }, []);
+
+  const recorderOpen = useLiveStore((state) => state.open);
+  const recording = useLiveStore((state) => state.phase === 'recording' || state.phase === 'paused');
+  useEffect(() => {
+    document.title = recording ? '● Recording — Verbatim' : 'Verbatim';
+  }, [recording]);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.key.toLowerCase() !== 'r') return;
+      event.preventDefault();
+      const live = useLiveStore.getState();
+      void (live.phase === 'idle' ? live.start() : live.stop());
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
   }, []);
 
   const theme = useSettingsStore((state) => state.settings?.theme ?? 'system');
@@ -64,9 +90,10 @@ export function App() {
       <div className="app">
         <Toolbar />
         <FirstRun />
+        <InterruptedRecordings />
         <main className="panes">
           <Sidebar />
-          <TranscriptPane />
+          {recorderOpen ? <RecorderPanel /> : <TranscriptPane />}
         </main>
         <Toasts />
       </div>

@@ -5,6 +5,7 @@ import { formatClock, formatDate } from '../format';
 import { useLibraryStore } from '../stores/library-store';
 
 const STATE_LABEL = { queued: 'Queued', running: 'Working', done: null, failed: 'Failed', canceled: 'Canceled' } as const;
+const LIVE_LABEL = { recording: 'Recording', paused: 'Paused', interrupted: 'Interrupted', stopped: null } as const;
 /** A row with a preview line; rows are measured once drawn, so this only has to be close. */
 const ESTIMATED_ROW_PX = 68;
 
@@ -60,7 +61,7 @@ const LibraryRow = memo(function LibraryRow({ item, index, count, top, measure }
   const selected = useLibraryStore((state) => state.selectedId === item.mediaId);
   const checked = useLibraryStore((state) => state.checked.includes(item.mediaId));
   const { select, toggleChecked } = useLibraryStore.getState();
-  const state = item.state ? STATE_LABEL[item.state] : null;
+  const state = item.live ? LIVE_LABEL[item.live] : item.state ? STATE_LABEL[item.state] : null;
   return (
     <li
       ref={measure}
@@ -81,7 +82,7 @@ const LibraryRow = memo(function LibraryRow({ item, index, count, top, measure }
           {formatDate(item.addedAt)}
           {item.durationSec !== null && ` · ${formatClock(item.durationSec)}`}
           {item.speakers > 0 && ` · ${item.speakers} ${item.speakers === 1 ? 'speaker' : 'speakers'}`}
-          {state && <span className={`badge ${item.state}`}>{state}</span>}
+          {state && <span className={`badge ${item.live ?? item.state}`}>{state}</span>}
         </span>
         {item.preview && <span className="library-preview">{item.preview}</span>}
       </button>

@@ -6,6 +6,7 @@ import {
   type ApiMethod,
   type ApiParams,
   type ApiResult,
+  encodeBinaryRequest,
   type VerbatimApi,
   type WsServerMessage,
 } from '../../../contracts/api';
@@ -46,7 +47,10 @@ export function createWebSocketApi(url = `ws://${location.host}/api/ws`): Verbat
       const id = nextId++;
       return new Promise<ApiResult<M>>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        socket.send(JSON.stringify({ id, method, params }));
+        // Audio goes as bytes in a binary frame, not as a JSON array of numbers.
+        const { pcm, ...rest } = params as { pcm?: unknown };
+        if (pcm instanceof Uint8Array) socket.send(encodeBinaryRequest(id, method, rest, pcm));
+        else socket.send(JSON.stringify({ id, method, params }));
       });
     },
     on<E extends ApiEvent>(event: E, listener: (payload: ApiEventPayload<E>) => void): () => void {

@@ -2,9 +2,9 @@ import ort from 'onnxruntime-node';
 import { SAMPLE_RATE, type PcmFile } from '../audio/pcm-file';
 
 /** Silero v6 scores 512-sample chunks (32 ms), each preceded by the previous chunk's last 64 samples. */
-const CHUNK = 512;
-const CONTEXT = 64;
-export const VAD_FRAME_SEC = CHUNK / SAMPLE_RATE;
+export const VAD_CHUNK = 512;
+export const VAD_CONTEXT = 64;
+export const VAD_FRAME_SEC = VAD_CHUNK / SAMPLE_RATE;
 /** Frames read from disk at a time, per stream: bounded memory, few syscalls. */
 const READ_FRAMES = 1_000;
 /**
@@ -26,7 +26,7 @@ export async function speechProbabilities(
   onProgress: (doneSec: number) => void,
   signal: AbortSignal,
 ): Promise<Float32Array> {
-  const frames = Math.ceil(pcm.sampleCount / CHUNK);
+  const frames = Math.ceil(pcm.sampleCount / VAD_CHUNK);
   const probabilities = new Float32Array(frames);
   const streamCount = Math.max(1, Math.min(MAX_STREAMS, Math.floor(frames / MIN_STREAM_FRAMES)));
   const span = Math.ceil(frames / streamCount);
@@ -36,7 +36,7 @@ export async function speechProbabilities(
     return { first, start, end: Math.min(frames, first + span), block: new Float32Array(0) as Float32Array, blockStart: start };
   });
   const steps = Math.max(...streams.map((stream) => stream.end - stream.start));
-  const width = CONTEXT + CHUNK;
+  const width = VAD_CONTEXT + VAD_CHUNK;
   const input = new Float32Array(streamCount * width);
   const inputTensor = new ort.Tensor('float32', input, [streamCount, width]);
   let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(2 * streamCount * 128), [2, streamCount, 128]);
@@ -47,18 +47,18 @@ export async function speechProbabilities(
       signal.throwIfAborted();
       for (const stream of streams) {
         stream.blockStart = stream.start + step;
-        stream.block = pcm.read(stream.blockStart * CHUNK, READ_FRAMES * CHUNK);
+        stream.block = pcm.read(stream.blockStart * VAD_CHUNK, READ_FRAMES * VAD_CHUNK);
       }
     }
     streams.forEach((stream, row) => {
       const frame = stream.start + step;
       const at = row * width;
       // The previous chunk's tail is the context; a stream past its end repeats silence, unread.
-      input.copyWithin(at, at + CHUNK, at + width);
-      const offset = (frame - stream.blockStart) * CHUNK;
-      const chunk = frame < stream.end ? stream.block.subarray(offset, offset + CHUNK) : new Float32Array(0);
-      input.set(chunk, at + CONTEXT);
-      if (chunk.length < CHUNK) input.fill(0, at + CONTEXT + chunk.length, at + width);
+      input.copyWithin(at, at + VAD_CHUNK, at + width);
+      const offset = (frame - stream.blockStart) * VAD_CHUNK;
+      const chunk = frame < stream.end ? stream.block.subarray(offset, offset + VAD_CHUNK) : new Float32Array(0);
+      input.set(chunk, at + VAD_CONTEXT);
+      if (chunk.length < VAD_CHUNK) input.fill(0, at + VAD_CONTEXT + chunk.length, at + width);
     });
     const out = await session.run({ input: inputTensor, state, sr });
     const scores = out.output!.data as Float32Array;
