@@ -1,21 +1,25 @@
-// Live captions benchmark: `npm run bench:live [-- --models whisper-tiny,whisper-base]`.
+// Live captions benchmark: `npm run bench:live [-- --models whisper-tiny,whisper-base --beside whisper-tiny]`.
 // The read-speech set (21 real utterances, 1 s pauses, ~2.6 min) streamed through the live pipeline
 // (worker/live: streaming Silero VAD, LocalAgreement-2, Whisper on clips) in 100 ms chunks at
 // real-time pace, against the obvious alternative — fixed 5 s chunks, each transcribed on its own as
 // Buzz's live mode and whisper.cpp's stream example do — and the offline transcript of the same file.
 // The live run takes as long as the audio (nothing else may run meanwhile: it measures this CPU);
 // the alternative's latencies are computed from each chunk's measured decode time, queued in order.
-// Reported: WER (Whisper's English normalisation) and, p50/p95, the latency from the end of a word's
-// audio to its final text, and from an utterance's first speech to its first provisional words.
-import { writeFileSync } from 'node:fs';
+// Reported: WER (Whisper's English normalisation) and, p50/p95, the latency from the end of an
+// utterance to its final text, from the end of a word to its confirmation, and from an utterance's
+// first speech to its first provisional words. Then the same speech recorded through the core while a
+// 10-minute file transcribes in the queue, with the queue yielding to the captions and without.
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Word } from '../contracts/domain';
 import type { LiveCaption } from '../contracts/live-protocol';
 import { ModelManager } from '../core/models/model-manager';
+import { childProcessSpawner } from '../core/node/child-process-worker';
+import { VerbatimCore } from '../core/verbatim-core';
 import { resourcePaths } from '../core/paths';
-import { projectRoot, sharedAudio, sharedModels } from '../tests/helpers/media';
+import { liveWorkerEntry, projectRoot, sharedAudio, sharedModels, workerEntry } from '../tests/helpers/media';
 import { PcmFile } from '../worker/engine/audio/pcm-file';
 import { transcribe, transcribeClip, vadSession } from '../worker/engine/transcribe';
 import { WarmSessions } from '../worker/engine/warm-sessions';
@@ -26,7 +30,7 @@ import { StreamingVad } from '../worker/live/streaming-vad';
 import { longRealSpeech, readSpeech, wavSeconds } from './lib/read-speech';
 import { wordErrorRate } from './lib/word-error-rate';
 
-const { values } = parseArgs({ options: { models: { type: 'string', default: 'whisper-tiny,whisper-base' } } });
+const { values } = parseArgs({ options: { models: { type: 'string', default: 'whisper-tiny,whisper-base' }, beside: { type: 'string', default: 'whisper-tiny' } } });
 const modelsDir = path.resolve(process.env.VERBATIM_MODELS_DIR ?? sharedModels);
 const resources = resourcePaths(path.join(projectRoot, 'resources'));
 const work = path.join(projectRoot, '.cache/bench');
@@ -107,7 +111,59 @@ async function fixedChunks(model: WhisperModel) {
   return { text: words.join(' '), latency, utteranceLatency };
 }
 
+/**
+ * The app's own path (core, recording file, captions process) while a long file transcribes in the
+ * queue: captions' latency and skips, and how fast the file moves, before and during the recording;
+ * with queued work yielding to the captions when they fall behind (the app), and without.
+ */
+async function beside(id: string, yieldToLive: boolean) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'verbatim-bench-live-'));
+  const core = new VerbatimCore({
+    dataDir,
+    resourcesDir: path.join(projectRoot, 'resources'),
+    spawnWorker: childProcessSpawner(workerEntry),
+    spawnLiveWorker: childProcessSpawner(liveWorkerEntry),
+    settingsDefaults: { model: id, language: 'en', diarization: 'off' },
+    env: { ...process.env, VERBATIM_MODELS_DIR: modelsDir, VERBATIM_MODELS_BASE_URL: 'http://127.0.0.1:9/no-downloads' },
+    yieldToLive,
+    log: () => undefined,
+  });
+  core.start();
+  try {
+    const [added] = await core.addFiles([longRealSpeech(sharedAudio, work, 10).file]);
+    const job = () => core.listJobs().find((each) => each.id === added!.jobId)!;
+    const doneSec = () => job().progress * (job().durationSec ?? 0);
+    while (job().stage !== 'transcribe') await new Promise((resolve) => setTimeout(resolve, 100));
+    const aloneFrom = doneSec();
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    const aloneSpeed = (doneSec() - aloneFrom) / 20;
+    const finals: number[] = [];
+    let skippedSec = 0;
+    const session = await core.live.start(null);
+    core.live.on('live.caption', (_, caption) => {
+      if (caption.type === 'final' && caption.utteranceEnd) finals.push(caption.latencyMs);
+      if (caption.type === 'skipped') skippedSec += caption.toSec - caption.fromSec;
+    });
+    const pcm = new Uint8Array(audio.length * 2);
+    const view = new DataView(pcm.buffer);
+    audio.forEach((sample, i) => view.setInt16(i * 2, Math.max(-32768, Math.min(32767, Math.round(sample * 32768))), true));
+    const duringFrom = doneSec();
+    const started = Date.now();
+    for (let seq = 0; seq * CHUNK * 2 < pcm.length; seq++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + ((seq + 1) * CHUNK * 1000) / 16_000 - Date.now())));
+      core.live.audio(session.id, seq, pcm.subarray(seq * CHUNK * 2, (seq + 1) * CHUNK * 2));
+    }
+    const duringSpeed = (doneSec() - duringFrom) / ((Date.now() - started) / 1000);
+    await core.live.stop(session.id);
+    return { finals, skippedSec, aloneSpeed, duringSpeed };
+  } finally {
+    await core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 const rows: string[] = [];
+const besideRows: string[] = [];
 for (const id of values.models.split(',')) {
   const found = await manager.find(id);
   if (!found) throw new Error(`${id} is not installed in ${modelsDir}.`);
@@ -121,7 +177,6 @@ for (const id of values.models.split(',')) {
     { detectSpeech: { signal: new AbortController().signal, progress: () => undefined }, transcribe: { signal: new AbortController().signal, progress: () => undefined } },
   );
   const offlineText = offline.transcript.segments.map((segment) => segment.text).join(' ');
-  if (process.env.LIVE_DUMP) writeFileSync(`${process.env.LIVE_DUMP}-${id}.json`, JSON.stringify([speech.reference, liveResult.text, chunked.text, offlineText]));
   const wer = (text: string) => (100 * wordErrorRate(speech.reference, text)).toFixed(1);
   rows.push(
     `| ${id} | live (VAD + LocalAgreement-2) | ${wer(liveResult.text)} % | ${percentiles(liveResult.finalLatency)} | ${percentiles(liveResult.wordLatency)} | ${percentiles(liveResult.firstWords)} | ${liveResult.cpuPerAudioSec.toFixed(2)} | ${liveResult.skippedSec.toFixed(1)} s |`,
@@ -130,8 +185,18 @@ for (const id of values.models.split(',')) {
   );
   await model.release();
   await sessions.releaseAll();
+  for (const yieldToLive of values.beside.split(',').includes(id) ? [true, false] : []) {
+    const result = await beside(id, yieldToLive);
+    besideRows.push(
+      `| ${id} | ${yieldToLive ? 'yields between windows (the app)' : 'does not yield'} | ${percentiles(result.finals)} | ${result.skippedSec.toFixed(1)} s | ${result.aloneSpeed.toFixed(1)}× | ${result.duringSpeed.toFixed(1)}× |`,
+    );
+  }
 }
 console.log(`Read-speech set, ${audioSec.toFixed(0)} s of real speech in 21 utterances; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${new Date().toISOString().slice(0, 10)}.\n`);
 console.log('| model | captions | WER | final text after an utterance ends, p50 / p95 (s) | a confirmed word after it was spoken, p50 / p95 (s) | first words after speech starts, p50 / p95 (s) | CPU seconds per audio second (2 cores) | skipped |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
+console.log('\nWhile a 10-minute real-speech file transcribes in the queue (same model), the same speech recorded through the core:\n');
+console.log('| model | queued work | final text after an utterance ends, p50 / p95 (s) | captions skipped | queued file before the recording (audio s per s) | during it |');
+console.log('|---|---|---|---|---|---|');
+for (const row of besideRows) console.log(row);

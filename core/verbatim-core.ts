@@ -59,6 +59,8 @@ export interface CoreOptions {
   spawnWorker: WorkerSpawner;
   /** The live-captions process (worker/live/live-main). */
   spawnLiveWorker: WorkerSpawner<ToLiveWorker>;
+  /** Whether queued work pauses between windows while captions are behind (default true; off only to measure what it buys). */
+  yieldToLive?: boolean;
   env?: NodeJS.ProcessEnv;
   supervisor?: Omit<SupervisorOptions, 'spawn'>;
   maxAttempts?: number;
@@ -150,7 +152,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
         this.queue.wake();
         return jobId;
       },
-      setBatchYield: (yielding) => this.supervisor.setYield(yielding),
+      setBatchYield: (yielding) => this.supervisor.setYield(yielding && options.yieldToLive !== false),
       log: this.log,
     });
     this.live.on('library.changed', (mediaIds) => this.emit('library.changed', mediaIds));

@@ -3,7 +3,9 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCore, testEnv } from '../helpers/core';
-import { dialogueWav, projectRoot, scratchDir, sharedModels } from '../helpers/media';
+import { dialogueWav, probeDuration, projectRoot, scratchDir, sharedModels } from '../helpers/media';
+import { readSpeechTake } from '../helpers/live';
+import { wordErrorRate } from '../../bench/lib/word-error-rate';
 
 const cli = path.join(projectRoot, 'dist/cli/verbatim.cjs');
 
@@ -35,6 +37,22 @@ describe('verbatim CLI', () => {
     expect(json).toMatchObject({ file: 'dialogue-2spk.wav', model: 'whisper-tiny', provider: 'cpu', language: 'en' });
     expect(json.segments[0].words[0]).toMatchObject({ text: 'Good' });
     expect(readFileSync(path.join(out, 'dialogue-2spk.txt'), 'utf8')).toContain('second order');
+  });
+
+  it('streams a file through live captions: one JSON object a line, then a summary with latency percentiles', () => {
+    const { wav, reference } = readSpeechTake(2);
+    const run = verbatim('live', wav, '--model', 'whisper-tiny', '--fast', '--json');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const summary = lines.pop()!;
+    expect(summary).toMatchObject({ type: 'summary', model: 'whisper-tiny', provider: 'cpu', skippedSec: 0 });
+    expect(summary.audioSec).toBeCloseTo(probeDuration(wav), 1);
+    const { p50, p95 } = summary.finalLatencyMs as { p50: number; p95: number };
+    expect(p95).toBeGreaterThanOrEqual(p50);
+    expect(lines.every((line) => ['partial', 'final'].includes(line.type as string) && typeof line.latencyMs !== 'undefined')).toBe(true);
+    const finals = lines.filter((line) => line.type === 'final');
+    expect(wordErrorRate(reference, finals.map((line) => line.text).join(' '))).toBeLessThan(0.2);
+    expect(lines.findIndex((line) => line.type === 'partial')).toBeLessThan(lines.findIndex((line) => line.type === 'final'));
   });
 
   it('exits non-zero when a file fails, saying why, after writing the others', () => {

@@ -36,7 +36,6 @@ export const LIVE_POLICY = {
   heardEndSec: 0.1,
   /** Past this, the buffer is trimmed to its last confirmed word. */
   trimAfterSec: 15,
-  trimAtConfirmed: process.env.LIVE_TRIM === '1',
   /** Whisper sees at most 30 s: past this, the provisional words are confirmed as they stand. */
   maxBufferSec: 27,
   /** Decoding this far behind what was heard: captions skip ahead rather than lag more and more. */
@@ -135,11 +134,14 @@ export class LiveTranscriber {
   async run(signal: AbortSignal): Promise<void> {
     for (;;) {
       signal.throwIfAborted();
+      if (this.behindSec > LIVE_POLICY.maxBehindSec) {
+        this.skipAhead();
+        continue;
+      }
       const heard = this.heardMeanwhile ?? (await this.scoreHeard());
       this.heardMeanwhile = null;
       if (heard?.type === 'end') await this.finishUtterance(heard.speechEndSec, signal);
       else if (heard?.type === 'pause') await this.decodeGrowing(signal, false);
-      else if (this.utterance && this.behindSec > LIVE_POLICY.maxBehindSec) this.skipAhead();
       else if (this.utterance && this.scored / SAMPLE_RATE - this.lastDecodedSec >= LIVE_POLICY.decodeEverySec) await this.decodeGrowing(signal);
       else if (this.flushRequested || (this.closed && this.heard - this.scored < this.vad.frameSamples)) {
         this.flushRequested = false;
@@ -240,8 +242,9 @@ export class LiveTranscriber {
       this.confirm(this.hypothesis, false);
       this.hypothesis = [];
     }
-    if (agreed > 0 && (LIVE_POLICY.trimAtConfirmed || endSec - this.bufferStartSec > LIVE_POLICY.trimAfterSec)) {
+    if (agreed > 0 && endSec - this.bufferStartSec > LIVE_POLICY.trimAfterSec) {
       // Cut in the gap after the last confirmed word: the confirmed words go to the prompt instead.
+      // Only past trimAfterSec: cutting at every confirmation costs small models words at the cuts.
       const last = fresh[agreed - 1]!;
       const next = this.hypothesis[0];
       this.bufferStartSec = Math.min(endSec, next ? Math.max(last.end, Math.min(next.start, (last.end + next.start) / 2)) : last.end);
@@ -270,13 +273,22 @@ export class LiveTranscriber {
     this.emitStatus();
   }
 
+  /** Everything but the newest second is left to the recording; the VAD starts again there too. */
   private skipAhead(): void {
-    const toSec = Math.max(this.bufferStartSec, this.heardSec - LIVE_POLICY.resumeBeforeSec);
-    this.emit({ type: 'skipped', fromSec: this.lastDecodedSec, toSec });
+    const fromSec = this.utterance ? this.lastDecodedSec : this.scored / SAMPLE_RATE;
+    const toSec = Math.max(fromSec, this.heardSec - LIVE_POLICY.resumeBeforeSec);
+    this.emit({ type: 'skipped', fromSec, toSec });
+    this.utterance = null;
+    this.heardMeanwhile = null;
     this.hypothesis = [];
+    this.scored = Math.max(this.scored, Math.round(toSec * SAMPLE_RATE));
     this.bufferStartSec = toSec;
     this.lastDecodedSec = toSec;
-    this.showPartial();
+    if (this.segmentStartSec !== null) {
+      this.segment++;
+      this.segmentStartSec = null;
+    }
+    this.emit({ type: 'partial', segment: this.segment, text: '', start: toSec, end: toSec, latencyMs: null });
   }
 
   private async decodeBuffer(endSec: number, signal: AbortSignal): Promise<Word[]> {
@@ -290,7 +302,6 @@ export class LiveTranscriber {
       .map((word) => word.text)
       .join(' ');
     const words = await this.decoder.decode(this.samples.slice(Math.max(0, from), to), previous, signal);
-    if (process.env.LIVE_TRACE) console.error(`decode ${this.bufferStartSec.toFixed(2)}–${endSec.toFixed(2)} prompt «${previous.slice(-40)}»: ${words.map((w) => `${w.text}@${(w.start + this.bufferStartSec).toFixed(2)}-${(w.end + this.bufferStartSec).toFixed(2)}`).join(' ')}`);
     return words.map((word) => ({ ...word, start: round(word.start + this.bufferStartSec), end: round(word.end + this.bufferStartSec) }));
   }
 
@@ -300,7 +311,6 @@ export class LiveTranscriber {
     this.segmentStartSec ??= words[0]!.start;
     const last = words[words.length - 1]!;
     this.confirmed.push(...words);
-    if (process.env.LIVE_TRACE) console.error(`  confirm${utteranceEnd ? ' (end)' : ''}: ${words.map((w) => w.text).join(' ')}`);
     // The prompt and the overlap check need only the recent past.
     if (this.confirmed.length > 200) this.confirmed.splice(0, this.confirmed.length - 200);
     this.confirmedEndSec = Math.max(this.confirmedEndSec, last.end);
