@@ -17,7 +17,7 @@ import type {
   SearchHit,
   Settings,
 } from '../contracts/domain';
-import type { DecodeRequest, DiarizeSettings } from '../contracts/worker-protocol';
+import type { DecodeRequest, DiarizeSettings, TranscribeSettings } from '../contracts/worker-protocol';
 import { NEURAL_MODELS, NEURAL_NOT_INSTALLED } from '../contracts/models';
 import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
@@ -345,6 +345,11 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       const { name } = this.models.entry(settings.model);
       throw new JobError(`Live captions need the speech model ${name}: download it in Settings ▸ Models first.`, 'model-missing');
     }
+    return this.transcribeSettings(settings, model);
+  }
+
+  /** Settings as the engine takes them, with an installed model. */
+  private transcribeSettings(settings: Settings, model: { id: string; dir: string; dtypeSuffix: string }): TranscribeSettings {
     return {
       model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
       vadModelPath: this.resources.vadModel,
@@ -362,15 +367,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 });
     const model = await this.models.ensure(settings.model, onDownload, context.signal);
     const diarize = await this.diarizeSettings(settings, onDownload, context.signal);
-    const transcribe = {
-      model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
-      vadModelPath: this.resources.vadModel,
-      language: settings.language === 'auto' ? null : settings.language,
-      languageFallback: this.appSettings.languageFallback(),
-      task: settings.task,
-      initialPrompt: settings.initialPrompt,
-      device: settings.device,
-    };
+    const transcribe = this.transcribeSettings(settings, model);
     // The files queued next, with the settings they will run under unless these change meanwhile.
     const ahead = this.jobs
       .queued('heavy')

@@ -68,16 +68,7 @@ export class TranscriptStore {
           ],
         ).lastInsertRowid,
       );
-      transcript.segments.forEach((segment, seq) => {
-        const segmentId = Number(
-          this.db.run(
-            `INSERT INTO segments (transcript_id, seq, start_sec, end_sec, text, avg_logprob, no_speech_prob, temperature, speaker)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [transcriptId, seq, segment.start, segment.end, segment.text, segment.avgLogprob, segment.noSpeechProb, segment.temperature, segment.speaker],
-          ).lastInsertRowid,
-        );
-        this.insertWords(segmentId, segment.words);
-      });
+      transcript.segments.forEach((segment, seq) => this.insertSegment(transcriptId, seq, segment));
       for (const speaker of transcript.speakers) {
         this.db.run('INSERT INTO speakers (transcript_id, speaker, name) VALUES (?, ?, ?)', [transcriptId, speaker.id, speaker.name]);
       }
@@ -106,15 +97,19 @@ export class TranscriptStore {
         );
       } else this.db.run('UPDATE transcripts SET duration_sec = ? WHERE id = ?', [meta.durationSec, transcriptId]);
       this.db.run('DELETE FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq]);
-      const segmentId = Number(
-        this.db.run(
-          `INSERT INTO segments (transcript_id, seq, start_sec, end_sec, text, avg_logprob, no_speech_prob, temperature, speaker)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [transcriptId, seq, segment.start, segment.end, segment.text, segment.avgLogprob, segment.noSpeechProb, segment.temperature, segment.speaker],
-        ).lastInsertRowid,
-      );
-      this.insertWords(segmentId, segment.words);
+      this.insertSegment(transcriptId, seq, segment);
     });
+  }
+
+  private insertSegment(transcriptId: number, seq: number, segment: Segment): void {
+    const segmentId = Number(
+      this.db.run(
+        `INSERT INTO segments (transcript_id, seq, start_sec, end_sec, text, avg_logprob, no_speech_prob, temperature, speaker)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [transcriptId, seq, segment.start, segment.end, segment.text, segment.avgLogprob, segment.noSpeechProb, segment.temperature, segment.speaker],
+      ).lastInsertRowid,
+    );
+    this.insertWords(segmentId, segment.words);
   }
 
   get(mediaId: number): Transcript | null {

@@ -79,6 +79,7 @@ export class LiveTranscriber {
   private hypothesis: Word[] = [];
   private segment = 0;
   private utteranceStartSec = 0;
+  private caughtUp = false;
   /** What the VAD found while a decode was running, for the loop to act on next. */
   private heardMeanwhile: Heard | null = null;
   private segmentStartSec: number | null = null;
@@ -134,7 +135,9 @@ export class LiveTranscriber {
   async run(signal: AbortSignal): Promise<void> {
     for (;;) {
       signal.throwIfAborted();
-      if (this.behindSec > LIVE_POLICY.maxBehindSec) {
+      // Audio held while the model opened is a backlog to catch up on, not a sign of overload: only
+      // once captions have caught up once does falling behind make them skip.
+      if (this.caughtUp && this.behindSec > LIVE_POLICY.maxBehindSec) {
         this.skipAhead();
         continue;
       }
@@ -148,8 +151,12 @@ export class LiveTranscriber {
         if (this.utterance) await this.finishUtterance(this.heardSec, signal);
         else this.emitStatus();
         if (this.closed) return;
+      } else if (this.heard - this.scored >= this.vad.frameSamples) {
+        // Audio arrived while this turn ran: no waiting for more.
+        continue;
       } else {
         this.emitStatus();
+        if (this.heard > 0) this.caughtUp = true;
         const more = new Promise<void>((resolve) => (this.wake = resolve));
         this.onWaiting();
         await more;

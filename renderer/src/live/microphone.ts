@@ -34,27 +34,8 @@ export async function listInputs(): Promise<Array<{ deviceId: string; label: str
  * when the device goes away (unplugged) — not when close() is called.
  */
 export async function openMicrophone(deviceId: string | null, onChunk: (pcm: Uint8Array, peak: number) => void, onEnded: () => void): Promise<Capture> {
-  let stream: MediaStream;
-  try {
-    stream = await navigator.mediaDevices.getUserMedia({
-      audio: {
-        deviceId: deviceId ? { exact: deviceId } : undefined,
-        channelCount: 1,
-        // Whisper prefers the room as it is; echo cancellation stays for calls played on speakers.
-        echoCancellation: true,
-        noiseSuppression: false,
-        autoGainControl: true,
-      },
-    });
-  } catch (error) {
-    const name = error instanceof DOMException ? error.name : '';
-    if (name === 'NotAllowedError' || name === 'SecurityError') {
-      throw new CaptureError('denied', 'Verbatim may not use the microphone. Allow it in your system’s privacy settings (or this browser’s site settings), then try again.');
-    }
-    if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new CaptureError('no-device', 'No microphone was found. Plug one in, then try again.');
-    throw new CaptureError('failed', `The microphone could not be opened: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const track = stream.getAudioTracks()[0]!;
+  // The audio graph is ready before the microphone opens: audio that flows before the worklet is
+  // connected is lost, and it is the first word.
   let context: AudioContext;
   try {
     context = new AudioContext({ sampleRate: CAPTURE_RATE, latencyHint: 'interactive' });
@@ -63,6 +44,29 @@ export async function openMicrophone(deviceId: string | null, onChunk: (pcm: Uin
     context = new AudioContext({ latencyHint: 'interactive' });
   }
   await context.audioWorklet.addModule(workletUrl);
+  let stream: MediaStream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: {
+        deviceId: deviceId ? { exact: deviceId } : undefined,
+        channelCount: 1,
+        // The sound as it is: Whisper copes with rooms and levels, and the browser's echo canceller and
+        // gain control take a moment to settle, which swallows the first word of a recording.
+        echoCancellation: false,
+        noiseSuppression: false,
+        autoGainControl: false,
+      },
+    });
+  } catch (error) {
+    void context.close();
+    const name = error instanceof DOMException ? error.name : '';
+    if (name === 'NotAllowedError' || name === 'SecurityError') {
+      throw new CaptureError('denied', 'Verbatim may not use the microphone. Allow it in your system’s privacy settings (or this browser’s site settings), then try again.');
+    }
+    if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new CaptureError('no-device', 'No microphone was found. Plug one in, then try again.');
+    throw new CaptureError('failed', `The microphone could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const track = stream.getAudioTracks()[0]!;
   const source = context.createMediaStreamSource(stream);
   const node = new AudioWorkletNode(context, 'verbatim-capture', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
   node.port.onmessage = (event: MessageEvent<CaptureChunk>) => onChunk(new Uint8Array(event.data.pcm), event.data.peak);
