@@ -268,15 +268,7 @@ export class LiveTranscriber {
       const words = this.lastDecodedSec >= speechEndSec + LIVE_POLICY.heardEndSec ? this.hypothesis : newWords(await this.decodeBuffer(endSec, signal), this.confirmed, this.confirmedEndSec);
       this.confirm(words, true, Math.max(0, this.now() - this.arrivedAt(speechEndSec)));
     }
-    this.utterance = null;
-    this.hypothesis = [];
-    this.bufferStartSec = endSec;
-    this.lastDecodedSec = endSec;
-    if (this.segmentStartSec !== null) {
-      this.segment++;
-      this.segmentStartSec = null;
-    }
-    this.emit({ type: 'partial', segment: this.segment, text: '', start: endSec, end: endSec, latencyMs: null });
+    this.restartAt(endSec);
     this.emitStatus();
   }
 
@@ -285,17 +277,22 @@ export class LiveTranscriber {
     const fromSec = this.utterance ? this.lastDecodedSec : this.scored / SAMPLE_RATE;
     const toSec = Math.max(fromSec, this.heardSec - LIVE_POLICY.resumeBeforeSec);
     this.emit({ type: 'skipped', fromSec, toSec });
-    this.utterance = null;
     this.heardMeanwhile = null;
-    this.hypothesis = [];
     this.scored = Math.max(this.scored, Math.round(toSec * SAMPLE_RATE));
-    this.bufferStartSec = toSec;
-    this.lastDecodedSec = toSec;
+    this.restartAt(toSec);
+  }
+
+  /** No utterance in progress from `sec` on: the caption line ends and the provisional tail is cleared. */
+  private restartAt(sec: number): void {
+    this.utterance = null;
+    this.hypothesis = [];
+    this.bufferStartSec = sec;
+    this.lastDecodedSec = sec;
     if (this.segmentStartSec !== null) {
       this.segment++;
       this.segmentStartSec = null;
     }
-    this.emit({ type: 'partial', segment: this.segment, text: '', start: toSec, end: toSec, latencyMs: null });
+    this.emit({ type: 'partial', segment: this.segment, text: '', start: sec, end: sec, latencyMs: null });
   }
 
   private async decodeBuffer(endSec: number, signal: AbortSignal): Promise<Word[]> {
