@@ -1,7 +1,7 @@
 // The main↔worker contract. The same messages travel over Electron's utilityProcess port and over
 // a Node child_process IPC channel; both ends validate what they receive.
 import { z } from 'zod';
-import { Device, DiarizationTier, EngineRun, Id, JobKind, MediaInfo, ProviderFallback, SpeakerCount, Stage, Task, Transcript, Waveform } from './domain';
+import { Device, DiarizationTier, EngineRun, Id, JobKind, MediaInfo, ProviderFallback, Segment, SpeakerCount, Stage, Task, Transcript, Waveform } from './domain';
 
 export const ToolPaths = z.object({
   ffmpegPath: z.string().nullable(),
@@ -34,6 +34,29 @@ export const DiarizeSettings = z.object({
 });
 export type DiarizeSettings = z.infer<typeof DiarizeSettings>;
 
+const AudioWindow = z.object({
+  pieces: z.array(z.object({ source: z.number().int().nonnegative(), start: z.number(), end: z.number(), gapSec: z.number().optional() })),
+  durationSec: z.number().positive(),
+});
+
+/**
+ * Where transcription stood after a batch of windows: everything the windows still to come depend
+ * on (the language, the sampling seed, the windows left, tails included). A job started again with
+ * it decodes exactly what an uninterrupted run would have decoded next.
+ */
+export const TranscribeCheckpoint = z.object({
+  /** Which file and settings it belongs to; a checkpoint of anything else is ignored. */
+  key: z.string(),
+  language: z.string().nullable(),
+  seed: z.number().int().nonnegative(),
+  doneSec: z.number().nonnegative(),
+  pending: z.array(AudioWindow),
+  /** For each pending window: one of the VAD's (counted by progress), or a tail cut from one. */
+  original: z.array(z.boolean()),
+  segments: z.array(Segment),
+});
+export type TranscribeCheckpoint = z.infer<typeof TranscribeCheckpoint>;
+
 /** What decoding a file needs: the part of a job the worker can start ahead of it. */
 export const DecodeRequest = z.object({
   path: z.string(),
@@ -49,6 +72,10 @@ export const ProcessMediaInput = DecodeRequest.extend({
   transcribe: TranscribeSettings.nullable(),
   /** null: no speaker labels. */
   diarize: DiarizeSettings.nullable(),
+  /** Transcription picks up here instead of at the start (the pool's re-run after a lost worker). */
+  resume: TranscribeCheckpoint.optional(),
+  /** Ask for a checkpoint after every batch of windows. */
+  checkpoints: z.boolean().optional(),
 });
 export type ProcessMediaInput = z.infer<typeof ProcessMediaInput>;
 
@@ -90,6 +117,7 @@ export const FromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('progress'), jobId: Id, update: WorkerProgress }),
+  z.object({ type: z.literal('checkpoint'), jobId: Id, checkpoint: TranscribeCheckpoint }),
   /** The transcript as soon as transcription ends, before diarization: saved at once, so a later stage's failure cannot lose it. */
   z.object({ type: z.literal('transcript'), jobId: Id, transcript: Transcript }),
   z.object({

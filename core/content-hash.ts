@@ -12,10 +12,15 @@ export async function identifyFile(file: string): Promise<FileIdentity> {
   try {
     const info = await stat(file);
     if (!info.isFile()) return { ok: false };
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-    return { ok: true, sha256: hash.digest('hex'), sizeBytes: info.size };
+    return { ok: true, sha256: await fileSha256(file), sizeBytes: info.size };
   } catch {
     return { ok: false };
   }
+}
+
+/** The hex sha256 of a file, streamed; throws when it cannot be read. */
+export async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

@@ -13,12 +13,10 @@ import type {
   LibrarySort,
   MediaDetail,
   ModelDownload,
-  ProviderFallback,
   SearchHit,
   Settings,
 } from '../contracts/domain';
-import type { DecodeRequest, DiarizeSettings, TranscribeSettings } from '../contracts/worker-protocol';
-import { NEURAL_MODELS, NEURAL_NOT_INSTALLED } from '../contracts/models';
+import type { DecodeRequest, TranscribeSettings } from '../contracts/worker-protocol';
 import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
 import { expandFolders } from './media-files';
@@ -32,6 +30,7 @@ import { MediaStore } from './library/media-store';
 import { SettingsStore } from './library/settings-store';
 import { TranscriptStore } from './library/transcript-store';
 import { ModelDownloads } from './models/model-downloads';
+import { SpeakerModels } from './models/speaker-models';
 import { ModelManager } from './models/model-manager';
 import { ExportJobs } from './export/export-jobs';
 import { libraryPaths, modelsFolderIn, resourcePaths } from './paths';
@@ -108,8 +107,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private readonly log: (message: string) => void;
   private bytesPerAudioSec: number;
   private lastActiveRefresh = 0;
-  /** Why the neural speaker models could not be downloaded, remembered so an offline machine does not retry on every job. */
-  private neuralDownloadFailure: string | null = null;
+  private readonly speakerModels: SpeakerModels;
 
   constructor(private readonly options: CoreOptions) {
     super();
@@ -132,6 +130,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       bundledDir: this.resources.bundledModels,
       baseUrl: env.VERBATIM_MODELS_BASE_URL || undefined,
     });
+    this.speakerModels = new SpeakerModels(this.models, this.log);
     this.downloads = new ModelDownloads(this.models);
     this.downloads.on('models.changed', (downloads) => this.emit('models.changed', downloads));
     this.throughput = new ThroughputMeter(settingsStore, 'throughput.transcribe', DEFAULT_SPEED);
@@ -366,7 +365,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     const onDownload = ({ receivedBytes, totalBytes }: { receivedBytes: number; totalBytes: number }): void =>
       context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 });
     const model = await this.models.ensure(settings.model, onDownload, context.signal);
-    const diarize = await this.diarizeSettings(settings, onDownload, context.signal);
+    const diarize = await this.speakerModels.settings(settings.diarization, { speakers: settings.speakers, device: settings.device }, onDownload, context.signal);
     const transcribe = this.transcribeSettings(settings, model);
     // The files queued next, with the settings they will run under unless these change meanwhile.
     const ahead = this.jobs
@@ -412,35 +411,6 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
    * download; "neural" downloads them first if it must. Where they cannot be had the built-in tier
    * runs and the transcript says why.
    */
-  private async diarizeSettings(
-    settings: Settings,
-    onDownload: (progress: { receivedBytes: number; totalBytes: number }) => void,
-    signal: AbortSignal,
-  ): Promise<DiarizeSettings | null> {
-    if (settings.diarization === 'off') return null;
-    const base = { speakers: settings.speakers, device: settings.device };
-    if (settings.diarization === 'builtin') return { ...base, tier: 'builtin', neural: null, fallbacks: [] };
-    const fallback = (reason: string): DiarizeSettings => ({ ...base, tier: 'builtin', neural: null, fallbacks: [{ provider: 'neural', reason } satisfies ProviderFallback] });
-    const installed = await Promise.all(NEURAL_MODELS.map((id) => this.models.find(id)));
-    if (installed.every((found) => found !== null)) return { ...base, tier: 'neural', neural: this.neuralPaths(installed[0]!.dir, installed[1]!.dir), fallbacks: [] };
-    if (settings.diarization === 'auto') return fallback(NEURAL_NOT_INSTALLED);
-    if (this.neuralDownloadFailure) return fallback(this.neuralDownloadFailure);
-    try {
-      const [segmentation, embedding] = [await this.models.ensure(NEURAL_MODELS[0], onDownload, signal), await this.models.ensure(NEURAL_MODELS[1], onDownload, signal)];
-      return { ...base, tier: 'neural', neural: this.neuralPaths(segmentation.dir, embedding.dir), fallbacks: [] };
-    } catch (error) {
-      signal.throwIfAborted();
-      this.neuralDownloadFailure = `not installed, and the download failed: ${error instanceof Error ? error.message : String(error)}`;
-      this.log(`[models] neural speaker models unavailable; using the built-in tier: ${this.neuralDownloadFailure}`);
-      return fallback(this.neuralDownloadFailure);
-    }
-  }
-
-  private neuralPaths(segmentationDir: string, embeddingDir: string): DiarizeSettings['neural'] {
-    const weights = (id: string, dir: string): string => path.join(dir, this.models.entry(id).files[0]!.path);
-    return { segmentation: weights(NEURAL_MODELS[0], segmentationDir), embedding: weights(NEURAL_MODELS[1], embeddingDir) };
-  }
-
   private finished(job: JobRecord): void {
     if (!this.exports.finished(job)) this.learnFrom(job);
   }

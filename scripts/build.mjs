@@ -36,7 +36,17 @@ export async function buildNodeBundles() {
         'worker/live-main': 'worker/live/live-main.ts',
         'web-host/main': 'web-host/main.ts',
         'electron/main': 'electron/main/main.ts',
+        // The pool (cloud/): its own processes, never loaded by the desktop app.
+        'cloud/gateway': 'cloud/gateway/main.ts',
+        'cloud/pool-worker': 'cloud/pool-worker/main.ts',
+        'cloud/run-pool': 'cloud/local/run-pool.ts',
       },
+    }),
+    esbuild({
+      ...shared,
+      banner: { js: `#!/usr/bin/env node\n${shared.banner.js}` },
+      outfile: 'dist/cloud/verbatim-cloud.cjs',
+      entryPoints: ['cloud/admin/main.ts'],
     }),
     esbuild({
       ...shared,

@@ -72,6 +72,7 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
       warm,
       ahead,
       yieldGate,
+      onCheckpoint: (checkpoint) => port.send({ type: 'checkpoint', jobId, checkpoint }),
     });
     if (controller.signal.aborted) port.send({ type: 'canceled', jobId });
     else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024, modelsOpened: warm.opened - openedBefore });

@@ -3,6 +3,7 @@ import {
   FromWorker,
   type ProcessMediaInput,
   type ProcessMediaOutput,
+  type TranscribeCheckpoint,
   type WorkerProgress,
 } from '../../contracts/worker-protocol';
 import type { JobKind, Transcript } from '../../contracts/domain';
@@ -33,6 +34,8 @@ export interface RunRequest {
   onProgress(update: WorkerProgress): void;
   /** The transcript before diarization, for the caller to keep. */
   onTranscript?(transcript: Transcript): void;
+  /** Where transcription stands after each batch of windows (asked for with `input.checkpoints`). */
+  onCheckpoint?(checkpoint: TranscribeCheckpoint): void;
   /** This job's time limit; defaults to the supervisor's. */
   timeoutMs?: number;
   /** The files queued next, in order: the worker decodes them, and may transcribe them, while this job runs. */
@@ -50,6 +53,7 @@ interface ActiveJob {
   settle(outcome: { result: RunResult } | { error: Error }): void;
   onProgress(update: WorkerProgress): void;
   onTranscript?(transcript: Transcript): void;
+  onCheckpoint?(checkpoint: TranscribeCheckpoint): void;
 }
 
 interface LiveWorker {
@@ -137,6 +141,7 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
         jobId: request.jobId,
         onProgress: request.onProgress,
         onTranscript: request.onTranscript,
+        onCheckpoint: request.onCheckpoint,
         settle: (outcome) => {
           if (worker.active !== active) return;
           worker.active = undefined;
@@ -218,6 +223,9 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
           break;
         case 'progress':
           if (worker.active?.jobId === message.jobId) worker.active.onProgress(message.update);
+          break;
+        case 'checkpoint':
+          if (worker.active?.jobId === message.jobId) worker.active.onCheckpoint?.(message.checkpoint);
           break;
         case 'transcript':
           if (worker.active?.jobId === message.jobId) worker.active.onTranscript?.(message.transcript);

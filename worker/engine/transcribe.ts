@@ -1,5 +1,6 @@
 import ort from 'onnxruntime-node';
 import type { Device, EngineRun, Segment, Task, Transcript } from '../../contracts/domain';
+import type { TranscribeCheckpoint } from '../../contracts/worker-protocol';
 import type { StageContext } from '../pipeline/stage-progress';
 import { PcmFile, SAMPLE_RATE } from './audio/pcm-file';
 import { providerOrder } from '../../contracts/devices';
@@ -33,6 +34,10 @@ export interface TranscribeRequest {
   /** Windows decoded together; more helps a GPU, a few help a CPU. */
   batchSize?: number;
   threads?: number;
+  /** Carry on from a checkpoint of an earlier run of this same transcription (ignored if it is of another). */
+  resume?: TranscribeCheckpoint;
+  /** Hears where transcription stands after every batch of windows. */
+  onCheckpoint?: (checkpoint: TranscribeCheckpoint) => void;
 }
 
 /** Longest prompt Whisper accepts: half its 448-token context, less the control tokens. */
@@ -175,13 +180,25 @@ async function transcribeWindows(
   let language = request.language ?? (model.multilingual ? null : 'en');
   const previous = request.initialPrompt ? model.encodePrompt(request.initialPrompt).slice(-MAX_PROMPT_TOKENS) : [];
   const bySource: Segment[][] = pcms.map(() => []);
-  context.progress(0, 0);
-
   // Windows still to decode: the VAD's, then the tails Whisper left untranscribed (see windowTail).
   const pending = [...windows];
   const original = new Set(windows);
   let doneSec = 0;
   let seed = 0;
+  // Checkpoints hold one recording's state; windows shared with others (riders) are not resumable.
+  const key = pcms.length === 1 ? checkpointKey(request, windows, pcm.durationSec) : null;
+  const resume = request.resume?.key === key ? request.resume : undefined;
+  if (resume) {
+    language = resume.language;
+    seed = resume.seed;
+    doneSec = resume.doneSec;
+    bySource[0]!.push(...resume.segments);
+    pending.splice(0, pending.length, ...resume.pending);
+    // Progress counts the VAD's windows, not tails: the checkpoint says which of its windows are which.
+    resume.pending.forEach((window, index) => resume.original[index] && original.add(window));
+  }
+  context.progress(doneSec / Math.max(totalSec, 1e-9), 0);
+
   while (pending.length > 0) {
     signal.throwIfAborted();
     await context.yieldPoint?.();
@@ -211,6 +228,7 @@ async function transcribeWindows(
     for (const window of batch) if (original.has(window)) doneSec += window.durationSec;
     const reached = batch.flatMap((window) => window.pieces.filter((piece) => piece.source === 0).map((piece) => piece.end));
     context.progress(doneSec / Math.max(totalSec, 1e-9), Math.max(0, ...reached));
+    if (key && request.onCheckpoint) request.onCheckpoint({ key, language, seed, doneSec, pending: structuredClone(pending), original: pending.map((window) => original.has(window)), segments: [...bySource[0]!] });
   }
   // Tails were decoded after the windows that follow them.
   for (const segments of bySource) segments.sort((a, b) => a.start - b.start);
@@ -223,6 +241,12 @@ async function transcribeWindows(
     segments: bySource[0]!,
   };
   return { transcript, bySource };
+}
+
+/** What a checkpoint must match to be resumed: the same audio, windows and settings. */
+function checkpointKey(request: TranscribeRequest, windows: readonly AudioWindow[], durationSec: number): string {
+  const { model, language, task, initialPrompt, batchSize } = request;
+  return JSON.stringify([model.id, model.dtypeSuffix, language, task, initialPrompt, batchSize ?? null, durationSec, windows.length, windows[0]?.pieces[0]?.start ?? null]);
 }
 
 interface Attempt {

@@ -1,5 +1,5 @@
 import type { Transcript } from '../../contracts/domain';
-import type { ProcessMediaInput, ProcessMediaOutput, WorkerProgress } from '../../contracts/worker-protocol';
+import type { ProcessMediaInput, ProcessMediaOutput, TranscribeCheckpoint, WorkerProgress } from '../../contracts/worker-protocol';
 import { assignSpeakers } from '../engine/diarize/assign-speakers';
 import { diarize } from '../engine/diarize/diarize';
 import { firstLine } from '../engine/onnx/execution-providers';
@@ -30,7 +30,7 @@ export async function processMedia(
   /** Hears the transcript before diarization starts, so it can be kept whatever happens next. */
   onTranscript: (transcript: Transcript) => void = () => undefined,
   /** The worker's long-lived parts: models kept open between jobs, and the work done ahead on queued files. */
-  engine: { warm?: WarmSessions; ahead?: WorkAhead; yieldGate?: YieldGate } = {},
+  engine: { warm?: WarmSessions; ahead?: WorkAhead; yieldGate?: YieldGate; onCheckpoint?: (checkpoint: TranscribeCheckpoint) => void } = {},
 ): Promise<ProcessMediaOutput> {
   let last: WorkerProgress = { stage: 'probe', progress: 0, processedSec: 0 };
   const weights = { ...STAGE_WEIGHTS, diarize: input.diarize ? DIARIZE_WEIGHT[input.diarize.tier] : 0 };
@@ -62,7 +62,13 @@ export async function processMedia(
   } else {
     const riders = (await engine.ahead?.ridersFor(input, RIDER_WAIT_MS)) ?? [];
     const result = await transcribe(
-      { pcmPath: decoded.pcmPath, ...input.transcribe, speech: early?.ready?.speech },
+      {
+        pcmPath: decoded.pcmPath,
+        ...input.transcribe,
+        speech: early?.ready?.speech,
+        resume: input.resume,
+        onCheckpoint: input.checkpoints ? engine.onCheckpoint : undefined,
+      },
       { detectSpeech: stages['detect-speech'], transcribe: stages.transcribe },
       (run) => report({ ...last, engine: run }),
       engine.warm,

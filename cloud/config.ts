@@ -1,0 +1,69 @@
+// The pool's settings, read once from the environment (what containers and `npm run cloud` set),
+// with the defaults a one-box pool wants.
+import path from 'node:path';
+import { z } from 'zod';
+
+const Config = z.object({
+  redisUrl: z.string().url(),
+  databaseUrl: z.string().url(),
+  /** Where uploads live; every gateway and worker must see the same folder (a shared volume). */
+  storageDir: z.string().min(1),
+  /** Working files of a worker (decoded audio); local to it. */
+  workDir: z.string().min(1),
+  /** Folder of Whisper models in the Hugging Face layout (VERBATIM_MODELS_DIR), used before downloading. */
+  modelsDir: z.string().nullable(),
+  /** The class of GPU this worker serves, and the classes the gateway routes to (the first is the default). */
+  gpuClass: z.string().regex(/^[a-z0-9-]{1,32}$/),
+  maxUploadBytes: z.number().int().positive(),
+  /** How long results (and the rest of a finished job) are kept. */
+  resultTtlSec: z.number().positive(),
+  /** New jobs are refused (429) while this many wait. */
+  maxQueued: z.number().int().positive(),
+  ratePerMinute: z.number().int().positive(),
+  ratePerHour: z.number().int().positive(),
+  /** A new tenant's quota of audio per UTC day, in seconds. */
+  defaultQuotaSec: z.number().positive(),
+  /** BullMQ's lock: a worker that stops renewing it for this long is taken for dead and its job runs elsewhere. */
+  lockMs: z.number().int().positive(),
+  stalledIntervalMs: z.number().int().positive(),
+  /** On SIGTERM, how long the current job may take to finish before it is handed back. */
+  shutdownGraceMs: z.number().int().positive(),
+  attempts: z.number().int().positive(),
+  backoffMs: z.number().int().positive(),
+  /** Bearer token for /metrics; null: /metrics is open (keep it on a private network). */
+  metricsToken: z.string().nullable(),
+});
+export type PoolConfig = z.infer<typeof Config>;
+
+function number(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new Error(`Not a number: ${value}`);
+  return parsed;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PoolConfig> = {}): PoolConfig {
+  const dataDir = env.VERBATIM_CLOUD_DATA ?? path.resolve('.verbatim-cloud');
+  const config = {
+    redisUrl: env.VERBATIM_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    databaseUrl: env.VERBATIM_DATABASE_URL ?? 'postgres://verbatim@127.0.0.1:5432/verbatim',
+    storageDir: env.VERBATIM_STORAGE_DIR ?? path.join(dataDir, 'uploads'),
+    workDir: env.VERBATIM_WORK_DIR ?? path.join(dataDir, 'work'),
+    modelsDir: env.VERBATIM_MODELS_DIR || null,
+    gpuClass: env.VERBATIM_GPU_CLASS ?? 'default',
+    maxUploadBytes: number(env.VERBATIM_MAX_UPLOAD_BYTES, 4 * 1024 ** 3),
+    resultTtlSec: number(env.VERBATIM_RESULT_TTL_SEC, 7 * 24 * 3600),
+    maxQueued: number(env.VERBATIM_MAX_QUEUED, 10_000),
+    ratePerMinute: number(env.VERBATIM_RATE_PER_MINUTE, 60),
+    ratePerHour: number(env.VERBATIM_RATE_PER_HOUR, 1_000),
+    defaultQuotaSec: number(env.VERBATIM_DEFAULT_QUOTA_SEC, 24 * 3600),
+    lockMs: number(env.VERBATIM_LOCK_MS, 30_000),
+    stalledIntervalMs: number(env.VERBATIM_STALLED_INTERVAL_MS, 30_000),
+    shutdownGraceMs: number(env.VERBATIM_SHUTDOWN_GRACE_MS, 25_000),
+    attempts: number(env.VERBATIM_ATTEMPTS, 3),
+    backoffMs: number(env.VERBATIM_BACKOFF_MS, 5_000),
+    metricsToken: env.VERBATIM_METRICS_TOKEN || null,
+    ...overrides,
+  };
+  return Config.parse(config);
+}
