@@ -42,6 +42,8 @@ export async function buildGateway(context: GatewayContext, options: GatewayOpti
     // Job ids in logs follow a request from upload to result; the request id ties one request's lines.
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 64 * 1024,
+    // Event streams never end by themselves: on shutdown they are closed, and clients resume elsewhere with Last-Event-ID.
+    forceCloseConnections: true,
   }) as unknown as FastifyInstance;
   const metrics = gatewayMetrics(context);
   const auth = new Authenticator(db);

@@ -43,6 +43,11 @@ export interface PoolWorker {
   shutdown(): Promise<void>;
 }
 
+async function uploadName(db: pg.Pool, uploadId: string): Promise<string | null> {
+  const { rows } = await db.query<{ filename: string | null }>('SELECT filename FROM uploads WHERE id = $1', [uploadId]);
+  return rows[0]?.filename ?? null;
+}
+
 export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log: pino.Logger, options: PoolWorkerOptions): Promise<PoolWorker> {
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const queue = transcribeQueue(config.gpuClass);
@@ -154,7 +159,9 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
       }
       const retryable = !(error instanceof JobError) || error.retryable;
       const final = !retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const reason = { code: error instanceof JobError ? error.code : 'internal', message: oneLine(error) };
+      // The engine names the file it read, which in the pool is the upload's id: the tenant knows it by its own name.
+      const named = row.uploadId ? oneLine(error).replaceAll(row.uploadId, (await uploadName(db, row.uploadId)) ?? 'the upload') : oneLine(error);
+      const reason = { code: error instanceof JobError ? error.code : 'internal', message: named };
       const updated = final ? await failJob(db, jobId, reason, config.resultTtlSec) : await requeueJob(db, jobId, reason);
       if (updated) await publish(updated);
       jobLog.warn({ reason, final }, final ? 'job failed' : 'attempt failed; it will run again');
