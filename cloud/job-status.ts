@@ -24,14 +24,39 @@ export async function liveWorkers(redis: Redis, queue: string): Promise<number> 
   return redis.zcount(workersKey(queue), Date.now() - WORKER_ALIVE_MS, '+inf');
 }
 
+/**
+ * The pool's speed and size change slowly, and every status answer needs them: each process reads
+ * them at most once a second, so a thousand polls a second cost a thousand queries, not three thousand.
+ */
+const SHARED_MS = 1_000;
+const shared = new Map<string, { at: number; value: Promise<number | null> }>();
+
+function recent(key: string, read: () => Promise<number | null>): Promise<number | null> {
+  const now = Date.now();
+  const cached = shared.get(key);
+  if (cached && now - cached.at < SHARED_MS) return cached.value;
+  const value = read();
+  shared.set(key, { at: now, value });
+  value.catch(() => shared.delete(key));
+  return value;
+}
+
+export function poolSpeed(db: pg.Pool, queue: string): Promise<number | null> {
+  return recent(`speed:${queue}`, () => measuredSpeed(db, queue));
+}
+
+export async function poolWorkers(redis: Redis, queue: string): Promise<number> {
+  return (await recent(`workers:${queue}`, () => liveWorkers(redis, queue))) ?? 0;
+}
+
 export async function describeJob(db: pg.Pool, redis: Redis, row: JobRow): Promise<PoolJobView> {
   if (row.state === 'queued') {
-    const [{ position, audioSec }, speed, workers] = await Promise.all([ahead(db, row), measuredSpeed(db, row.queue), liveWorkers(redis, row.queue)]);
+    const [{ position, audioSec }, speed, workers] = await Promise.all([ahead(db, row), poolSpeed(db, row.queue), poolWorkers(redis, row.queue)]);
     const etaSec = speed ? (audioSec + row.durationSec) / (speed * Math.max(1, workers)) : null;
     return jobView(row, { position, etaSec });
   }
   if (row.state === 'running') {
-    const speed = await measuredSpeed(db, row.queue);
+    const speed = await poolSpeed(db, row.queue);
     return jobView(row, { position: null, etaSec: speed ? (row.durationSec * (1 - row.progress)) / speed : null });
   }
   return jobView(row, { position: null, etaSec: null });
