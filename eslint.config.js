@@ -23,13 +23,31 @@ export default tseslint.config(
   {
     files: ['core/**'],
     rules: {
-      'no-restricted-imports': ['error', { ...electronOnly, patterns: [{ group: ['**/worker/**'], message: 'The core talks to the worker only through contracts/worker-protocol.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronOnly,
+          patterns: [
+            { group: ['**/worker/**'], message: 'The core talks to the worker only through contracts/worker-protocol.' },
+            { group: ['**/cloud/**'], message: 'The pool is a separate service: the desktop reaches it only over contracts/cloud-api (core/pool/).' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['worker/**'],
     rules: {
-      'no-restricted-imports': ['error', { ...electronOnly, patterns: [{ group: ['**/core/**'], message: 'The worker is its own process: it shares only contracts/ with the core.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronOnly,
+          patterns: [
+            { group: ['**/core/**'], message: 'The worker is its own process: it shares only contracts/ with the core.' },
+            { group: ['**/cloud/**'], message: 'The engine is shared by the desktop and the pool; it never imports the pool.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -44,7 +62,7 @@ export default tseslint.config(
           ...electronOnly,
           patterns: [
             { group: ['node:*'], message: 'The renderer runs in a browser sandbox: no Node APIs.' },
-            { group: ['**/core/**', '**/worker/**', '**/web-host/**'], message: 'The renderer reaches the core only through the API.' },
+            { group: ['**/core/**', '**/worker/**', '**/web-host/**', '**/cloud/**'], message: 'The renderer reaches the core only through the API.' },
           ],
         },
       ],

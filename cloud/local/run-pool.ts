@@ -1,5 +1,6 @@
 // `npm run cloud [-- --data DIR] [--port N] [--workers N]`: a whole pool on this machine. It prints
 // the three settings a desktop (or a shell, with eval) needs, then runs until Ctrl-C.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +25,12 @@ async function main(): Promise<void> {
   await pool.startWorker('all');
   for (let index = 1; index < workers; index += 1) await pool.startWorker('transcribe');
   await pool.startGateway(Number(values.port));
-  console.log(`export VERBATIM_POOL_URL=${pool.url}`);
-  console.log(`export VERBATIM_POOL_TOKEN=${pool.token}`);
-  console.log(`export VERBATIM_POOL_CA=${pool.certificate.caPath}`);
-  console.error('The pool is ready. Ctrl-C stops it; its data stays for the next start.');
+  const settings = [`export VERBATIM_POOL_URL=${pool.url}`, `export VERBATIM_POOL_TOKEN=${pool.token}`, `export VERBATIM_POOL_CA=${pool.certificate.caPath}`].join('\n');
+  // Also in a file (it holds the token: owner only), for another shell to eval while this one runs the pool.
+  const envFile = path.join(dataDir, 'pool.env');
+  writeFileSync(envFile, `${settings}\n`, { mode: 0o600 });
+  console.log(settings);
+  console.error(`The pool is ready (the settings are also in ${envFile}). Ctrl-C stops it; its data stays for the next start.`);
 }
 
 main().catch((error) => {
