@@ -30,6 +30,8 @@ const Config = z.object({
   shutdownGraceMs: z.number().int().positive(),
   attempts: z.number().int().positive(),
   backoffMs: z.number().int().positive(),
+  /** How often the light worker ends retention and re-queues what Redis lost. */
+  sweepIntervalMs: z.number().int().positive(),
   /** Bearer token for /metrics; null: /metrics is open (keep it on a private network). */
   metricsToken: z.string().nullable(),
 });
@@ -62,6 +64,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     shutdownGraceMs: number(env.VERBATIM_SHUTDOWN_GRACE_MS, 25_000),
     attempts: number(env.VERBATIM_ATTEMPTS, 3),
     backoffMs: number(env.VERBATIM_BACKOFF_MS, 5_000),
+    sweepIntervalMs: number(env.VERBATIM_SWEEP_INTERVAL_MS, 60_000),
     metricsToken: env.VERBATIM_METRICS_TOKEN || null,
     ...overrides,
   };

@@ -74,6 +74,9 @@ export function jobRoutes(app: FastifyInstance, { context, store, limits, whispe
     if (created || requeued) {
       await publishJobEvent(redis, view);
       request.log.info({ jobId: row.id, uploadId: upload.id, requeued }, 'job submitted');
+    } else if (row.uploadId !== upload.id) {
+      // The same audio again, for a job that has its own copy (or is done): this one is not needed.
+      await context.light.add('cleanup', { kind: 'cleanup', uploadId: upload.id }, { removeOnComplete: true, removeOnFail: 100 });
     }
     return reply.code(created ? 201 : 200).send({ job: view, created });
   });

@@ -10,12 +10,12 @@ import { MediaError } from '../../worker/pipeline/media-error';
 import { probeMedia } from '../../worker/pipeline/probe';
 import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
 import type { PoolConfig } from '../config';
-import { deleteJob, expiredJobs, markUploadDeleted, orphanUploads, queuedJobs, requeueJob } from '../db/jobs';
-import { forgetJobEvents } from '../job-events';
+import { deleteJob, expiredJobs, failJob, markUploadDeleted, orphanUploads, queuedJobs, requeueJob } from '../db/jobs';
+import { forgetJobEvents, publishJobEvent } from '../job-events';
+import { describeJob } from '../job-status';
 import { enqueue, LIGHT_QUEUE, LightJobData, REDIS_PREFIX, queueJobId, redisConnection, transcribeQueue, type ProbeResult } from '../queues';
 import { uploadPath } from '../gateway/uploads';
 
-const SWEEP_EVERY_MS = 60_000;
 /** An upload no job took is kept this long for its client to submit it. */
 const ORPHAN_UPLOAD_SEC = 24 * 3600;
 
@@ -58,9 +58,18 @@ export async function startLightWorker(config: PoolConfig, db: pg.Pool, log: pin
       await deleteJob(db, job.id);
     }
     for (const uploadId of await orphanUploads(db, ORPHAN_UPLOAD_SEC)) await removeUpload(uploadId);
-    // PostgreSQL is the record: a job it holds as waiting or running that BullMQ does not (Redis lost it) is queued again.
+    // PostgreSQL is the record: a job it holds as waiting or running that BullMQ does not (Redis lost it,
+    // or BullMQ gave up on it after its workers kept dying) is queued again, up to its attempts.
     for (const row of await queuedJobs(db)) {
       if (await transcribe.getJob(queueJobId(row.idempotencyKey))) continue;
+      if (row.attempts >= config.attempts) {
+        const reason = { code: 'worker-lost', message: `The pool's workers stopped while running this job ${row.attempts} times; it will not be tried again.` };
+        const failed = await failJob(db, row.id, reason, config.resultTtlSec);
+        if (failed) await publishJobEvent(redis, await describeJob(db, redis, failed));
+        if (row.uploadId) await removeUpload(row.uploadId);
+        log.warn({ jobId: row.id, attempts: row.attempts }, 'job failed: its workers kept stopping');
+        continue;
+      }
       if (row.state === 'running') await requeueJob(db, row.id, null);
       await enqueue(transcribe, config, row);
       log.warn({ jobId: row.id }, 'job was missing from the queue; queued again');
@@ -70,7 +79,7 @@ export async function startLightWorker(config: PoolConfig, db: pg.Pool, log: pin
   const worker = new Worker(LIGHT_QUEUE, run, { connection: redisConnection(config.redisUrl, 'light-worker-bullmq'), prefix: REDIS_PREFIX, concurrency: 4 });
   worker.on('error', (error) => log.warn({ err: error }, 'queue connection error'));
   worker.on('failed', (job, error) => log.warn({ kind: job?.data?.kind, err: error }, 'light job failed'));
-  await light.upsertJobScheduler('sweep', { every: SWEEP_EVERY_MS }, { name: 'sweep', data: { kind: 'sweep' }, opts: { removeOnComplete: true, removeOnFail: 10 } });
+  await light.upsertJobScheduler('sweep', { every: config.sweepIntervalMs }, { name: 'sweep', data: { kind: 'sweep' }, opts: { removeOnComplete: true, removeOnFail: 10 } });
   return {
     shutdown: async () => {
       await worker.close();

@@ -1,6 +1,7 @@
 // The pool when parts of it fail: a worker killed mid-job, one told to stop, Redis restarted, an
 // upload that moves between gateways, a job that cannot succeed. Nothing is lost or done twice.
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../cloud/admin/verbatim-cloud';
@@ -24,7 +25,7 @@ beforeAll(async () => {
     gateways: 2,
     // A dead worker's lock lapses in 4 s (30 s in production), so its job moves on quickly.
     // Requests are not rationed here (the gateway test covers that): these tests poll.
-    env: { VERBATIM_RATE_PER_MINUTE: '100000', VERBATIM_RATE_PER_HOUR: '1000000', VERBATIM_LOCK_MS: '4000', VERBATIM_STALLED_INTERVAL_MS: '2000', VERBATIM_SHUTDOWN_GRACE_MS: '1500', VERBATIM_BACKOFF_MS: '200' },
+    env: { VERBATIM_RATE_PER_MINUTE: '100000', VERBATIM_RATE_PER_HOUR: '1000000', VERBATIM_LOCK_MS: '4000', VERBATIM_STALLED_INTERVAL_MS: '2000', VERBATIM_SHUTDOWN_GRACE_MS: '1500', VERBATIM_BACKOFF_MS: '200', VERBATIM_SWEEP_INTERVAL_MS: '1000', VERBATIM_RESULT_TTL_SEC: '3600' },
   });
   carol = await pool.tenant('carol');
 }, 120_000);
@@ -125,6 +126,29 @@ describe('cloud pool: recovery', () => {
     const { job } = await onSecond.submit({ uploadId: finished.uploadId, options: OPTIONS });
     expect((await onFirst.follow(job.id)).state).toBe('done');
     expect((await onFirst.result(job.id)).transcript.segments.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('deletes a job, its transcript and its events once its retention ends, and nothing of its tenant stays', async () => {
+    const erin = await pool.tenant('erin');
+    const { uploadId } = await erin.client.upload(utterances[8]!);
+    const { job } = await erin.client.submit({ uploadId, options: OPTIONS });
+    const done = await erin.client.follow(job.id);
+    expect(Date.parse(done.expiresAt!) - Date.parse(done.finishedAt!)).toBeCloseTo(3600_000, -3);
+    expect((await erin.client.result(job.id)).transcript.segments.length).toBeGreaterThan(0);
+    // Its retention ends now, as if the hour had passed.
+    await pool.db.query("UPDATE jobs SET expires_at = now() - interval '1 second' WHERE id = $1", [job.id]);
+    await eventually('the job to be deleted', async () => (await erin.client.job(job.id).catch((error) => error)).status === 404, 20_000);
+    const left = await pool.db.query(
+      `SELECT (SELECT count(*) FROM jobs WHERE tenant_id = $1)::int AS jobs, (SELECT count(*) FROM results r JOIN jobs j ON j.id = r.job_id WHERE j.tenant_id = $1)::int AS results,
+              (SELECT count(*) FROM uploads WHERE tenant_id = $1 AND deleted_at IS NULL)::int AS uploads, (SELECT count(*) FROM usage WHERE tenant_id = $1)::int AS usage`,
+      [erin.tenantId],
+    );
+    // The ledger keeps amounts, never content.
+    expect(left.rows[0]).toEqual({ jobs: 0, results: 0, uploads: 0, usage: 1 });
+    expect(existsSync(path.join(pool.dataDir, 'uploads', uploadId))).toBe(false);
+    const redis = new Redis(pool.pool.redis.url);
+    expect(await redis.exists(`verbatim:job-events:${job.id}`)).toBe(0);
+    await redis.quit();
   }, 120_000);
 
   it('keeps a failed job’s reason for the dead-letter view; tokens are made and revoked by the admin CLI', async () => {
