@@ -11,11 +11,11 @@ import path from 'node:path';
 import { Agent, request } from 'undici';
 import { LocalPool } from '../cloud/local/local-pool';
 import { createTenant, createToken } from '../cloud/db/tenants';
-import type { ProcessMediaInput } from '../contracts/worker-protocol';
 import { childProcessSpawner } from '../core/node/child-process-worker';
 import { PoolClient } from '../core/pool/pool-client';
 import { WorkerSupervisor } from '../core/supervisor/worker-supervisor';
 import { ffmpeg, projectRoot, sharedAudio, sharedModels, workerEntry } from '../tests/helpers/media';
+import { localEngineInput } from '../tests/helpers/pool';
 import pg from 'pg';
 import { longRealSpeech, readSpeech } from './lib/read-speech';
 
@@ -107,26 +107,11 @@ async function overhead(): Promise<void> {
   const oneMinute = path.join(work, 'read-speech-60s.wav');
   ffmpeg('-i', minute, '-t', '60', oneMinute);
   const supervisor = new WorkerSupervisor({ spawn: childProcessSpawner(workerEntry) });
-  const input: ProcessMediaInput = {
-    path: oneMinute,
-    cacheDir: work,
-    cacheKey: 'bench-cloud-local',
-    tools: { ffmpegPath: null, ffprobePath: null },
-    transcribe: {
-      model: { id: 'whisper-tiny', dir: path.join(sharedModels, 'Xenova/whisper-tiny'), dtypeSuffix: '_quantized' },
-      vadModelPath: path.join(projectRoot, 'resources/vad/silero_vad_v6.onnx'),
-      language: 'en',
-      languageFallback: null,
-      task: 'transcribe',
-      initialPrompt: null,
-      device: 'auto',
-    },
-    diarize: null,
-  };
+  const input = localEngineInput(oneMinute, work, null);
   // Warm both sides first (models opened once, as a running app and a running pool have them).
   await supervisor.run({ jobId: 1, kind: 'process-media', input, signal: new AbortController().signal, onProgress: () => undefined });
   let start = performance.now();
-  await supervisor.run({ jobId: 2, kind: 'process-media', input: { ...input, cacheKey: 'bench-cloud-local-2' }, signal: new AbortController().signal, onProgress: () => undefined });
+  await supervisor.run({ jobId: 2, kind: 'process-media', input: { ...input, cacheKey: 'local-engine-2' }, signal: new AbortController().signal, onProgress: () => undefined });
   const localMs = performance.now() - start;
   supervisor.dispose();
 

@@ -5,12 +5,11 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessMediaInput } from '../../contracts/worker-protocol';
 import { childProcessSpawner } from '../../core/node/child-process-worker';
 import { PoolRequestError, type PoolClient } from '../../core/pool/pool-client';
 import { WorkerSupervisor } from '../../core/supervisor/worker-supervisor';
-import { eventually, startTestPool, type TestPool } from '../helpers/pool';
-import { cachedMedia, ffmpeg, projectRoot, scratchDir, sharedAudio, sharedModels, workerEntry } from '../helpers/media';
+import { eventually, localEngineInput, startTestPool, type TestPool } from '../helpers/pool';
+import { cachedMedia, ffmpeg, scratchDir, sharedAudio, workerEntry } from '../helpers/media';
 
 const utterance = (id: string) => path.join(sharedAudio, 'read-speech/wav', `${id}.wav`);
 /** Requests a minute per token; the tests' own tenants stay under it. */
@@ -58,22 +57,13 @@ describe('cloud pool: the gateway', () => {
 
     // The desktop's engine process, same file and settings.
     const supervisor = new WorkerSupervisor({ spawn: childProcessSpawner(workerEntry) });
-    const input: ProcessMediaInput = {
-      path: file,
-      cacheDir: scratchDir('desktop-engine'),
-      cacheKey: 'desktop',
-      tools: { ffmpegPath: null, ffprobePath: null },
-      transcribe: {
-        model: { id: 'whisper-tiny', dir: path.join(sharedModels, 'Xenova/whisper-tiny'), dtypeSuffix: '_quantized' },
-        vadModelPath: path.join(projectRoot, 'resources/vad/silero_vad_v6.onnx'),
-        language: 'en',
-        languageFallback: null,
-        task: 'transcribe',
-        initialPrompt: null,
-        device: 'auto',
-      },
-      diarize: { tier: 'builtin', neural: null, fallbacks: [], speakers: { exact: null, min: null, max: null }, device: 'auto' },
-    };
+    const input = localEngineInput(file, scratchDir('desktop-engine'), {
+      tier: 'builtin',
+      neural: null,
+      fallbacks: [],
+      speakers: { exact: null, min: null, max: null },
+      device: 'auto',
+    });
     const desktop = await supervisor.run({ jobId: 1, kind: 'process-media', input, signal: new AbortController().signal, onProgress: () => undefined });
     supervisor.dispose();
     expect(transcript.segments.map((segment) => segment.text).join(' ')).toMatch(/printing, in the only sense/i);
@@ -173,6 +163,8 @@ describe('cloud pool: the gateway', () => {
       const waiting = await alice.client.submit({ uploadId: (await alice.client.upload(utterance('LJ001-0006'))).uploadId, options: OPTIONS });
       expect(waiting.job.state).toBe('queued');
       expect(waiting.job.position).toBe(0);
+      // From the speed measured on the jobs done so far.
+      expect(waiting.job.etaSec).toBeGreaterThan(0);
       const canceled = await alice.client.cancel(waiting.job.id);
       expect(canceled.state).toBe('canceled');
       await expect(alice.client.result(waiting.job.id)).rejects.toMatchObject({ status: 409, code: 'not-done' });

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { createTenant, createToken } from '../../cloud/db/tenants';
 import { LocalPool } from '../../cloud/local/local-pool';
 import { PoolClient } from '../../core/pool/pool-client';
+import type { DiarizeSettings, ProcessMediaInput } from '../../contracts/worker-protocol';
 import { projectRoot, scratchDir, sharedModels } from './media';
 
 export interface TestPool {
@@ -63,4 +64,27 @@ export async function eventually<T>(what: string, check: () => Promise<T | null 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * What the desktop's engine process is given for a file with the options a pool job of
+ * { model: 'whisper-tiny', language: 'en' } runs with: the side a pool transcript is compared with.
+ */
+export function localEngineInput(file: string, cacheDir: string, diarize: DiarizeSettings | null): ProcessMediaInput {
+  return {
+    path: file,
+    cacheDir,
+    cacheKey: 'local-engine',
+    tools: { ffmpegPath: null, ffprobePath: null },
+    transcribe: {
+      model: { id: 'whisper-tiny', dir: path.join(sharedModels, 'Xenova/whisper-tiny'), dtypeSuffix: '_quantized' },
+      vadModelPath: path.join(projectRoot, 'resources/vad/silero_vad_v6.onnx'),
+      language: 'en',
+      languageFallback: null,
+      task: 'transcribe',
+      initialPrompt: null,
+      device: 'auto',
+    },
+    diarize,
+  };
 }
