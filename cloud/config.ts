@@ -32,6 +32,8 @@ const Config = z.object({
   backoffMs: z.number().int().positive(),
   /** How often the light worker ends retention and re-queues what Redis lost. */
   sweepIntervalMs: z.number().int().positive(),
+  /** A transcribe worker serves its own /metrics (job durations, speed) on this port; null: it does not. */
+  workerMetricsPort: z.number().int().min(1).max(65535).nullable(),
   /** Bearer token for /metrics; null: /metrics is open (keep it on a private network). */
   metricsToken: z.string().nullable(),
 });
@@ -66,6 +68,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     backoffMs: number(env.VERBATIM_BACKOFF_MS, 5_000),
     sweepIntervalMs: number(env.VERBATIM_SWEEP_INTERVAL_MS, 60_000),
     metricsToken: env.VERBATIM_METRICS_TOKEN || null,
+    workerMetricsPort: env.VERBATIM_WORKER_METRICS_PORT ? number(env.VERBATIM_WORKER_METRICS_PORT, 0) : null,
     ...overrides,
   };
   return Config.parse(config);

@@ -25,6 +25,7 @@ import { publishJobEvent } from '../job-events';
 import { describeJob, heartbeat, leave } from '../job-status';
 import { LIGHT_QUEUE, REDIS_PREFIX, TranscribeJobData, redisConnection, transcribeQueue } from '../queues';
 import { CANCEL_CHANNEL } from '../gateway/jobs-routes';
+import { WorkerMetrics } from './worker-metrics';
 import { uploadPath } from '../gateway/uploads';
 
 /** Progress reaches PostgreSQL and watchers at most this often. */
@@ -67,6 +68,8 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
   const supervisor = new WorkerSupervisor({ spawn: childProcessSpawner(options.engineEntry), idleShutdownMs: 10 * 60_000 });
   supervisor.on('log', (message) => log.info(message));
   const running = new Map<string, AbortController>();
+  const metrics = new WorkerMetrics();
+  if (config.workerMetricsPort) await metrics.listen(config.workerMetricsPort);
   let engineRuns = 0;
   let handingBack = false;
 
@@ -138,6 +141,8 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
       const transcript = result.output.transcript!;
       const workSec = (Date.now() - started) / 1000;
       const done = await completeJob(db, jobId, transcript, { gpuSec: workSec, provider: transcript.engine.provider }, config.resultTtlSec);
+      metrics.attempt(queue, 'done', workSec);
+      metrics.finished(queue, transcript.engine.provider, row.durationSec, workSec);
       if (done) {
         await publish(done);
         jobLog.info({ workSec, audioSec: row.durationSec, provider: transcript.engine.provider, segments: transcript.segments.length }, 'job done');
@@ -150,10 +155,12 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
         const requeued = await requeueJob(db, jobId, null);
         if (requeued) await publish(requeued);
         await job.moveToWait(token);
+        metrics.attempt(queue, 'handed-back', (Date.now() - started) / 1000);
         jobLog.info('job handed back on shutdown');
         throw new WaitingError();
       }
       if (controller.signal.reason instanceof CanceledError) {
+        metrics.attempt(queue, 'canceled', (Date.now() - started) / 1000);
         jobLog.info('job canceled while running');
         return;
       }
@@ -164,6 +171,7 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
       const reason = { code: error instanceof JobError ? error.code : 'internal', message: named };
       const updated = final ? await failJob(db, jobId, reason, config.resultTtlSec) : await requeueJob(db, jobId, reason);
       if (updated) await publish(updated);
+      metrics.attempt(queue, final ? 'failed' : 'retry', (Date.now() - started) / 1000);
       jobLog.warn({ reason, final }, final ? 'job failed' : 'attempt failed; it will run again');
       if (final && row.uploadId) await light.add('cleanup', { kind: 'cleanup', uploadId: row.uploadId }, { removeOnComplete: true, removeOnFail: 100 });
       throw retryable ? error : new UnrecoverableError(reason.message);
@@ -200,6 +208,7 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
       await worker.close();
       clearTimeout(grace);
       supervisor.dispose();
+      metrics.close();
       await Promise.allSettled([light.close(), cancels.quit(), redis.quit()]);
     },
   };

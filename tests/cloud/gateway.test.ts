@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childProcessSpawner } from '../../core/node/child-process-worker';
 import { PoolRequestError, type PoolClient } from '../../core/pool/pool-client';
 import { WorkerSupervisor } from '../../core/supervisor/worker-supervisor';
+import { freePort } from '../../cloud/local/services';
 import { eventually, localEngineInput, startTestPool, type TestPool } from '../helpers/pool';
 import { cachedMedia, ffmpeg, scratchDir, sharedAudio, workerEntry } from '../helpers/media';
 
@@ -20,6 +21,7 @@ let pool: TestPool;
 let alice: { token: string; client: PoolClient; tenantId: string };
 let bob: { token: string; client: PoolClient; tenantId: string };
 let agent: Agent;
+let workerMetricsPort: number;
 
 /** A raw HTTPS request to the gateway, for what the typed client would never send. */
 async function raw(method: string, route: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}) {
@@ -29,8 +31,9 @@ async function raw(method: string, route: string, init: { headers?: Record<strin
 }
 
 beforeAll(async () => {
+  workerMetricsPort = await freePort();
   // The light worker in a process of its own: pausing the transcribe worker must not stop uploads being probed.
-  pool = await startTestPool('gateway', { workers: ['transcribe', 'light'], env: { VERBATIM_RATE_PER_MINUTE: String(RATE), VERBATIM_MAX_UPLOAD_BYTES: String(20 * 1024 * 1024), VERBATIM_MAX_QUEUED: '3' } });
+  pool = await startTestPool('gateway', { workers: ['transcribe', 'light'], env: { VERBATIM_WORKER_METRICS_PORT: String(workerMetricsPort), VERBATIM_RATE_PER_MINUTE: String(RATE), VERBATIM_MAX_UPLOAD_BYTES: String(20 * 1024 * 1024), VERBATIM_MAX_QUEUED: '3' } });
   agent = new Agent({ connect: { ca: pool.pool.certificate.ca } });
   alice = await pool.tenant('alice');
   bob = await pool.tenant('bob');
@@ -252,5 +255,10 @@ describe('cloud pool: the gateway', () => {
     expect(metrics).toMatch(/^verbatim_gpu_seconds_total\{tenant="alice"\} [\d.]+/m);
     expect(metrics).toMatch(/^verbatim_realtime_factor\{queue="transcribe-default"\} [1-9][\d.]*/m);
     expect(metrics).toMatch(/^verbatim_workers\{queue="transcribe-default"\} 1$/m);
+    // The transcribe worker's own: job durations by outcome, and speed.
+    const worker = await (await request(`http://127.0.0.1:${workerMetricsPort}/metrics`)).body.text();
+    const done = Number(/^verbatim_job_duration_seconds_count\{queue="transcribe-default",outcome="done"\} (\d+)$/m.exec(worker)?.[1]);
+    expect(done).toBeGreaterThanOrEqual(5);
+    expect(worker).toMatch(/^verbatim_job_realtime_factor_count\{queue="transcribe-default",provider="cpu"\} \d+$/m);
   });
 });
