@@ -1,6 +1,6 @@
 // The pool's gateway against a real pool: Redis, PostgreSQL, TLS with the test's own CA, a worker
 // running the desktop's engine. Uploads, jobs, tenants, limits, and answers to bad requests.
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { Agent, request } from 'undici';
@@ -184,6 +184,12 @@ describe('cloud pool: the gateway', () => {
     expect(answers[RATE]!.status).toBe(429);
     expect(Number(answers[RATE]!.headers['retry-after'])).toBeGreaterThan(0);
     expect(JSON.parse(answers[RATE]!.text).error.code).toBe('rate-limited');
+    // Starting an upload is rationed; its chunks are not (a big file is hundreds of them): here 2 × RATE chunks.
+    const file = path.join(sharedAudio, 'read-speech/wav/LJ001-0012.wav');
+    await expect(hasty.client.upload(file)).rejects.toMatchObject({ status: 429 });
+    const chunky = await pool.tenant('chunky');
+    const chunkSize = Math.floor(statSync(file).size / (2 * RATE));
+    expect((await chunky.client.upload(file, { chunkSize })).uploadId).toMatch(/^[0-9a-f]{32}$/);
 
     const frugal = await pool.tenant('frugal', 0.1);
     const { uploadId } = await frugal.client.upload(utterance('LJ001-0007'));
