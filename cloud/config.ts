@@ -39,14 +39,16 @@ const Config = z.object({
 });
 export type PoolConfig = z.infer<typeof Config>;
 
-function number(value: string | undefined, fallback: number): number {
+function numberIn(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new Error(`Not a number: ${value}`);
+  if (!Number.isFinite(parsed)) throw new Error(`${name} must be a number, not "${value}".`);
   return parsed;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PoolConfig> = {}): PoolConfig {
+  const number = (name: string, fallback: number) => numberIn(env, name, fallback);
   const dataDir = env.VERBATIM_CLOUD_DATA ?? path.resolve('.verbatim-cloud');
   const config = {
     redisUrl: env.VERBATIM_REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -55,21 +57,49 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     workDir: env.VERBATIM_WORK_DIR ?? path.join(dataDir, 'work'),
     modelsDir: env.VERBATIM_MODELS_DIR || null,
     gpuClass: env.VERBATIM_GPU_CLASS ?? 'default',
-    maxUploadBytes: number(env.VERBATIM_MAX_UPLOAD_BYTES, 4 * 1024 ** 3),
-    resultTtlSec: number(env.VERBATIM_RESULT_TTL_SEC, 7 * 24 * 3600),
-    maxQueued: number(env.VERBATIM_MAX_QUEUED, 10_000),
-    ratePerMinute: number(env.VERBATIM_RATE_PER_MINUTE, 60),
-    ratePerHour: number(env.VERBATIM_RATE_PER_HOUR, 1_000),
-    defaultQuotaSec: number(env.VERBATIM_DEFAULT_QUOTA_SEC, 24 * 3600),
-    lockMs: number(env.VERBATIM_LOCK_MS, 30_000),
-    stalledIntervalMs: number(env.VERBATIM_STALLED_INTERVAL_MS, 30_000),
-    shutdownGraceMs: number(env.VERBATIM_SHUTDOWN_GRACE_MS, 25_000),
-    attempts: number(env.VERBATIM_ATTEMPTS, 3),
-    backoffMs: number(env.VERBATIM_BACKOFF_MS, 5_000),
-    sweepIntervalMs: number(env.VERBATIM_SWEEP_INTERVAL_MS, 60_000),
+    maxUploadBytes: number('VERBATIM_MAX_UPLOAD_BYTES', 4 * 1024 ** 3),
+    resultTtlSec: number('VERBATIM_RESULT_TTL_SEC', 7 * 24 * 3600),
+    maxQueued: number('VERBATIM_MAX_QUEUED', 10_000),
+    ratePerMinute: number('VERBATIM_RATE_PER_MINUTE', 60),
+    ratePerHour: number('VERBATIM_RATE_PER_HOUR', 1_000),
+    defaultQuotaSec: number('VERBATIM_DEFAULT_QUOTA_SEC', 24 * 3600),
+    lockMs: number('VERBATIM_LOCK_MS', 30_000),
+    stalledIntervalMs: number('VERBATIM_STALLED_INTERVAL_MS', 30_000),
+    shutdownGraceMs: number('VERBATIM_SHUTDOWN_GRACE_MS', 25_000),
+    attempts: number('VERBATIM_ATTEMPTS', 3),
+    backoffMs: number('VERBATIM_BACKOFF_MS', 5_000),
+    sweepIntervalMs: number('VERBATIM_SWEEP_INTERVAL_MS', 60_000),
     metricsToken: env.VERBATIM_METRICS_TOKEN || null,
-    workerMetricsPort: env.VERBATIM_WORKER_METRICS_PORT ? number(env.VERBATIM_WORKER_METRICS_PORT, 0) : null,
+    workerMetricsPort: env.VERBATIM_WORKER_METRICS_PORT ? number('VERBATIM_WORKER_METRICS_PORT', 0) : null,
     ...overrides,
   };
-  return Config.parse(config);
+  const parsed = Config.safeParse(config);
+  if (parsed.success) return parsed.data;
+  // Said in the terms the operator set: the variable, not the field.
+  const issue = parsed.error.issues[0]!;
+  const key = String(issue.path[0]);
+  const variable = Object.entries(VARIABLES).find(([, field]) => field === key)?.[0] ?? key;
+  throw new Error(`${variable} is not valid: ${issue.message}.`);
 }
+
+/** Which environment variable sets which setting (the rest come from overrides, or are derived). */
+const VARIABLES: Record<string, keyof PoolConfig> = {
+  VERBATIM_REDIS_URL: 'redisUrl',
+  VERBATIM_DATABASE_URL: 'databaseUrl',
+  VERBATIM_STORAGE_DIR: 'storageDir',
+  VERBATIM_WORK_DIR: 'workDir',
+  VERBATIM_GPU_CLASS: 'gpuClass',
+  VERBATIM_MAX_UPLOAD_BYTES: 'maxUploadBytes',
+  VERBATIM_RESULT_TTL_SEC: 'resultTtlSec',
+  VERBATIM_MAX_QUEUED: 'maxQueued',
+  VERBATIM_RATE_PER_MINUTE: 'ratePerMinute',
+  VERBATIM_RATE_PER_HOUR: 'ratePerHour',
+  VERBATIM_DEFAULT_QUOTA_SEC: 'defaultQuotaSec',
+  VERBATIM_LOCK_MS: 'lockMs',
+  VERBATIM_STALLED_INTERVAL_MS: 'stalledIntervalMs',
+  VERBATIM_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
+  VERBATIM_ATTEMPTS: 'attempts',
+  VERBATIM_BACKOFF_MS: 'backoffMs',
+  VERBATIM_SWEEP_INTERVAL_MS: 'sweepIntervalMs',
+  VERBATIM_WORKER_METRICS_PORT: 'workerMetricsPort',
+};
