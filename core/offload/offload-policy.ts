@@ -1,0 +1,66 @@
+// Where a waiting job should run: here, or on the shared pool. A plain function of what has been
+// measured, so the queue can ask again whenever the numbers change while the job waits.
+
+/** Off: nothing leaves the machine. When busy: a job goes where it finishes first. Always: everything goes. */
+export type OffloadMode = 'off' | 'when-busy' | 'always';
+/** The queue menu's per-job choice: decide for me, Run here, Run in the cloud. */
+export type Placement = 'auto' | 'local' | 'pool';
+
+export interface OffloadInputs {
+  mode: OffloadMode;
+  placement: Placement;
+  /** A live recording: it leaves the machine only in mode Always. */
+  live: boolean;
+  /** The circuit breaker's verdict: the pool failed or could not be reached lately. */
+  poolAvailable: boolean;
+  job: { audioSec: number; sizeBytes: number };
+  /** Audio seconds of the jobs that run here before this one (the running one's remaining part included). */
+  localAheadSec: number;
+  /** This machine's measured speed for this model, audio seconds per second. */
+  localAudioSecPerSec: number;
+  /** What the pool reports (GET /v1/pool): its wait for a new job and one worker's speed; null when unknown. */
+  pool: { waitSec: number | null; audioSecPerSec: number | null } | null;
+  /** Measured upload speed to the pool, bytes per second; null before the first upload. */
+  uploadBytesPerSec: number | null;
+}
+
+export interface OffloadDecision {
+  where: 'local' | 'pool';
+  /** One sentence for the queue's tooltip and the log. */
+  reason: string;
+  localEtaSec: number;
+  /** null when the pool's side could not be estimated. */
+  poolEtaSec: number | null;
+}
+
+/** Until an upload has been measured: a modest office uplink, so a large file is not sent on hope. */
+export const ASSUMED_UPLOAD_BYTES_PER_SEC = 1_000_000;
+
+export function chooseWhere(inputs: OffloadInputs): OffloadDecision {
+  const localEtaSec = (inputs.localAheadSec + inputs.job.audioSec) / Math.max(inputs.localAudioSecPerSec, 1e-6);
+  const poolEtaSec = poolEta(inputs);
+  const decide = (where: 'local' | 'pool', reason: string): OffloadDecision => ({ where, reason, localEtaSec, poolEtaSec });
+
+  if (inputs.mode === 'off') return decide('local', 'Cloud offload is off.');
+  if (inputs.placement === 'local') return decide('local', 'You chose Run here.');
+  if (inputs.live && inputs.mode !== 'always') return decide('local', 'Recordings stay on this machine unless offload is set to Always.');
+  if (inputs.placement === 'pool') return decide('pool', 'You chose Run in the cloud.');
+  if (!inputs.poolAvailable) return decide('local', 'The pool failed or could not be reached lately; running here.');
+  if (inputs.mode === 'always') return decide('pool', 'Cloud offload is set to Always.');
+  if (poolEtaSec === null) return decide('local', 'The pool has not said how fast it is yet; running here.');
+  return poolEtaSec < localEtaSec
+    ? decide('pool', `The pool should finish it sooner (about ${round(poolEtaSec)} s against ${round(localEtaSec)} s here).`)
+    : decide('local', `This machine should finish it as soon (about ${round(localEtaSec)} s against ${round(poolEtaSec)} s on the pool).`);
+}
+
+/** The pool's wait, plus the job at the pool's speed, plus sending it. */
+function poolEta(inputs: OffloadInputs): number | null {
+  const { pool } = inputs;
+  if (!pool || pool.waitSec === null || !pool.audioSecPerSec) return null;
+  const uploadSec = inputs.job.sizeBytes / (inputs.uploadBytesPerSec ?? ASSUMED_UPLOAD_BYTES_PER_SEC);
+  return pool.waitSec + inputs.job.audioSec / pool.audioSecPerSec + uploadSec;
+}
+
+function round(sec: number): number {
+  return Math.round(sec);
+}
