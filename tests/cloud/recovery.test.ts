@@ -100,6 +100,20 @@ describe('cloud pool: recovery', () => {
     await pool.pool.startWorker('transcribe');
   }, 180_000);
 
+  it('stops a running job when it is canceled, keeps no result, and its worker goes on to the next job', async () => {
+    const { wav } = readSpeechTake(10);
+    const { job } = await carol.client.submit({ uploadId: (await carol.client.upload(wav)).uploadId, options: OPTIONS });
+    expect(job.state).toBe('queued');
+    const worker = await eventually('the job to start', () => workerRunning(job.id));
+    expect((await carol.client.cancel(job.id)).state).toBe('canceled');
+    await eventually('the worker to stop it', async () => new RegExp(`"jobId":"${job.id}".*"msg":"job canceled while running"`).test(poolLogs()), 30_000);
+    const next = await carol.client.submit({ uploadId: (await carol.client.upload(utterances[9]!)).uploadId, options: OPTIONS });
+    expect((await carol.client.follow(next.job.id)).state).toBe('done');
+    const { rows } = await pool.db.query('SELECT state, (SELECT count(*) FROM results WHERE job_id = $1)::int AS results FROM jobs WHERE id = $1', [job.id]);
+    expect(rows[0]).toEqual({ state: 'canceled', results: 0 });
+    expect(worker.child.exitCode).toBeNull();
+  }, 120_000);
+
   it('loses nothing when Redis restarts mid-run', async () => {
     const files = utterances.slice(0, 6);
     const jobs = [];
