@@ -138,8 +138,10 @@ async function streamEvents(context: GatewayContext, reply: FastifyReply, row: J
     timers.forEach(clearInterval);
     raw.end();
   };
+  let waiting = row.state === 'queued';
   const send = (view: PoolJobView, id: string | null) => {
     if (ended) return;
+    waiting = view.state === 'queued';
     // Without an id the client keeps its last one: a refresh of place and ETA is not an event to resume after.
     raw.write(`${id ? `id: ${id}\n` : ''}event: status\ndata: ${JSON.stringify(view)}\n\n`);
     if (FINAL.has(view.state)) end();
@@ -170,6 +172,8 @@ async function streamEvents(context: GatewayContext, reply: FastifyReply, row: J
   timers.push(setInterval(() => !ended && raw.write(': keep-alive\n\n'), KEEPALIVE_MS));
   timers.push(
     setInterval(async () => {
+      // Only a waiting job's place and ETA drift between events; a running one's arrive as progress.
+      if (!waiting) return;
       const current = await getJob(db, row.tenantId, row.id).catch(() => null);
       if (current?.state === 'queued') send(await describeJob(db, redis, current), null);
     }, REFRESH_MS),

@@ -3,7 +3,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -83,7 +83,6 @@ export async function startRedis(dir: string, options: { port?: number; binary?:
 }
 
 async function ping(port: number): Promise<boolean> {
-  const { Socket } = await import('node:net');
   return new Promise((resolve) => {
     const socket = new Socket();
     socket.setTimeout(500, () => (socket.destroy(), resolve(false)));

@@ -132,7 +132,7 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
           lastProgress = now;
           later(async () => {
             await saveProgress(db, jobId, update.stage, update.progress);
-            await publishJobEvent(redis, { ...(await describeJob(db, redis, { ...row, state: 'running', stage: update.stage, progress: update.progress })) });
+            await publishJobEvent(redis, await describeJob(db, redis, { ...row, state: 'running', stage: update.stage, progress: update.progress }));
           });
         },
         onCheckpoint: (checkpoint: TranscribeCheckpoint) => later(() => saveCheckpoint(db, jobId, checkpoint)),
