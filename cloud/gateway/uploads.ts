@@ -75,7 +75,8 @@ export async function finishUpload(context: GatewayContext, store: FileStore, up
     await store.remove(upload.id).catch(() => undefined);
     throw refuse(460, `The file that arrived does not match the SHA-256 the client stated (${metadata.sha256.slice(0, 12)}… expected, ${actual.slice(0, 12)}… arrived); upload it again.`);
   }
-  const job = await context.light.add('probe', { kind: 'probe', uploadId: upload.id }, { removeOnComplete: true, removeOnFail: true });
+  // Kept a while after it ends: removed at once, it can vanish before waitUntilFinished looks ("Missing key").
+  const job = await context.light.add('probe', { kind: 'probe', uploadId: upload.id }, { removeOnComplete: { age: 600 }, removeOnFail: { age: 600 } });
   const probed = ProbeResult.parse(await job.waitUntilFinished(context.lightEvents, PROBE_TIMEOUT_MS));
   if ('error' in probed) {
     await store.remove(upload.id).catch(() => undefined);
