@@ -7,6 +7,8 @@ const STAGE_NAMES: Record<NonNullable<JobView['stage']>, string> = {
   'detect-speech': 'detecting speech',
   transcribe: 'transcribing',
   diarize: 'finding speakers',
+  upload: 'uploading to pool',
+  'pool-wait': 'waiting on pool',
 };
 
 /** One job as a terminal line: bar, percentage, stage, ETA, and where it runs. */
@@ -16,7 +18,7 @@ export function progressLine(job: JobView, width = 24): string {
   const percent = `${Math.floor(job.progress * 100)}%`.padStart(4);
   const stage = job.state === 'running' && job.stage ? STAGE_NAMES[job.stage] : job.state;
   const eta = job.state === 'running' && job.etaSec !== null ? `  ETA ${clock(job.etaSec)}` : '';
-  const engine = job.engine && job.engine.provider !== 'none' ? `  (${job.engine.model} on ${job.engine.provider})` : '';
+  const engine = job.engine && job.engine.provider !== 'none' ? `  (${job.engine.model} on ${job.runsOn === 'pool' ? 'the pool, ' : ''}${job.engine.provider})` : job.runsOn === 'pool' ? '  (on the pool)' : '';
   return `[${bar}] ${percent} ${stage.padEnd(17)} ${job.fileName}${eta}${engine}`;
 }
 

@@ -1,7 +1,8 @@
 // The renderer↔main contract: every request the UI may make, its result, and every event the
 // core pushes. Electron IPC and the web host's WebSocket both carry exactly these messages.
 import { z } from 'zod';
-import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, SearchHit, Settings } from './domain';
+import { API_TOKEN_PATTERN, PoolStatus } from './cloud-api';
+import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, Placement, SearchHit, Settings } from './domain';
 import { LiveCaption, PcmBytes } from './live-protocol';
 import { ModelStatus } from './models';
 
@@ -21,6 +22,27 @@ export const ExportedFile = z.object({
 export type ExportedFile = z.infer<typeof ExportedFile>;
 const SpeakerIndex = z.number().int().nonnegative().max(1000);
 
+const PoolToken = z.string().trim().regex(API_TOKEN_PATTERN, 'A pool token looks like vbt_xxxxxxxx_ followed by 32 letters and digits.');
+
+/** Where cloud offload stands: the connection (never the token itself), the breaker, what the pool last said. */
+export const OffloadStatus = z.object({
+  url: z.string().nullable(),
+  caPath: z.string().nullable(),
+  /** Where the token comes from: saved in the app (Electron: safeStorage), the environment, or nowhere yet. */
+  token: z.enum(['saved', 'environment', 'missing']),
+  /** closed: in use; open: the pool failed or could not be reached lately, so work runs here until `retryInSec`. */
+  breaker: z.object({ state: z.enum(['closed', 'open', 'half-open']), retryInSec: z.number().nonnegative() }),
+  pool: PoolStatus.nullable(),
+  /** The last failure talking to the pool, for people. */
+  lastError: z.string().nullable(),
+});
+export type OffloadStatus = z.infer<typeof OffloadStatus>;
+
+/** A connection to try before saving it; what is left out is the saved one. */
+const PoolConnectionDraft = z
+  .object({ url: z.string().url().max(2048).optional(), token: PoolToken.optional(), caPath: z.string().min(1).max(4096).nullable().optional() })
+  .strict();
+
 export const apiRequests = {
   'jobs.list': { params: z.object({}).strict(), result: z.array(JobView) },
   'jobs.cancel': { params: JobRef, result: z.null() },
@@ -29,6 +51,8 @@ export const apiRequests = {
     params: z.object({ jobId: Id, priority: z.number().int().min(-100).max(100) }).strict(),
     result: z.null(),
   },
+  /** Per job: decide for me, Run here, or Run in the cloud (takes effect while it waits). */
+  'jobs.setPlacement': { params: z.object({ jobId: Id, placement: Placement }).strict(), result: z.null() },
   /** The heavy lane's waiting jobs in the order the user wants them to run (their priorities are rewritten to match). */
   'jobs.reorder': { params: z.object({ jobIds: z.array(Id).min(1).max(10_000) }).strict(), result: z.null() },
   'media.add': {
@@ -92,6 +116,11 @@ export const apiRequests = {
   'live.unfinished': { params: z.object({}).strict(), result: z.array(LiveSessionView) },
   'live.finish': { params: SessionRef, result: QueuedRecording },
   'live.discard': { params: SessionRef, result: z.null() },
+  'offload.status': { params: z.object({}).strict(), result: OffloadStatus },
+  /** Keeps the pool token as a secret (null forgets it); it is never sent back to the UI. */
+  'offload.setToken': { params: z.object({ token: PoolToken.nullable() }).strict(), result: OffloadStatus },
+  /** "Test connection": asks the pool for its health, queue and wait with the draft's values (else the saved ones). Sends no audio. */
+  'offload.test': { params: PoolConnectionDraft, result: PoolStatus },
   'settings.get': { params: z.object({}).strict(), result: Settings },
   /** Changes the given settings only; answers with all of them. */
   'settings.update': { params: Settings.partial().strict(), result: Settings },
@@ -111,6 +140,8 @@ export const apiEvents = {
   /** The recording in progress changed (state, duration about twice a second, captions' engine); null: none. */
   'live.changed': z.object({ session: LiveSessionView.nullable() }),
   'live.caption': z.object({ sessionId: Id, caption: LiveCaption }),
+  /** The pool connection's state changed (breaker, last error, what the pool reported). */
+  'offload.changed': z.object({ status: OffloadStatus }),
 } as const;
 
 export type ApiEvent = keyof typeof apiEvents;

@@ -19,7 +19,7 @@ export const JobKind = z.enum(Object.keys(JOB_KINDS) as [keyof typeof JOB_KINDS]
 export type JobKind = z.infer<typeof JobKind>;
 
 /** Pipeline stages in the order they run; later capabilities append theirs. */
-export const STAGES = ['download-model', 'probe', 'decode', 'detect-speech', 'transcribe', 'diarize'] as const;
+export const STAGES = ['download-model', 'probe', 'decode', 'detect-speech', 'transcribe', 'diarize', 'upload', 'pool-wait'] as const;
 export const Stage = z.enum(STAGES);
 export type Stage = z.infer<typeof Stage>;
 
@@ -37,11 +37,17 @@ export type Task = z.infer<typeof Task>;
 export const ProviderFallback = z.object({ provider: z.string(), reason: z.string() });
 export type ProviderFallback = z.infer<typeof ProviderFallback>;
 
+/** This machine, or the shared cloud pool (issue 14's offload). */
+export const RunsOn = z.enum(['local', 'pool']);
+export type RunsOn = z.infer<typeof RunsOn>;
+
 /** Which model ran where, recorded on the job and in every export. */
 export const EngineRun = z.object({
   model: z.string(),
   provider: z.string(),
   fallbacks: z.array(ProviderFallback),
+  /** Absent on transcripts made before offload existed: those all ran on this machine. */
+  ranOn: RunsOn.optional(),
 });
 export type EngineRun = z.infer<typeof EngineRun>;
 
@@ -73,6 +79,16 @@ export const SpeakerCount = z.object({
 });
 export type SpeakerCount = z.infer<typeof SpeakerCount>;
 
+/** Off: nothing leaves the machine. When busy: a job goes where it finishes first. Always: every file goes. */
+export const OFFLOAD_MODES = ['off', 'when-busy', 'always'] as const;
+export const OffloadMode = z.enum(OFFLOAD_MODES);
+export type OffloadMode = z.infer<typeof OffloadMode>;
+
+/** The queue menu's per-job choice: decide for me, Run here, Run in the cloud. */
+export const PLACEMENTS = ['auto', 'local', 'pool'] as const;
+export const Placement = z.enum(PLACEMENTS);
+export type Placement = z.infer<typeof Placement>;
+
 export const JobView = z.object({
   id: Id,
   kind: JobKind,
@@ -98,6 +114,13 @@ export const JobView = z.object({
   engine: EngineRun.nullable(),
   /** Which diarization tier ran, once it has. */
   diarization: DiarizationRun.nullable(),
+  placement: Placement,
+  /** Where it runs (or ran); for a waiting job, where it would go now; null when not decided. */
+  runsOn: RunsOn.nullable(),
+  /** Why it goes there, in a sentence (the policy's reason). */
+  placementReason: z.string().nullable(),
+  /** Something the user is told once, kept with the job: "The pool failed it; it ran here instead." */
+  notice: z.string().nullable(),
 });
 export type JobView = z.infer<typeof JobView>;
 
@@ -221,6 +244,12 @@ export const Settings = z.object({
   /** Where downloaded models are kept (they are the large files); null: the library's own folder. */
   storageDir: z.string().min(1).max(4096).nullable(),
   theme: Theme,
+  /** Cloud offload: off until the user turns it on; nothing is uploaded before. */
+  offloadMode: OffloadMode,
+  /** The pool's gateway (https://…); its token is kept apart, as a secret. */
+  poolUrl: z.string().url().max(2048).regex(/^https?:\/\//).nullable(),
+  /** A CA certificate file (PEM) to trust for a self-hosted pool. */
+  poolCaPath: z.string().min(1).max(4096).nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -277,6 +306,8 @@ export const LibraryItem = z.object({
   preview: z.string(),
   /** Set while it is a microphone recording not yet handed to the queue. */
   live: LiveSessionState.nullable(),
+  /** Where its transcript was made; null while there is none. */
+  ranOn: RunsOn.nullable(),
 });
 export type LibraryItem = z.infer<typeof LibraryItem>;
 

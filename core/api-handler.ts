@@ -11,6 +11,7 @@ function handlersFor(core: VerbatimCore): Handlers {
     'jobs.retry': ({ jobId }) => (core.retry(jobId), null),
     'jobs.setPriority': ({ jobId, priority }) => (core.setPriority(jobId, priority), null),
     'jobs.reorder': ({ jobIds }) => (core.reorder(jobIds), null),
+    'jobs.setPlacement': ({ jobId, placement }) => (core.setPlacement(jobId, placement), null),
     'media.add': ({ paths }) => core.addFiles(paths),
     'media.get': ({ mediaId }) => core.getMedia(mediaId),
     'media.remove': async ({ mediaId }) => (await core.removeMedia(mediaId), null),
@@ -42,6 +43,9 @@ function handlersFor(core: VerbatimCore): Handlers {
     'live.unfinished': () => core.live.unfinished(),
     'live.finish': ({ sessionId }) => core.live.finish(sessionId),
     'live.discard': ({ sessionId }) => (core.live.discard(sessionId), null),
+    'offload.status': () => core.offloadStatus(),
+    'offload.setToken': ({ token }) => core.setPoolToken(token),
+    'offload.test': (draft) => core.testPool(draft),
     'settings.get': () => core.getSettings(),
     'settings.update': (patch) => core.updateSettings(patch),
   };

@@ -19,6 +19,9 @@ const DEFAULTS: Settings = {
   speakers: { exact: null, min: null, max: null },
   storageDir: null,
   theme: 'system',
+  offloadMode: 'off',
+  poolUrl: null,
+  poolCaPath: null,
 };
 /** Where the settings live in the library's key-value table. */
 export const SETTINGS_KEY = 'app.settings';

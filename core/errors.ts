@@ -32,6 +32,17 @@ export class JobTimeoutError extends JobError {
   }
 }
 
+/**
+ * The job cannot run where it was sent (the pool refused it, lost it twice, or cannot be reached):
+ * it goes back to its place in line, the attempt not counted, to run where the queue sends it next.
+ */
+export class BackToQueueError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'BackToQueueError';
+  }
+}
+
 /** Reduces any error to one readable line; stack traces stay in the log. */
 export function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

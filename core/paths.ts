@@ -18,7 +18,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string; models: string; recordings: string } {
+export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string; models: string; recordings: string; poolToken: string } {
   return {
     // Microphone recordings are the user's own files: kept beside the library, never in a cache.
     recordings: path.join(dataDir, 'recordings'),
@@ -26,6 +26,8 @@ export function libraryPaths(dataDir: string): { database: string; pcmCache: str
     models: path.join(dataDir, 'models'),
     pcmCache: path.join(dataDir, 'cache', 'pcm'),
     uploads: path.join(dataDir, 'imports'),
+    // The cloud pool's token where no keychain keeps it (web host, CLI): mode 0600.
+    poolToken: path.join(dataDir, 'pool-token'),
   };
 }
 

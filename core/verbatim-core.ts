@@ -1,22 +1,22 @@
 import { EventEmitter } from 'node:events';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { ApiEvent, ApiEventPayload, PlaybackSource } from '../contracts/api';
+import type { ApiEvent, ApiEventPayload, OffloadStatus, PlaybackSource } from '../contracts/api';
+import type { PoolStatus } from '../contracts/cloud-api';
 import { providerOrder } from '../contracts/devices';
 import type {
   AddOutcome,
   EditableTranscript,
   EngineRun,
   JobView,
-  Lane,
   LibraryItem,
   LibrarySort,
   MediaDetail,
   ModelDownload,
+  Placement,
   SearchHit,
   Settings,
 } from '../contracts/domain';
-import type { DecodeRequest, TranscribeSettings } from '../contracts/worker-protocol';
 import { AppSettings } from './app-settings';
 import { identifyFile } from './content-hash';
 import { expandFolders } from './media-files';
@@ -35,17 +35,18 @@ import { ModelManager } from './models/model-manager';
 import { ExportJobs } from './export/export-jobs';
 import { libraryPaths, modelsFolderIn, resourcePaths } from './paths';
 import { ChangeCoalescer } from './queue/change-coalescer';
-import { estimateLane, estimatedAudioSec, jobTimeLimitMs, type LaneEstimate } from './queue/eta';
-import { JobQueue, type JobRunner } from './queue/job-queue';
+import { estimateLane, estimatedAudioSec } from './queue/eta';
+import { JobQueue } from './queue/job-queue';
+import { JobViews } from './queue/job-views';
 import { ThroughputMeter } from './queue/throughput';
+import { Offload } from './offload/offload';
+import { FileSecretStore, type SecretStore } from './offload/pool-credentials';
+import { LocalTranscription } from './transcription/local-transcription';
 import type { WorkerSpawner } from './supervisor/worker-handle';
-import type { LiveSettings, ToLiveWorker } from '../contracts/live-protocol';
+import type { ToLiveWorker } from '../contracts/live-protocol';
 import { LiveSessionStore } from './library/live-session-store';
 import { LiveRecordings } from './live/live-recordings';
 import { WorkerSupervisor, type SupervisorOptions } from './supervisor/worker-supervisor';
-
-/** Queued files the worker may decode, and transcribe beside the current job, ahead of their turn. */
-const FILES_AHEAD = 8;
 
 export interface CoreOptions {
   dataDir: string;
@@ -65,6 +66,8 @@ export interface CoreOptions {
   maxAttempts?: number;
   /** See DatabaseOptions.nativeBinding. */
   sqliteBinding?: string;
+  /** Where the pool token is kept: Electron's safeStorage; by default a file of mode 0600 in the library. */
+  secrets?: SecretStore;
   log?(message: string): void;
 }
 
@@ -72,14 +75,13 @@ type CoreEvents = {
   'jobs.changed': [jobs: JobView[]];
   'library.changed': [mediaIds: number[]];
   'models.changed': [downloads: ModelDownload[]];
+  'offload.changed': [status: OffloadStatus];
 };
 
 /** Typical compressed audio (128 kbit/s) until the library has measured its own files. */
 const DEFAULT_BYTES_PER_AUDIO_SEC = 16_000;
 /** Whole-pipeline speed (audio seconds per second) assumed before the first job has been measured. */
 const DEFAULT_SPEED = 5;
-/** How often queued jobs' drifting ETAs are resent even when nothing else about them changed. */
-const ACTIVE_REFRESH_MS = 2_000;
 
 /**
  * The application without Electron: library, queue, supervised worker and settings, behind the
@@ -99,6 +101,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   readonly exports: ExportJobs;
   /** Microphone recordings: capture, live captions, recovery after a crash. */
   readonly live: LiveRecordings;
+  /** Cloud offload: the pool connection, where waiting jobs go, and jobs' lives on the pool. */
+  readonly offload: Offload;
   private readonly resources: ReturnType<typeof resourcePaths>;
   private readonly queue: JobQueue;
   private readonly throughput: ThroughputMeter;
@@ -106,8 +110,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private readonly paths: ReturnType<typeof libraryPaths>;
   private readonly log: (message: string) => void;
   private bytesPerAudioSec: number;
-  private lastActiveRefresh = 0;
-  private readonly speakerModels: SpeakerModels;
+  private readonly jobViews: JobViews;
+  private readonly local: LocalTranscription;
 
   constructor(private readonly options: CoreOptions) {
     super();
@@ -130,21 +134,65 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       bundledDir: this.resources.bundledModels,
       baseUrl: env.VERBATIM_MODELS_BASE_URL || undefined,
     });
-    this.speakerModels = new SpeakerModels(this.models, this.log);
+    const speakerModels = new SpeakerModels(this.models, this.log);
     this.downloads = new ModelDownloads(this.models);
     this.downloads.on('models.changed', (downloads) => this.emit('models.changed', downloads));
     this.throughput = new ThroughputMeter(settingsStore, 'throughput.transcribe', DEFAULT_SPEED);
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
     this.supervisor = new WorkerSupervisor({ ...options.supervisor, spawn: options.spawnWorker });
     this.supervisor.on('log', this.log);
-    this.coalescer = new ChangeCoalescer((ids) => this.emit('jobs.changed', this.views(ids)));
+    this.coalescer = new ChangeCoalescer((ids) => this.emit('jobs.changed', this.jobViews.views(ids)));
+    const stored = (mediaId: number): void => void this.emit('library.changed', [mediaId]);
+    this.offload = new Offload({
+      db: this.db,
+      jobs: this.jobs,
+      media: this.media,
+      transcripts: this.transcripts,
+      settingsStore,
+      settings: () => this.appSettings.get(),
+      env,
+      secrets: options.secrets ?? new FileSecretStore(this.paths.poolToken),
+      localAudioSecPerSec: () => this.throughput.audioSecPerSec,
+      localBusySec: () => this.localBusySec(),
+      audioSecOf: (job) => estimatedAudioSec(job, this.bytesPerAudioSec) ?? 0,
+      markJob: (id) => this.coalescer.mark(id),
+      wakeQueue: () => this.queue?.wake(),
+      stored,
+      log: this.log,
+    });
+    this.offload.on('changed', (status) => this.emit('offload.changed', status));
+    this.jobViews = new JobViews({
+      jobs: this.jobs,
+      audioSecPerSec: () => this.throughput.audioSecPerSec,
+      bytesPerAudioSec: () => this.bytesPerAudioSec,
+      offloadOn: () => this.appSettings.get().offloadMode !== 'off',
+      remoteView: (id) => this.offload.remoteView(id),
+    });
+    this.local = new LocalTranscription({
+      db: this.db,
+      jobs: this.jobs,
+      media: this.media,
+      transcripts: this.transcripts,
+      models: this.models,
+      speakerModels,
+      supervisor: this.supervisor,
+      appSettings: this.appSettings,
+      resources: this.resources,
+      paths: this.paths,
+      bytesPerAudioSec: () => this.bytesPerAudioSec,
+      jobTimeoutMs: options.supervisor?.jobTimeoutMs,
+      beforeRun: (job) => this.offload.abandon(job.id),
+      upNext: (job) =>
+        this.jobs.queued('heavy').filter((queued) => queued.kind === 'process-media' && queued.id !== job.id && !(queued.runsOn === 'pool' && this.appSettings.get().offloadMode !== 'off')),
+      stored,
+    });
     this.live = new LiveRecordings({
       sessions: new LiveSessionStore(this.db),
       media: this.media,
       transcripts: this.transcripts,
       recordingsDir: this.paths.recordings,
       spawnLive: options.spawnLiveWorker,
-      liveSettings: () => this.liveSettings(),
+      liveSettings: () => this.local.liveSettings(),
       queueTranscription: (mediaId) => {
         const jobId = this.jobs.create(mediaId, 'process-media');
         this.coalescer.mark(jobId);
@@ -157,7 +205,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.live.on('library.changed', (mediaIds) => this.emit('library.changed', mediaIds));
     this.exports = new ExportJobs({ jobs: this.jobs, media: this.media, transcripts: this.transcripts, wakeQueue: () => this.queue.wake() });
     this.queue = new JobQueue(this.jobs, {
-      runners: { 'process-media': this.processMedia, export: this.exports.runner },
+      runners: { 'process-media': this.local.runner, export: this.exports.runner },
+      remote: this.offload.dispatch,
       maxAttempts: options.maxAttempts,
       onChange: (id) => this.coalescer.mark(id),
       onFinished: (job) => this.finished(job),
@@ -169,6 +218,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.jobs.deleteKind('export');
     this.live.recover();
     this.queue.start();
+    this.offload.start();
   }
 
   /** Every event the API carries, as the renderer receives it: what the hosts forward. */
@@ -178,12 +228,14 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.on('models.changed', (downloads) => listener('models.changed', { downloads }));
     this.live.on('live.changed', (session) => listener('live.changed', { session }));
     this.live.on('live.caption', (sessionId, caption) => listener('live.caption', { sessionId, caption }));
+    this.on('offload.changed', (status) => listener('offload.changed', { status }));
   }
 
   async close(): Promise<void> {
     this.downloads.abortAll();
     await this.live.close();
     await this.queue.stop();
+    this.offload.close();
     this.supervisor.dispose();
     this.coalescer.dispose();
     this.db.close();
@@ -245,7 +297,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   }
 
   listJobs(): JobView[] {
-    return this.views();
+    return this.jobViews.views();
   }
 
   getMedia(mediaId: number): MediaDetail {
@@ -270,6 +322,31 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.queue.reorder(jobIds);
   }
 
+  /** Run here, Run in the cloud, or decide for me: weighed again at once if the job waits. */
+  setPlacement(jobId: number, placement: Placement): void {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new JobError(`There is no job ${jobId}.`, 'not-found');
+    if (placement === 'pool' && this.appSettings.get().offloadMode === 'off') {
+      throw new JobError('Turn on cloud offload in Settings ▸ Cloud offload first.', 'offload-off');
+    }
+    this.jobs.setPlacement(jobId, placement);
+    if (placement !== 'local') this.jobs.setNotice(jobId, null);
+    this.coalescer.mark(jobId);
+    this.queue.wake();
+  }
+
+  offloadStatus(): OffloadStatus {
+    return this.offload.status();
+  }
+
+  testPool(draft: { url?: string; token?: string; caPath?: string | null }): Promise<PoolStatus> {
+    return this.offload.test(draft);
+  }
+
+  setPoolToken(token: string | null): OffloadStatus {
+    return this.offload.setToken(token);
+  }
+
   getSettings(): Settings {
     return this.appSettings.get();
   }
@@ -286,7 +363,10 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       });
       await this.models.relocate(target);
     }
-    return this.appSettings.update(patch);
+    await this.offload.checkBeforeSaving(this.appSettings.get(), patch);
+    const next = await this.appSettings.update(patch);
+    this.offload.settingsSaved();
+    return next;
   }
 
   getTranscript(mediaId: number): EditableTranscript | null {
@@ -336,81 +416,6 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     return { order, lastRun: this.jobs.latestEngine() };
   }
 
-  /** What live captions run with: the chosen speech model, which must be installed already (a download would keep the user waiting to speak). */
-  private async liveSettings(): Promise<LiveSettings> {
-    const settings = this.appSettings.get();
-    const model = await this.models.find(settings.model);
-    if (!model) {
-      const { name } = this.models.entry(settings.model);
-      throw new JobError(`Live captions need the speech model ${name}: download it in Settings ▸ Models first.`, 'model-missing');
-    }
-    return this.transcribeSettings(settings, model);
-  }
-
-  /** Settings as the engine takes them, with an installed model. */
-  private transcribeSettings(settings: Settings, model: { id: string; dir: string; dtypeSuffix: string }): TranscribeSettings {
-    return {
-      model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
-      vadModelPath: this.resources.vadModel,
-      language: settings.language === 'auto' ? null : settings.language,
-      languageFallback: this.appSettings.languageFallback(),
-      task: settings.task,
-      initialPrompt: settings.initialPrompt,
-      device: settings.device,
-    };
-  }
-
-  private readonly processMedia: JobRunner = async (job, context) => {
-    const settings = this.appSettings.get();
-    const onDownload = ({ receivedBytes, totalBytes }: { receivedBytes: number; totalBytes: number }): void =>
-      context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 });
-    const model = await this.models.ensure(settings.model, onDownload, context.signal);
-    const diarize = await this.speakerModels.settings(settings.diarization, { speakers: settings.speakers, device: settings.device }, onDownload, context.signal);
-    const transcribe = this.transcribeSettings(settings, model);
-    // The files queued next, with the settings they will run under unless these change meanwhile.
-    const ahead = this.jobs
-      .queued('heavy')
-      .filter((queued) => queued.kind === 'process-media' && queued.id !== job.id)
-      .slice(0, FILES_AHEAD)
-      .map((queued) => ({ ...this.decodeRequest(queued), transcribe, diarize: null }));
-    const { output } = await this.supervisor.run({
-      jobId: job.id,
-      kind: job.kind,
-      input: { ...this.decodeRequest(job), transcribe, diarize },
-      signal: context.signal,
-      onProgress: (update) => {
-        if (update.engine) this.jobs.saveEngine(job.id, update.engine);
-        context.progress(update);
-      },
-      // Kept the moment transcription ends: a diarization that fails, or a crash, cannot take it away.
-      onTranscript: (transcript) => {
-        this.transcripts.save(job.mediaId, job.id, transcript);
-        this.emit('library.changed', [job.mediaId]);
-      },
-      timeoutMs: this.options.supervisor?.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.bytesPerAudioSec)),
-      ahead,
-    });
-    this.db.transaction(() => {
-      this.media.saveDecoded(job.mediaId, output);
-      if (output.transcript) {
-        this.transcripts.save(job.mediaId, job.id, output.transcript);
-        this.jobs.saveEngine(job.id, output.transcript.engine);
-        if (output.transcript.diarization) this.jobs.saveDiarization(job.id, output.transcript.diarization);
-      }
-    });
-    this.emit('library.changed', [job.mediaId]);
-  };
-
-  private decodeRequest(job: JobRecord): DecodeRequest {
-    return { path: job.path, cacheDir: this.paths.pcmCache, cacheKey: `media-${job.mediaId}`, tools: this.appSettings.toolPaths() };
-  }
-
-  /**
-   * The diarization tier this job runs. "auto" uses the neural models where they are installed
-   * (the packaged app ships them) and otherwise the built-in tier, saying so, without waiting for a
-   * download; "neural" downloads them first if it must. Where they cannot be had the built-in tier
-   * runs and the transcript says why.
-   */
   private finished(job: JobRecord): void {
     if (!this.exports.finished(job)) this.learnFrom(job);
   }
@@ -418,70 +423,15 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private learnFrom(job: JobRecord): void {
     if (job.state !== 'done' || job.startedAt === null || job.finishedAt === null) return;
     const finished = this.jobs.get(job.id);
-    if (finished?.durationSec) this.throughput.record(finished.durationSec, (job.finishedAt - job.startedAt) / 1000);
+    // This machine's speed: a job the pool ran says nothing about it.
+    if (finished?.durationSec && finished.runsOn !== 'pool') this.throughput.record(finished.durationSec, (job.finishedAt - job.startedAt) / 1000);
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
   }
 
-  /**
-   * Views of the given jobs, or of all jobs when omitted. Positions only move when the queue marks
-   * the jobs concerned; queued jobs' ETAs drift with the running job, so every active job is
-   * included too, but at most every ACTIVE_REFRESH_MS: a long queue must not be resent ten times a
-   * second.
-   */
-  private views(ids?: ReadonlySet<number>): JobView[] {
-    const estimates = new Map<number, LaneEstimate>();
-    const active: JobRecord[] = [];
-    const allRunning = this.jobs.inState('running');
-    const inputs = {
-      audioSecPerSec: this.throughput.audioSecPerSec,
-      bytesPerAudioSec: this.bytesPerAudioSec,
-      now: Date.now(),
-    };
-    for (const lane of ['heavy', 'light'] as Lane[]) {
-      const running = allRunning.filter((job) => job.lane === lane);
-      const queued = this.jobs.queued(lane);
-      active.push(...running, ...queued);
-      for (const [id, estimate] of estimateLane(running, queued, inputs)) estimates.set(id, estimate);
-    }
-    const records = new Map<number, JobRecord>();
-    if (ids) {
-      for (const id of ids) {
-        const job = this.jobs.get(id);
-        if (job) records.set(id, job);
-      }
-      if (Date.now() - this.lastActiveRefresh >= ACTIVE_REFRESH_MS) {
-        this.lastActiveRefresh = Date.now();
-        for (const job of active) records.set(job.id, job);
-      }
-    } else {
-      for (const job of this.jobs.list()) records.set(job.id, job);
-    }
-    return [...records.values()].map((job) => toView(job, estimates.get(job.id)));
+  /** Seconds until the jobs running on this machine now are done. */
+  private localBusySec(): number {
+    const running = this.jobs.inState('running').filter((job) => job.lane === 'heavy' && job.runsOn !== 'pool');
+    const estimates = estimateLane(running, [], { audioSecPerSec: this.throughput.audioSecPerSec, bytesPerAudioSec: this.bytesPerAudioSec, now: Date.now() });
+    return Math.max(0, ...[...estimates.values()].map((estimate) => estimate.etaSec ?? 0));
   }
-}
-
-
-function toView(job: JobRecord, estimate: LaneEstimate | undefined): JobView {
-  return {
-    id: job.id,
-    kind: job.kind,
-    lane: job.lane,
-    mediaId: job.mediaId,
-    fileName: job.fileName,
-    path: job.path,
-    state: job.state,
-    priority: job.priority,
-    attempts: job.attempts,
-    stage: job.stage,
-    progress: job.progress,
-    error: job.error,
-    createdAt: job.createdAt,
-    startedAt: job.startedAt,
-    finishedAt: job.finishedAt,
-    durationSec: job.durationSec,
-    position: estimate?.position ?? null,
-    etaSec: estimate?.etaSec ?? null,
-    engine: job.engine,
-    diarization: job.diarization,
-  };
 }

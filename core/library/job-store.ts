@@ -1,4 +1,4 @@
-import { JOB_KINDS, DiarizationRun, EngineRun, type JobKind, type JobState, type Lane, type Stage } from '../../contracts/domain';
+import { JOB_KINDS, DiarizationRun, EngineRun, type JobKind, type JobState, type Lane, type Placement, type RunsOn, type Stage } from '../../contracts/domain';
 import { transition, type JobEvent } from '../queue/job-state';
 import type { Database } from './database';
 
@@ -22,18 +22,35 @@ export interface JobRecord {
   path: string;
   durationSec: number | null;
   sizeBytes: number | null;
+  /** The file's SHA-256, null when it could not be read when added. */
+  contentHash: string | null;
   engine: EngineRun | null;
   diarization: DiarizationRun | null;
+  placement: Placement;
+  runsOn: RunsOn | null;
+  /** The offload policy's last verdict for it. */
+  decision: PlacementDecision | null;
+  notice: string | null;
+  /** A microphone recording's job (recordings leave the machine only when offload is Always). */
+  live: boolean;
+}
+
+export interface PlacementDecision {
+  where: RunsOn;
+  reason: string;
+  localEtaSec: number;
+  poolEtaSec: number | null;
 }
 
 const SELECT_JOB = `
   SELECT j.id, j.media_id AS mediaId, j.kind, j.lane, j.state, j.priority, j.attempts, j.stage, j.progress,
          j.error, j.created_at AS createdAt, j.queued_at AS queuedAt, j.started_at AS startedAt,
          j.finished_at AS finishedAt, m.file_name AS fileName, m.path, m.duration_sec AS durationSec,
-         m.size_bytes AS sizeBytes, j.engine, j.diarization
+         m.size_bytes AS sizeBytes, m.content_hash AS contentHash, j.engine, j.diarization, j.placement, j.runs_on AS runsOn, j.decision, j.notice,
+         EXISTS (SELECT 1 FROM live_sessions l WHERE l.media_id = m.id) AS live
   FROM jobs j JOIN media m ON m.id = j.media_id`;
 
-type JobRow = Omit<JobRecord, 'engine' | 'diarization'> & { engine: string | null; diarization: string | null };
+type JobRow = Omit<JobRecord, 'engine' | 'diarization' | 'decision' | 'live'> & { engine: string | null; diarization: string | null; decision: string | null; live: number };
 
 function toRecord(row: JobRow): JobRecord;
 function toRecord(row: JobRow | undefined): JobRecord | undefined;
@@ -41,7 +58,13 @@ function toRecord(row: JobRow | undefined): JobRecord | undefined {
   if (!row) return undefined;
   const engine = row.engine ? EngineRun.safeParse(JSON.parse(row.engine)) : null;
   const diarization = row.diarization ? DiarizationRun.safeParse(JSON.parse(row.diarization)) : null;
-  return { ...row, engine: engine?.success ? engine.data : null, diarization: diarization?.success ? diarization.data : null };
+  return {
+    ...row,
+    engine: engine?.success ? engine.data : null,
+    diarization: diarization?.success ? diarization.data : null,
+    decision: row.decision ? (JSON.parse(row.decision) as PlacementDecision) : null,
+    live: row.live === 1,
+  };
 }
 
 /** The order a lane runs its queued jobs in: priority, then first come first served. */
@@ -90,7 +113,7 @@ export class JobStore {
   apply(
     id: number,
     event: JobEvent,
-    details: { error?: string | null; refundAttempt?: boolean } = {},
+    details: { error?: string | null; refundAttempt?: boolean; runsOn?: RunsOn } = {},
     now = Date.now(),
   ): JobRecord {
     return this.db.transaction(() => {
@@ -101,8 +124,8 @@ export class JobStore {
         case 'start':
           this.db.run(
             `UPDATE jobs SET state = ?, attempts = attempts + 1, started_at = ?, finished_at = NULL,
-               error = NULL, stage = NULL, progress = 0 WHERE id = ?`,
-            [to, now, id],
+               error = NULL, stage = NULL, progress = 0, runs_on = ? WHERE id = ?`,
+            [to, now, details.runsOn ?? 'local', id],
           );
           break;
         case 'requeue':
@@ -140,6 +163,19 @@ export class JobStore {
       }
       return this.get(id)!;
     });
+  }
+
+  setPlacement(id: number, placement: Placement): void {
+    this.db.run('UPDATE jobs SET placement = ? WHERE id = ?', [placement, id]);
+  }
+
+  /** The policy's verdict for a waiting job: shown in the queue, kept for the decision's accuracy. */
+  saveDecision(id: number, decision: PlacementDecision): void {
+    this.db.run(`UPDATE jobs SET decision = ?, runs_on = ? WHERE id = ? AND state = 'queued'`, [JSON.stringify(decision), decision.where, id]);
+  }
+
+  setNotice(id: number, notice: string | null): void {
+    this.db.run('UPDATE jobs SET notice = ? WHERE id = ?', [notice, id]);
   }
 
   saveEngine(id: number, engine: EngineRun): void {

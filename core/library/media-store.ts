@@ -76,6 +76,11 @@ export class MediaStore {
     );
   }
 
+  /** The audio length from a transcript made elsewhere (the pool), where this machine never decoded the file. */
+  saveDuration(id: number, durationSec: number, now = Date.now()): void {
+    this.db.run('UPDATE media SET duration_sec = COALESCE(duration_sec, ?), updated_at = ? WHERE id = ?', [durationSec, now, id]);
+  }
+
   pcmPath(id: number): string | null {
     return this.db.get<{ pcm_path: string | null }>('SELECT pcm_path FROM media WHERE id = ?', [id])?.pcm_path ?? null;
   }
@@ -94,7 +99,7 @@ export class MediaStore {
       `SELECT m.id AS mediaId, m.file_name AS fileName, m.path, m.created_at AS addedAt, m.duration_sec AS durationSec,
               j.state, j.id AS jobId, t.id IS NOT NULL AS hasTranscript,
               (SELECT l.state FROM live_sessions l WHERE l.media_id = m.id AND l.state <> 'stopped') AS live,
-              (SELECT COUNT(*) FROM speakers sp WHERE sp.transcript_id = t.id) AS speakers,
+              (SELECT COUNT(*) FROM speakers sp WHERE sp.transcript_id = t.id) AS speakers, t.ran_on AS ranOn,
               COALESCE((SELECT group_concat(text, ' ') FROM (SELECT text FROM segments s WHERE s.transcript_id = t.id ORDER BY seq LIMIT 3)), '') AS preview
        FROM media m
        LEFT JOIN jobs j ON j.id = (SELECT MAX(id) FROM jobs WHERE media_id = m.id AND kind = 'process-media')

@@ -12,6 +12,7 @@ interface TranscriptRow {
   fallbacks: string;
   duration_sec: number;
   diarization: string | null;
+  ran_on: 'local' | 'pool';
 }
 
 interface SegmentRow {
@@ -52,8 +53,8 @@ export class TranscriptStore {
       const { engine } = transcript;
       const transcriptId = Number(
         this.db.run(
-          `INSERT INTO transcripts (media_id, job_id, language, task, model, provider, fallbacks, duration_sec, diarization, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO transcripts (media_id, job_id, language, task, model, provider, fallbacks, duration_sec, diarization, ran_on, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             mediaId,
             jobId,
@@ -64,6 +65,7 @@ export class TranscriptStore {
             JSON.stringify(engine.fallbacks),
             transcript.durationSec,
             transcript.diarization ? JSON.stringify(transcript.diarization) : null,
+            engine.ranOn ?? 'local',
             now,
           ],
         ).lastInsertRowid,
@@ -123,7 +125,7 @@ export class TranscriptStore {
       list.push(toWord(word));
       bySegment.set(word.segment_id, list);
     }
-    const engine: EngineRun = { model: row.model, provider: row.provider, fallbacks: JSON.parse(row.fallbacks) as EngineRun['fallbacks'] };
+    const engine: EngineRun = { model: row.model, provider: row.provider, fallbacks: JSON.parse(row.fallbacks) as EngineRun['fallbacks'], ranOn: row.ran_on };
     const diarization = row.diarization ? DiarizationRun.safeParse(JSON.parse(row.diarization)) : null;
     return {
       language: row.language,

@@ -1,10 +1,7 @@
 // Where a waiting job should run: here, or on the shared pool. A plain function of what has been
 // measured, so the queue can ask again whenever the numbers change while the job waits.
 
-/** Off: nothing leaves the machine. When busy: a job goes where it finishes first. Always: everything goes. */
-export type OffloadMode = 'off' | 'when-busy' | 'always';
-/** The queue menu's per-job choice: decide for me, Run here, Run in the cloud. */
-export type Placement = 'auto' | 'local' | 'pool';
+import type { OffloadMode, Placement } from '../../contracts/domain';
 
 export interface OffloadInputs {
   mode: OffloadMode;
@@ -18,7 +15,10 @@ export interface OffloadInputs {
   localAheadSec: number;
   /** This machine's measured speed for this model, audio seconds per second. */
   localAudioSecPerSec: number;
-  /** What the pool reports (GET /v1/pool): its wait for a new job and one worker's speed; null when unknown. */
+  /**
+   * What the pool reports (GET /v1/pool): its wait for a new job and one worker's speed; null when
+   * unknown. A pool that has not measured itself yet is taken to be as fast as this machine.
+   */
   pool: { waitSec: number | null; audioSecPerSec: number | null } | null;
   /** Measured upload speed to the pool, bytes per second; null before the first upload. */
   uploadBytesPerSec: number | null;
@@ -47,7 +47,7 @@ export function chooseWhere(inputs: OffloadInputs): OffloadDecision {
   if (inputs.placement === 'pool') return decide('pool', 'You chose Run in the cloud.');
   if (!inputs.poolAvailable) return decide('local', 'The pool failed or could not be reached lately; running here.');
   if (inputs.mode === 'always') return decide('pool', 'Cloud offload is set to Always.');
-  if (poolEtaSec === null) return decide('local', 'The pool has not said how fast it is yet; running here.');
+  if (poolEtaSec === null) return decide('local', 'The pool has not said how long it would take; running here.');
   return poolEtaSec < localEtaSec
     ? decide('pool', `The pool should finish it sooner (about ${round(poolEtaSec)} s against ${round(localEtaSec)} s here).`)
     : decide('local', `This machine should finish it as soon (about ${round(localEtaSec)} s against ${round(poolEtaSec)} s on the pool).`);
@@ -56,9 +56,10 @@ export function chooseWhere(inputs: OffloadInputs): OffloadDecision {
 /** The pool's wait, plus the job at the pool's speed, plus sending it. */
 function poolEta(inputs: OffloadInputs): number | null {
   const { pool } = inputs;
-  if (!pool || pool.waitSec === null || !pool.audioSecPerSec) return null;
+  if (!pool || pool.waitSec === null) return null;
   const uploadSec = inputs.job.sizeBytes / (inputs.uploadBytesPerSec ?? ASSUMED_UPLOAD_BYTES_PER_SEC);
-  return pool.waitSec + inputs.job.audioSec / pool.audioSecPerSec + uploadSec;
+  const speed = pool.audioSecPerSec ?? Math.max(inputs.localAudioSecPerSec, 1e-6);
+  return pool.waitSec + inputs.job.audioSec / speed + uploadSec;
 }
 
 function round(sec: number): number {

@@ -1,8 +1,7 @@
 // The desktop's side of the pool's API: every answer checked against contracts/cloud-api, uploads
 // resumable with tus (a dropped connection resumes where it stopped), job events over SSE with
 // Last-Event-ID, so a reconnect misses nothing.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DefaultHttpStack, Upload } from 'tus-js-client';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -89,13 +88,20 @@ export class PoolClient {
       signal?: AbortSignal;
       chunkSize?: number;
       sha256?: string;
+      /** A cap on the upload's speed (a metered or shared uplink); none when absent. */
+      bytesPerSec?: number | null;
     } = {},
   ): Promise<{ uploadId: string; uploadUrl: string }> {
     const size = (await stat(file)).size;
     const sha256 = options.sha256 ?? (await fileSha256(file));
     return new Promise((resolve, reject) => {
-      const upload = new Upload(createReadStream(file), {
+      // The input is the path: fileSlices (below) opens it, which tus' types do not foresee.
+      const upload = new Upload(file as unknown as Buffer, {
         endpoint: `${this.base}${UPLOADS_PATH}`,
+        fileReader: fileSlices(options.bytesPerSec ?? null),
+        // Resuming is ours: the caller keeps the upload's URL (Verbatim in its library), not tus' fingerprint store.
+        storeFingerprintForResuming: false,
+        fingerprint: async () => `verbatim:${sha256}`,
         uploadUrl: options.uploadUrl ?? null,
         uploadSize: size,
         chunkSize: options.chunkSize ?? 8 * 1024 * 1024,
@@ -108,7 +114,6 @@ export class PoolClient {
           const status = error.originalResponse?.getStatus() ?? 0;
           return status === 0 || status === 409 || status === 423 || status === 429 || status >= 500;
         },
-        removeFingerprintOnSuccess: true,
         onUploadUrlAvailable: () => upload.url && options.onUploadUrl?.(upload.url),
         onProgress: (sent, total) => options.onProgress?.(sent, total),
         onError: (error) => {
@@ -124,6 +129,18 @@ export class PoolClient {
       options.signal?.addEventListener('abort', () => void upload.abort().then(() => reject(options.signal!.reason)), { once: true });
       upload.start();
     });
+  }
+
+  /** How many bytes of an upload the pool holds (tus HEAD): where a resumed upload goes on from. */
+  async uploadOffset(uploadUrl: string): Promise<number> {
+    const response = await request(uploadUrl, {
+      method: 'HEAD',
+      dispatcher: this.dispatcher,
+      headers: { authorization: `Bearer ${this.connection.token}`, 'tus-resumable': '1.0.0' },
+    });
+    await response.body.dump();
+    if (response.statusCode >= 400) throw new PoolRequestError(response.statusCode, `http-${response.statusCode}`, `The pool answered ${response.statusCode} for the upload.`);
+    return Number(response.headers['upload-offset']);
   }
 
   /**
@@ -182,6 +199,37 @@ export class PoolClient {
     if (response.statusCode >= 400) throw await errorOf(response);
     return schema.parse(await response.body.json());
   }
+}
+
+/**
+ * tus' source for a file: each chunk read from its offset (a resumed upload reads nothing it
+ * skips), paced when a speed cap is set.
+ */
+function fileSlices(bytesPerSec: number | null): NonNullable<ConstructorParameters<typeof Upload>[1]['fileReader']> {
+  return {
+    async openFile(input: string) {
+      const handle = await open(input, 'r');
+      const { size } = await handle.stat();
+      const startedAt = Date.now();
+      let read = 0;
+      return {
+        size,
+        async slice(start: number, end: number) {
+          const length = Math.max(0, Math.min(end, size) - start);
+          if (bytesPerSec) {
+            const dueMs = ((read + length) / bytesPerSec) * 1000 - (Date.now() - startedAt);
+            if (dueMs > 0) await new Promise((resolve) => setTimeout(resolve, dueMs));
+          }
+          const buffer = Buffer.alloc(length);
+          await handle.read(buffer, 0, length, start);
+          read += length;
+          // tus' Node HTTP stack reads the body's length from `size`.
+          return { value: Object.assign(buffer, { size: length }), done: start + length >= size };
+        },
+        close: () => void handle.close(),
+      };
+    },
+  };
 }
 
 async function errorOf(response: Dispatcher.ResponseData): Promise<PoolRequestError> {

@@ -1,5 +1,5 @@
-import type { JobKind, Lane, Stage } from '../../contracts/domain';
-import { CanceledError, JobError, oneLine } from '../errors';
+import type { JobKind, Lane, RunsOn, Stage } from '../../contracts/domain';
+import { BackToQueueError, CanceledError, JobError, oneLine } from '../errors';
 import type { JobRecord, JobStore } from '../library/job-store';
 import { isFinished } from './job-state';
 
@@ -16,8 +16,23 @@ export interface RunContext {
 
 export type JobRunner = (job: JobRecord, context: RunContext) => Promise<void>;
 
+/** The abort reason when the app closes, not the user canceling: work elsewhere (the pool) carries on and is picked up again. */
+export const CLOSING = new Error('Verbatim is closing.');
+
+/**
+ * Somewhere besides this machine that takes jobs (the cloud pool). Its jobs run beside the lane's
+ * local ones, up to its own capacity.
+ */
+export interface RemoteDispatch {
+  /** Where each of the lane's waiting jobs (in their order) should run, asked again before every start; a job left out waits. */
+  plan(lane: Lane, waiting: readonly JobRecord[]): ReadonlyMap<number, RunsOn>;
+  runner: JobRunner;
+  capacity: number;
+}
+
 export interface JobQueueOptions {
   runners: Record<JobKind, JobRunner>;
+  remote?: RemoteDispatch;
   /** How many jobs each lane runs at once. */
   concurrency?: Partial<Record<Lane, number>>;
   /** A job whose worker crashes this many times fails for good. */
@@ -35,7 +50,7 @@ const LANES: readonly Lane[] = ['heavy', 'light'];
  * behind a long transcription.
  */
 export class JobQueue {
-  private readonly running = new Map<number, { lane: Lane; controller: AbortController; settled: Promise<void> }>();
+  private readonly running = new Map<number, { lane: Lane; on: RunsOn; controller: AbortController; settled: Promise<void> }>();
   private readonly concurrency: Record<Lane, number>;
   private readonly maxAttempts: number;
   private stopped = true;
@@ -65,7 +80,7 @@ export class JobQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     const interrupted = [...this.running.entries()];
-    for (const [, run] of interrupted) run.controller.abort();
+    for (const [, run] of interrupted) run.controller.abort(CLOSING);
     await Promise.all(interrupted.map(([, run]) => run.settled));
     for (const [id] of interrupted) {
       if (this.store.get(id)?.state === 'running') this.store.apply(id, 'requeue', { refundAttempt: true });
@@ -112,22 +127,31 @@ export class JobQueue {
   }
 
   private pump(lane: Lane): void {
-    while (!this.stopped && this.countRunning(lane) < this.concurrency[lane]) {
-      const next = this.store.queued(lane)[0];
+    const { remote } = this.options;
+    while (!this.stopped) {
+      const waiting = this.store.queued(lane);
+      if (!waiting.length) return;
+      const plan = remote?.plan(lane, waiting);
+      // A job the plan leaves out waits for a side that cannot take it now.
+      const where = (job: JobRecord): RunsOn | undefined => (plan ? plan.get(job.id) : 'local');
+      const toPool = remote && this.countRunning(lane, 'pool') < remote.capacity ? waiting.find((job) => where(job) === 'pool') : undefined;
+      const toLocal = this.countRunning(lane, 'local') < this.concurrency[lane] ? waiting.find((job) => where(job) === 'local') : undefined;
+      const next = toPool ?? toLocal;
       if (!next) return;
-      this.execute(this.store.apply(next.id, 'start'));
+      this.execute(this.store.apply(next.id, 'start', { runsOn: next === toPool ? 'pool' : 'local' }));
     }
   }
 
   private execute(job: JobRecord): void {
     const controller = new AbortController();
+    const on = job.runsOn ?? 'local';
     const settled = this.runToOutcome(job, controller.signal).finally(() => {
       this.running.delete(job.id);
       this.options.onChange(job.id);
       for (const queued of this.store.queued(job.lane)) this.options.onChange(queued.id);
       this.pump(job.lane);
     });
-    this.running.set(job.id, { lane: job.lane, controller, settled });
+    this.running.set(job.id, { lane: job.lane, on, controller, settled });
     this.options.onChange(job.id);
   }
 
@@ -141,12 +165,16 @@ export class JobQueue {
     };
     // A job removed with its recording while it ran (media.remove) has no row left to record an outcome in.
     const gone = (): boolean => this.store.get(job.id) === undefined;
+    const runner = job.runsOn === 'pool' && this.options.remote ? this.options.remote.runner : this.options.runners[job.kind];
     try {
-      await this.options.runners[job.kind](job, context);
+      await runner(job, context);
       if (!gone()) this.finishWith(this.store.apply(job.id, 'complete'));
     } catch (error) {
       if (this.stopped || gone()) return;
-      if (signal.aborted || error instanceof CanceledError) {
+      if (error instanceof BackToQueueError && !signal.aborted) {
+        this.options.log?.(`[queue] job ${job.id} back in line: ${error.message}`);
+        this.store.apply(job.id, 'requeue', { refundAttempt: true });
+      } else if (signal.aborted || error instanceof CanceledError) {
         this.finishWith(this.store.apply(job.id, 'cancel'));
       } else if (error instanceof JobError && error.retryable && job.attempts < this.maxAttempts) {
         this.options.log?.(`[queue] job ${job.id} attempt ${job.attempts} failed (${error.message}); retrying`);
@@ -166,9 +194,9 @@ export class JobQueue {
     this.options.onFinished?.(job);
   }
 
-  private countRunning(lane: Lane): number {
+  private countRunning(lane: Lane, on: RunsOn): number {
     let count = 0;
-    for (const run of this.running.values()) if (run.lane === lane) count++;
+    for (const run of this.running.values()) if (run.lane === lane && run.on === on) count++;
     return count;
   }
 

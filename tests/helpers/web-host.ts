@@ -14,9 +14,9 @@ export interface RunningHost {
 }
 
 /** Starts the built web host on a free loopback port with its library in `dataDir`. */
-export async function startWebHost(dataDir: string): Promise<RunningHost> {
+export async function startWebHost(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningHost> {
   const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, 'dist/web-host/main.cjs')], {
-    env: { ...process.env, ...testEnv, VERBATIM_DATA_DIR: dataDir },
+    env: { ...process.env, ...testEnv, ...env, VERBATIM_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -16,7 +16,9 @@ describe('settings', () => {
 
   /** The app's defaults, with the test helper's small model. */
   const defaults = { ffmpegPath: null, ffprobePath: null, model: 'whisper-tiny', language: 'auto', task: 'transcribe', device: 'auto', initialPrompt: null,
-    diarization: 'auto', speakers: { exact: null, min: null, max: null }, storageDir: null, theme: 'system' };
+    diarization: 'auto', speakers: { exact: null, min: null, max: null }, storageDir: null, theme: 'system',
+    // Nothing leaves the machine until the user turns offload on.
+    offloadMode: 'off', poolUrl: null, poolCaPath: null };
 
   it('start at the defaults, persist what the user sets, and survive a restart', async () => {
     const dataDir = scratchDir('data');

@@ -67,7 +67,7 @@ describe('exporters', () => {
 
   it('JSON: segments with words and probabilities, model and provider', async () => {
     const json = JSON.parse(await exported('json', transcript));
-    expect(json).toMatchObject({ file: 'a.wav', language: 'en', model: 'whisper-base', provider: 'cpu', providerFallbacks: [{ provider: 'cuda' }] });
+    expect(json).toMatchObject({ file: 'a.wav', language: 'en', engine: { model: 'whisper-base', provider: 'cpu', fallbacks: [{ provider: 'cuda' }], ranOn: 'local' } });
     expect(json.segments[0].words[0]).toEqual({ text: 'Good', start: 0.5, end: 1.167, probability: 0.9, speaker: null });
   });
 

@@ -41,10 +41,12 @@ describe('offload policy', () => {
     expect(chooseWhere({ ...busy, placement: 'local' })).toMatchObject({ where: 'local', reason: 'You chose Run here.' });
   });
 
-  it('runs here while the breaker is open or the pool’s speed is unknown, except when the user chose the cloud', () => {
+  it('runs here while the breaker is open or the pool’s wait is unknown, except when the user chose the cloud', () => {
     expect(chooseWhere({ ...busy, poolAvailable: false }).where).toBe('local');
     expect(chooseWhere({ ...busy, mode: 'always', poolAvailable: false }).where).toBe('local');
-    expect(chooseWhere({ ...busy, pool: { waitSec: 0, audioSecPerSec: null } })).toMatchObject({ where: 'local', poolEtaSec: null });
+    expect(chooseWhere({ ...busy, pool: { waitSec: null, audioSecPerSec: 40 } })).toMatchObject({ where: 'local', poolEtaSec: null });
+    // A pool that has not measured itself is taken to be as fast as this machine: 60 s of audio at 10×, plus 2 s of upload.
+    expect(chooseWhere({ ...busy, pool: { waitSec: 0, audioSecPerSec: null } })).toMatchObject({ where: 'pool', poolEtaSec: 62 });
     expect(chooseWhere({ ...busy, pool: null, placement: 'pool' }).where).toBe('pool');
     expect(chooseWhere({ ...busy, mode: 'always', localAheadSec: 0, pool: { waitSec: 3600, audioSecPerSec: 1 } }).where).toBe('pool');
   });

@@ -3,6 +3,7 @@ import transcripts from './002-transcripts';
 import speakers from './003-speakers';
 import editing from './004-editing';
 import liveRecordings from './005-live-recordings';
+import offload from './006-offload';
 
 /** Schema history, oldest first. The position in this list is the schema version. */
-export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings];
+export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings, offload];

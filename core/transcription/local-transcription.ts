@@ -1,0 +1,120 @@
+// A transcription job run on this machine: the model (downloaded first if need be), the supervised
+// engine process, the transcript kept the moment it exists, then decoded audio and speakers.
+import type { Settings } from '../../contracts/domain';
+import type { LiveSettings } from '../../contracts/live-protocol';
+import type { DecodeRequest, TranscribeSettings } from '../../contracts/worker-protocol';
+import type { AppSettings } from '../app-settings';
+import { JobError } from '../errors';
+import type { Database } from '../library/database';
+import type { JobRecord, JobStore } from '../library/job-store';
+import type { MediaStore } from '../library/media-store';
+import type { TranscriptStore } from '../library/transcript-store';
+import type { ModelManager } from '../models/model-manager';
+import type { SpeakerModels } from '../models/speaker-models';
+import type { libraryPaths, resourcePaths } from '../paths';
+import type { JobRunner } from '../queue/job-queue';
+import { estimatedAudioSec, jobTimeLimitMs } from '../queue/eta';
+import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
+
+/** Queued files the worker may decode, and transcribe beside the current job, ahead of their turn. */
+const FILES_AHEAD = 8;
+
+export interface LocalTranscriptionDeps {
+  db: Database;
+  jobs: JobStore;
+  media: MediaStore;
+  transcripts: TranscriptStore;
+  models: ModelManager;
+  speakerModels: SpeakerModels;
+  supervisor: WorkerSupervisor;
+  appSettings: AppSettings;
+  resources: ReturnType<typeof resourcePaths>;
+  paths: ReturnType<typeof libraryPaths>;
+  bytesPerAudioSec(): number;
+  /** A fixed limit (tests); otherwise one from the file's length. */
+  jobTimeoutMs?: number;
+  /** Before a job runs here: what it may have left on the pool is let go. */
+  beforeRun(job: JobRecord): void;
+  /** Waiting jobs this machine will run next (not those bound for the pool). */
+  upNext(job: JobRecord): JobRecord[];
+  stored(mediaId: number): void;
+}
+
+export class LocalTranscription {
+  constructor(private readonly d: LocalTranscriptionDeps) {}
+
+  /** What live captions run with: the chosen speech model, which must be installed already (a download would keep the user waiting to speak). */
+  async liveSettings(): Promise<LiveSettings> {
+    const settings = this.d.appSettings.get();
+    const model = await this.d.models.find(settings.model);
+    if (!model) {
+      const { name } = this.d.models.entry(settings.model);
+      throw new JobError(`Live captions need the speech model ${name}: download it in Settings ▸ Models first.`, 'model-missing');
+    }
+    return this.transcribeSettings(settings, model);
+  }
+
+  readonly runner: JobRunner = async (job, context) => {
+    const { d } = this;
+    d.beforeRun(job);
+    const settings = d.appSettings.get();
+    const onDownload = ({ receivedBytes, totalBytes }: { receivedBytes: number; totalBytes: number }): void =>
+      context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 });
+    const model = await d.models.ensure(settings.model, onDownload, context.signal);
+    const diarize = await d.speakerModels.settings(settings.diarization, { speakers: settings.speakers, device: settings.device }, onDownload, context.signal);
+    const transcribe = this.transcribeSettings(settings, model);
+    // The files queued next, with the settings they will run under unless these change meanwhile.
+    const ahead = d
+      .upNext(job)
+      .slice(0, FILES_AHEAD)
+      .map((queued) => ({ ...this.decodeRequest(queued), transcribe, diarize: null }));
+    const { output } = await d.supervisor.run({
+      jobId: job.id,
+      kind: job.kind,
+      input: { ...this.decodeRequest(job), transcribe, diarize },
+      signal: context.signal,
+      onProgress: (update) => {
+        if (update.engine) d.jobs.saveEngine(job.id, { ...update.engine, ranOn: 'local' });
+        context.progress(update);
+      },
+      // Kept the moment transcription ends: a diarization that fails, or a crash, cannot take it away.
+      onTranscript: (transcript) => {
+        d.transcripts.save(job.mediaId, job.id, local(transcript));
+        d.stored(job.mediaId);
+      },
+      timeoutMs: d.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, d.bytesPerAudioSec())),
+      ahead,
+    });
+    d.db.transaction(() => {
+      d.media.saveDecoded(job.mediaId, output);
+      if (output.transcript) {
+        const transcript = local(output.transcript);
+        d.transcripts.save(job.mediaId, job.id, transcript);
+        d.jobs.saveEngine(job.id, transcript.engine);
+        if (transcript.diarization) d.jobs.saveDiarization(job.id, transcript.diarization);
+      }
+    });
+    d.stored(job.mediaId);
+  };
+
+  /** Settings as the engine takes them, with an installed model. */
+  private transcribeSettings(settings: Settings, model: { id: string; dir: string; dtypeSuffix: string }): TranscribeSettings {
+    return {
+      model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
+      vadModelPath: this.d.resources.vadModel,
+      language: settings.language === 'auto' ? null : settings.language,
+      languageFallback: this.d.appSettings.languageFallback(),
+      task: settings.task,
+      initialPrompt: settings.initialPrompt,
+      device: settings.device,
+    };
+  }
+
+  private decodeRequest(job: JobRecord): DecodeRequest {
+    return { path: job.path, cacheDir: this.d.paths.pcmCache, cacheKey: `media-${job.mediaId}`, tools: this.d.appSettings.toolPaths() };
+  }
+}
+
+function local<T extends { engine: { ranOn?: 'local' | 'pool' } }>(transcript: T): T {
+  return { ...transcript, engine: { ...transcript.engine, ranOn: 'local' } };
+}

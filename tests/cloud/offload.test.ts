@@ -1,0 +1,202 @@
+// Cloud offload end to end: the desktop's core against a real pool on loopback (Redis, PostgreSQL,
+// TLS with the test's CA), on real read speech. Which side a job runs on, what happens when the
+// pool goes away and comes back, a bad token, a pool worker killed mid-job, and the app killed
+// mid-upload.
+import BetterSqlite3 from 'better-sqlite3';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSpeech } from '../../bench/lib/read-speech';
+import { wordErrorRate } from '../../bench/lib/word-error-rate';
+import type { Settings } from '../../contracts/domain';
+import { SettingsStore } from '../../core/library/settings-store';
+import type { VerbatimCore } from '../../core/verbatim-core';
+import { allFinished, openCore, waitForJobs } from '../helpers/core';
+import { readSpeechTake } from '../helpers/live';
+import { scratchDir, sharedAudio } from '../helpers/media';
+import { eventually, startTestPool, type TestPool } from '../helpers/pool';
+import { callHost, startWebHost } from '../helpers/web-host';
+
+const utterances = readSpeech(sharedAudio);
+const SETTINGS: Partial<Settings> = { model: 'whisper-tiny', language: 'en', diarization: 'off' };
+
+let pool: TestPool;
+const cores: VerbatimCore[] = [];
+
+beforeAll(async () => {
+  pool = await startTestPool('offload', {
+    workers: ['transcribe', 'light'],
+    env: { VERBATIM_RATE_PER_MINUTE: '100000', VERBATIM_RATE_PER_HOUR: '1000000', VERBATIM_LOCK_MS: '4000', VERBATIM_STALLED_INTERVAL_MS: '2000', VERBATIM_BACKOFF_MS: '200' },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const core of cores) await core.close();
+  await pool?.stop();
+});
+
+/** The pool's settings as `npm run cloud` prints them, for one tenant, and quick polling for tests. */
+function poolEnv(token: string): NodeJS.ProcessEnv {
+  return {
+    VERBATIM_POOL_URL: pool.pool.url,
+    VERBATIM_POOL_TOKEN: token,
+    VERBATIM_POOL_CA: pool.pool.certificate.caPath,
+    VERBATIM_POOL_POLL_MS: '250',
+    VERBATIM_POOL_RETRY_MS: '1000',
+  };
+}
+
+function desktop(name: string, env: NodeJS.ProcessEnv, localSpeed?: number): VerbatimCore {
+  const dataDir = scratchDir(`offload-${name}`);
+  if (localSpeed !== undefined) {
+    // This machine measured slow: its queue takes long, which is what makes the pool worth it.
+    const seed = openCore(dataDir, { settingsDefaults: SETTINGS });
+    new SettingsStore(seed.db).set('throughput.transcribe', { audioSec: localSpeed * 60, wallSec: 60 });
+    void seed.close();
+  }
+  const core = openCore(dataDir, { settingsDefaults: SETTINGS, env });
+  cores.push(core);
+  return core;
+}
+
+async function poolCount(sql: string, params: unknown[]): Promise<number> {
+  return Number((await pool.db.query(sql, params)).rows[0].count);
+}
+
+describe('cloud offload', () => {
+  it('sends a file that would wait behind long local jobs to the pool, and its transcript lands in the library marked as run there', async () => {
+    const { token, tenantId } = await pool.tenant('busy');
+    const core = desktop('busy', poolEnv(token), 2);
+    await core.updateSettings({ offloadMode: 'when-busy' });
+    const long = readSpeechTake(12).wav;
+    const short = utterances[0]!;
+    const [first] = await core.addFiles([long]);
+    await waitForJobs(core, (jobs) => jobs[0]?.state === 'running');
+    const [second] = await core.addFiles([short.wav]);
+    const jobs = await waitForJobs(core, allFinished, 180_000);
+
+    const local = jobs.find((job) => job.id === first!.jobId)!;
+    const offloaded = jobs.find((job) => job.id === second!.jobId)!;
+    expect(local).toMatchObject({ state: 'done', runsOn: 'local' });
+    expect(offloaded).toMatchObject({ state: 'done', runsOn: 'pool', engine: { ranOn: 'pool', model: 'whisper-tiny' } });
+    const transcript = core.getTranscript(second!.mediaId)!;
+    expect(transcript.engine.ranOn).toBe('pool');
+    expect(wordErrorRate(short.reference, transcript.segments.map((segment) => segment.text).join(' '))).toBeLessThan(0.25);
+    expect(core.getTranscript(first!.mediaId)!.engine.ranOn).toBe('local');
+    const items = core.library('date', false);
+    expect(items.find((item) => item.mediaId === second!.mediaId)?.ranOn).toBe('pool');
+    expect(items.find((item) => item.mediaId === first!.mediaId)?.ranOn).toBe('local');
+    // The JSON export says where it ran.
+    const exported = JSON.parse(String((await core.exports.exportTranscript(second!.mediaId, 'json')).content));
+    expect(exported.engine).toMatchObject({ ranOn: 'pool', provider: 'cpu' });
+    // Exactly the one file left the machine.
+    expect(await poolCount('SELECT count(*) FROM uploads WHERE tenant_id = $1', [tenantId])).toBe(1);
+  }, 240_000);
+
+  it('runs here while the pool is down, with the breaker open, and uses the pool again once it is back', async () => {
+    const { token } = await pool.tenant('outage');
+    const core = desktop('outage', poolEnv(token));
+    await core.updateSettings({ offloadMode: 'always' });
+    const gateway = pool.pool.gateways[0]!;
+    gateway.child.kill('SIGTERM');
+    await gateway.exited;
+    await eventually('the breaker to open', async () => core.offloadStatus().breaker.state === 'open');
+    expect(core.offloadStatus().lastError).toMatch(/could not reach the pool/);
+
+    const [down] = await core.addFiles([utterances[1]!.wav]);
+    await waitForJobs(core, (jobs) => jobs.find((job) => job.id === down!.jobId)?.state === 'done', 120_000);
+    expect(core.listJobs().find((job) => job.id === down!.jobId)).toMatchObject({ runsOn: 'local', engine: { ranOn: 'local' } });
+
+    pool.pool.gateways.splice(0, 1);
+    await pool.pool.startGateway(gateway.port);
+    await eventually('the breaker to close', async () => core.offloadStatus().breaker.state === 'closed' && core.offloadStatus().pool !== null, 30_000);
+    const [back] = await core.addFiles([utterances[2]!.wav]);
+    await waitForJobs(core, (jobs) => jobs.find((job) => job.id === back!.jobId)?.state === 'done', 120_000);
+    expect(core.listJobs().find((job) => job.id === back!.jobId)).toMatchObject({ runsOn: 'pool', engine: { ranOn: 'pool' } });
+  }, 240_000);
+
+  it('refuses a bad token in Settings with a clear error, and sends nothing', async () => {
+    const bad = `vbt_deadbeef_${'x'.repeat(32)}`;
+    const core = desktop('bad-token', { ...poolEnv(bad), VERBATIM_POOL_TOKEN: '' });
+    await core.updateSettings({ poolUrl: pool.pool.url, poolCaPath: pool.pool.certificate.caPath });
+    expect(core.setPoolToken(bad).token).toBe('saved');
+    await expect(core.testPool({})).rejects.toThrow(/The pool refused the token/);
+    await expect(core.updateSettings({ offloadMode: 'when-busy' })).rejects.toThrow(/The pool refused the token/);
+    expect(core.getSettings().offloadMode).toBe('off');
+
+    const uploadsBefore = await poolCount('SELECT count(*) FROM uploads', []);
+    const jobsBefore = await poolCount('SELECT count(*) FROM jobs', []);
+    const storedBefore = readdirSync(path.join(pool.dataDir, 'uploads')).length;
+    const [added] = await core.addFiles([utterances[3]!.wav]);
+    await waitForJobs(core, allFinished, 120_000);
+    expect(core.listJobs().find((job) => job.id === added!.jobId)).toMatchObject({ state: 'done', runsOn: 'local' });
+    expect(await poolCount('SELECT count(*) FROM uploads', [])).toBe(uploadsBefore);
+    expect(await poolCount('SELECT count(*) FROM jobs', [])).toBe(jobsBefore);
+    // Not even a partial upload.
+    expect(readdirSync(path.join(pool.dataDir, 'uploads'))).toHaveLength(storedBefore);
+  }, 180_000);
+
+  it('yields exactly one transcript when the pool worker running the job is killed', async () => {
+    const { token, tenantId } = await pool.tenant('worker-killed');
+    const core = desktop('worker-killed', poolEnv(token));
+    await core.updateSettings({ offloadMode: 'always' });
+    const take = readSpeechTake(21);
+    const [added] = await core.addFiles([take.wav]);
+    const checkpointed = await eventually('a checkpoint on the pool', async () => (await pool.db.query('SELECT id, worker FROM jobs WHERE tenant_id = $1 AND checkpoint IS NOT NULL', [tenantId])).rows[0], 120_000);
+    const pid = Number(String(checkpointed.worker).split('-').at(-2));
+    const victim = pool.pool.workers.find((worker) => worker.child.pid === pid)!;
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    await pool.pool.startWorker('transcribe');
+
+    await waitForJobs(core, allFinished, 180_000);
+    const job = core.listJobs().find((candidate) => candidate.id === added!.jobId)!;
+    expect(job).toMatchObject({ state: 'done', runsOn: 'pool', attempts: 1 });
+    const counts = await pool.db.query('SELECT attempts, (SELECT count(*) FROM results r WHERE r.job_id = j.id)::int AS results FROM jobs j WHERE tenant_id = $1', [tenantId]);
+    expect(counts.rows).toEqual([{ attempts: 2, results: 1 }]);
+    const text = core.getTranscript(added!.mediaId)!.segments.map((segment) => segment.text).join(' ');
+    // Nothing twice, nothing missing: as accurate as a clean run.
+    expect(wordErrorRate(take.reference, text)).toBeLessThan(0.2);
+  }, 300_000);
+
+  it('resumes an upload after the app is killed mid-upload, sending the rest on the same upload', async () => {
+    const { token, tenantId } = await pool.tenant('app-killed');
+    const dataDir = scratchDir('offload-app-killed');
+    // A capped uplink and small chunks: the upload takes a few seconds, so the kill lands in the middle of it.
+    const env = { ...poolEnv(token), VERBATIM_POOL_CHUNK_BYTES: String(256 * 1024), VERBATIM_POOL_UPLOAD_LIMIT: String(1024 * 1024) };
+    const file = readSpeechTake(21).wav;
+    let host = await startWebHost(dataDir, env);
+    await callHost(host.url, 'settings.update', { ...SETTINGS, offloadMode: 'always' });
+    await callHost(host.url, 'media.add', { paths: [file] });
+    const database = path.join(dataDir, 'library.sqlite');
+    const uploadUrl = await eventually('an upload under way', async () => {
+      const db = new BetterSqlite3(database, { readonly: true, fileMustExist: true });
+      try {
+        return db.prepare<[], { upload_url: string | null }>('SELECT upload_url FROM pool_jobs').get()?.upload_url;
+      } finally {
+        db.close();
+      }
+    });
+    // Some of it sent, not all.
+    const offset = await eventually('a part of the file on the pool', async () => {
+      const response = await pool.client(token).uploadOffset(uploadUrl);
+      return response > 512 * 1024 && response;
+    });
+    await host.crash();
+
+    host = await startWebHost(dataDir, env);
+    try {
+      const jobs = await eventually('the job to finish after the restart', async () => {
+        const listed = (await callHost(host.url, 'jobs.list', {})) as Array<{ state: string; runsOn: string; error: string | null }>;
+        return listed.every((job) => ['done', 'failed'].includes(job.state)) && listed;
+      }, 180_000);
+      expect(jobs).toEqual([expect.objectContaining({ state: 'done', runsOn: 'pool' })]);
+      expect(offset).toBeLessThan(statSync(file).size);
+      // One upload, the one that was under way: resumed, not sent again.
+      const uploads = await pool.db.query('SELECT id FROM uploads WHERE tenant_id = $1', [tenantId]);
+      expect(uploads.rows.map((row) => row.id)).toEqual([uploadUrl.split('/').pop()]);
+    } finally {
+      await host.stop();
+    }
+  }, 300_000);
+});
