@@ -22,7 +22,7 @@ const usage = (): string => `Usage:
   verbatim transcribe <files…> [--model whisper-base] [--language auto|en|de|…] [--task transcribe|translate]
                                [--format ${EXPORT_FORMATS.join(',')}] [--out DIR] [--device auto|${DEVICES.filter((d) => d !== 'auto').join('|')}]
                                [--prompt "names and terms"] [--diarize ${DIARIZATION_MODES.join('|')}]
-                               [--speakers N | --min-speakers N --max-speakers N]
+                               [--speakers N | --min-speakers N --max-speakers N] [--offload off|auto|always]
   verbatim live <file> [--model M] [--fast] [--json]
                                           stream a file through live captions at real-time pace (--fast: as
                                           fast as they keep up); --json: one caption a line, then a summary
@@ -32,9 +32,13 @@ const usage = (): string => `Usage:
   verbatim models remove <id>             delete an installed model
 
 Models are shared with the desktop app (${desktopModelsDir()}: its storage folder's, when one is set in Settings).
-Set VERBATIM_MODELS_DIR to use models already on disk, HTTPS_PROXY for a proxy, NODE_EXTRA_CA_CERTS for a company CA.`;
+Set VERBATIM_MODELS_DIR to use models already on disk, HTTPS_PROXY for a proxy, NODE_EXTRA_CA_CERTS for a company CA.
+--offload sends files to a cloud pool (auto: when it finishes them first; always: every file), named by
+VERBATIM_POOL_URL, VERBATIM_POOL_TOKEN and VERBATIM_POOL_CA (a CA file), as \`npm run cloud\` prints them.`;
 
 class UsageError extends Error {}
+
+const OFFLOAD_FLAGS = { off: 'off', auto: 'when-busy', always: 'always' } as const;
 
 /** The models folder the desktop app uses, so a model downloaded in either is there for both. */
 function desktopModelsDir(): string {
@@ -66,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       speakers: { type: 'string' },
       'min-speakers': { type: 'string' },
       'max-speakers': { type: 'string' },
+      offload: { type: 'string', default: 'off' },
       fast: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -89,6 +94,11 @@ async function main(argv: string[]): Promise<number> {
         : undefined,
   });
   if (!settings.success) throw new UsageError(`Invalid option: ${settings.error.issues[0]?.path.join('.')}: ${settings.error.issues[0]?.message}`);
+  const offloadMode = OFFLOAD_FLAGS[values.offload as keyof typeof OFFLOAD_FLAGS];
+  if (!offloadMode) throw new UsageError(`--offload is off, auto or always, not “${values.offload}”.`);
+  if (offloadMode !== 'off' && (!process.env.VERBATIM_POOL_URL || !process.env.VERBATIM_POOL_TOKEN)) {
+    throw new UsageError('--offload needs the pool: set VERBATIM_POOL_URL and VERBATIM_POOL_TOKEN (and VERBATIM_POOL_CA for a self-hosted pool).');
+  }
   const formats = values.format.split(',').map((format) => format.trim());
   const unknown = formats.filter((format) => !(EXPORT_FORMATS as readonly string[]).includes(format));
   if (unknown.length) throw new UsageError(`Unknown format ${unknown.join(', ')}; choose from ${EXPORT_FORMATS.join(', ')}.`);
@@ -101,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
     modelsDir: desktopModelsDir(),
     spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
     spawnLiveWorker: childProcessSpawner(path.join(here, '../worker/live-main.cjs')),
-    settingsDefaults: Object.fromEntries(Object.entries(settings.data).filter(([, value]) => value !== undefined)),
+    settingsDefaults: { ...Object.fromEntries(Object.entries(settings.data).filter(([, value]) => value !== undefined)), offloadMode },
     log: () => undefined,
   });
   try {
@@ -124,6 +134,15 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function transcribeFiles(core: VerbatimCore, files: string[], formats: ExportFormat[], outDir: string): Promise<number> {
+  if (core.getSettings().offloadMode !== 'off') {
+    // Asked once up front, so a wrong token or address is said plainly rather than as files quietly run here.
+    const pool = await core.testPool({}).catch(async (error: unknown) => {
+      process.stderr.write(`Offload: ${oneLine(error)} Transcribing here.\n`);
+      await core.updateSettings({ offloadMode: 'off' });
+      return null;
+    });
+    if (pool) process.stderr.write(`Offload: pool at ${core.offloadStatus().url} with ${pool.workers} ${pool.workers === 1 ? 'worker' : 'workers'}, ${pool.queued} queued.\n`);
+  }
   const added = await core.addFiles(files);
   const tty = process.stderr.isTTY;
   const shown = new Map<number, string>();
@@ -172,7 +191,7 @@ async function transcribeFiles(core: VerbatimCore, files: string[], formats: Exp
       const { fileName, content } = await core.exports.exportTranscript(job.mediaId, format);
       const target = path.join(outDir, fileName);
       await writeFile(target, content);
-      process.stderr.write(`✓ ${target}\n`);
+      process.stderr.write(`✓ ${target}${job.runsOn === 'pool' ? ' (transcribed on the pool)' : ''}\n`);
     }
   }
   process.stderr.write(`${jobIds.size - failed} of ${jobIds.size} transcribed in ${clock((Date.now() - started) / 1000)}.\n`);

@@ -90,6 +90,7 @@ const DEFAULT_SPEED = 5;
 export class VerbatimCore extends EventEmitter<CoreEvents> {
   readonly db: Database;
   readonly supervisor: WorkerSupervisor;
+  private readonly decoder: WorkerSupervisor;
   private readonly media: MediaStore;
   private readonly jobs: JobStore;
   private readonly appSettings: AppSettings;
@@ -141,6 +142,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
     this.supervisor = new WorkerSupervisor({ ...options.supervisor, spawn: options.spawnWorker });
     this.supervisor.on('log', this.log);
+    this.decoder = new WorkerSupervisor({ ...options.supervisor, spawn: options.spawnWorker });
+    this.decoder.on('log', this.log);
     this.coalescer = new ChangeCoalescer((ids) => this.emit('jobs.changed', this.jobViews.views(ids)));
     const stored = (mediaId: number): void => void this.emit('library.changed', [mediaId]);
     this.offload = new Offload({
@@ -155,6 +158,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       localAudioSecPerSec: () => this.throughput.audioSecPerSec,
       localBusySec: () => this.localBusySec(),
       audioSecOf: (job) => estimatedAudioSec(job, this.bytesPerAudioSec) ?? 0,
+      decodeHere: (job, signal) => this.local.decodeOnly(job, signal, this.log),
       markJob: (id) => this.coalescer.mark(id),
       wakeQueue: () => this.queue?.wake(),
       stored,
@@ -176,6 +180,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       models: this.models,
       speakerModels,
       supervisor: this.supervisor,
+      decoder: this.decoder,
       appSettings: this.appSettings,
       resources: this.resources,
       paths: this.paths,
@@ -237,6 +242,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     await this.queue.stop();
     this.offload.close();
     this.supervisor.dispose();
+    this.decoder.dispose();
     this.coalescer.dispose();
     this.db.close();
   }

@@ -35,6 +35,8 @@ export interface OffloadOptions {
   localBusySec(): number;
   /** A waiting job's audio length, measured or estimated from its size. */
   audioSecOf(job: JobRecord): number;
+  /** Decodes the file here (no transcription) while the pool transcribes it: its player and waveform. */
+  decodeHere(job: JobRecord, signal: AbortSignal): Promise<void>;
   markJob(jobId: number): void;
   wakeQueue(): void;
   stored(mediaId: number): void;
@@ -88,6 +90,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
         uploadLimit: Number(o.env.VERBATIM_POOL_UPLOAD_LIMIT) || null,
         onRemote: (jobId, view) => (view ? this.remote.set(jobId, view) : this.remote.delete(jobId)),
         stored: o.stored,
+        decodeHere: o.decodeHere,
         log: o.log,
       }),
     };
@@ -180,6 +183,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
       {
         mode: settings.offloadMode,
         poolAvailable: this.link.usable(),
+        poolKnown: reported !== null,
         pool: reported && { waitSec: reported.waitSec, audioSecPerSec: reported.audioSecPerSec, workers: reported.workers },
         uploadBytesPerSec: this.uploadMeter.audioSecPerSec,
         localAudioSecPerSec: this.o.localAudioSecPerSec(),

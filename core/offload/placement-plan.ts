@@ -21,6 +21,8 @@ export interface WaitingJob {
 export interface PlanInputs {
   mode: OffloadMode;
   poolAvailable: boolean;
+  /** Whether the pool has answered since the connection was set: before, work bound for it waits a moment rather than run here. */
+  poolKnown: boolean;
   pool: { waitSec: number | null; audioSecPerSec: number | null; workers: number } | null;
   uploadBytesPerSec: number | null;
   localAudioSecPerSec: number;
@@ -52,14 +54,17 @@ export function planPlacement(waiting: readonly WaitingJob[], inputs: PlanInputs
     });
     const resume = job.startedOnPool && inputs.mode !== 'off' && job.placement !== 'local' && inputs.poolAvailable && (!job.live || inputs.mode === 'always');
     const where = resume ? 'pool' : decision.where;
-    const reason = resume
+    const asking = where === 'pool' && inputs.poolAvailable && !inputs.poolKnown;
+    const reason = asking
+      ? 'Asking the pool how it stands…'
+      : resume
       ? 'It continues on the pool where it stopped.'
       : job.placement === 'local' && job.notice
         ? job.notice
         : where === 'pool' && !inputs.poolAvailable
           ? 'It waits for the pool, which failed or could not be reached lately; choose Run here to run it now.'
           : decision.reason;
-    plan.set(job.id, { ...decision, where, reason, hold: where === 'pool' && !inputs.poolAvailable });
+    plan.set(job.id, { ...decision, where, reason, hold: where === 'pool' && (!inputs.poolAvailable || asking) });
     if (where === 'pool') poolAheadSec += job.audioSec / poolSpeed;
     else localAheadSec += job.audioSec;
   }

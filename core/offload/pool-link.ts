@@ -54,6 +54,8 @@ export class PoolLink extends EventEmitter<LinkEvents> {
     const key = JSON.stringify([config.url, config.token, config.caPath]);
     if (this.client?.key !== key) {
       void this.client?.client.close();
+      // Another pool, or another tenant: what the last one said no longer holds.
+      this.pool = null;
       this.client = { key, client: new PoolClient({ url: config.url, token: config.token, ca: readCa(config.caPath) }) };
     }
     return this.client.client;

@@ -32,6 +32,8 @@ export interface PoolTranscriptionDeps {
   /** The pool's own view of the job while it is there, for the queue's position and ETA. */
   onRemote(jobId: number, view: PoolJobView | null): void;
   stored(mediaId: number): void;
+  /** Decodes the file here meanwhile (never throws): the player and waveform, as for a local job. */
+  decodeHere(job: JobRecord, signal: AbortSignal): Promise<void>;
   log(message: string): void;
 }
 
@@ -49,6 +51,7 @@ export function poolTranscriptionRunner(deps: PoolTranscriptionDeps): JobRunner 
     if (!client || !url) throw new BackToQueueError('Cloud offload is not set up.');
     const record = deps.poolJobs.open(job.id, url, job.contentHash ?? '');
     let remoteId = record.remoteId;
+    const decoded = deps.decodeHere(job, context.signal);
     try {
       for (;;) {
         if (!remoteId) remoteId = await submit(job, context, deps);
@@ -58,6 +61,7 @@ export function poolTranscriptionRunner(deps: PoolTranscriptionDeps): JobRunner 
           store(job, transcript, deps);
           failedTries.delete(job.id);
           deps.link.succeeded();
+          await decoded;
           return;
         }
         if (final.state === 'canceled' || final.state === 'failed') {

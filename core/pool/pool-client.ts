@@ -48,7 +48,8 @@ export class PoolClient {
 
   constructor(private readonly connection: PoolConnection) {
     this.base = connection.url.replace(/\/$/, '');
-    this.dispatcher = new Agent({ connect: connection.ca ? { ca: connection.ca } : {}, keepAliveTimeout: 10_000 });
+    // A pool that does not answer fails in seconds, not minutes: the desktop then runs the work itself.
+    this.dispatcher = new Agent({ connect: { timeout: 10_000, ...(connection.ca ? { ca: connection.ca } : {}) }, headersTimeout: 20_000, keepAliveTimeout: 10_000 });
   }
 
   status(): Promise<PoolStatus> {

@@ -27,6 +27,8 @@ export interface LocalTranscriptionDeps {
   models: ModelManager;
   speakerModels: SpeakerModels;
   supervisor: WorkerSupervisor;
+  /** A second engine process that only decodes: files transcribed elsewhere (the pool) still get their audio and waveform here. */
+  decoder: WorkerSupervisor;
   appSettings: AppSettings;
   resources: ReturnType<typeof resourcePaths>;
   paths: ReturnType<typeof libraryPaths>;
@@ -41,7 +43,33 @@ export interface LocalTranscriptionDeps {
 }
 
 export class LocalTranscription {
+  private decoding: Promise<void> = Promise.resolve();
+
   constructor(private readonly d: LocalTranscriptionDeps) {}
+
+  /**
+   * Probes and decodes a file without transcribing it, one file at a time, beside whatever the
+   * engine runs: the player and waveform of a transcript made on the pool. A failure is only logged;
+   * the transcript does not depend on it.
+   */
+  decodeOnly(job: JobRecord, signal: AbortSignal, log: (message: string) => void): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (signal.aborted || this.d.media.get(job.mediaId)?.info) return;
+      const { output } = await this.d.decoder.run({
+        jobId: job.id,
+        kind: job.kind,
+        input: { ...this.decodeRequest(job), transcribe: null, diarize: null },
+        signal,
+        onProgress: () => undefined,
+        timeoutMs: this.d.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.d.bytesPerAudioSec())),
+      });
+      this.d.media.saveDecoded(job.mediaId, output);
+      this.d.stored(job.mediaId);
+    };
+    const done = this.decoding.then(run).catch((error: unknown) => log(`[decode] ${job.fileName}: ${error instanceof Error ? error.message : String(error)}`));
+    this.decoding = done;
+    return done;
+  }
 
   /** What live captions run with: the chosen speech model, which must be installed already (a download would keep the user waiting to speak). */
   async liveSettings(): Promise<LiveSettings> {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { VerbatimCore } from '../../core/verbatim-core';
 import { registerIpc } from './ipc';
 import { registerMediaScheme, serveMedia } from './media-protocol';
+import { SafeStorageSecretStore } from './safe-storage-secrets';
 import { installMenu } from './menu';
 import { hardenWebContents } from './security';
 import { utilityProcessSpawner } from './utility-process-worker';
@@ -26,6 +27,7 @@ async function createWindow(): Promise<void> {
     spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
     spawnLiveWorker: utilityProcessSpawner(path.join(here, '../worker/live-main.cjs'), 'Verbatim Live Captions'),
     sqliteBinding: existsSync(devBinding) ? devBinding : undefined,
+    secrets: new SafeStorageSecretStore(path.join(dataDir, 'pool-token.sealed')),
   });
   const window = new BrowserWindow({
     width: 1100,

@@ -16,6 +16,10 @@ import { readSpeechTake } from '../helpers/live';
 import { scratchDir, sharedAudio } from '../helpers/media';
 import { eventually, startTestPool, type TestPool } from '../helpers/pool';
 import { callHost, startWebHost } from '../helpers/web-host';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { projectRoot } from '../helpers/media';
+import { testEnv } from '../helpers/core';
 
 const utterances = readSpeech(sharedAudio);
 const SETTINGS: Partial<Settings> = { model: 'whisper-tiny', language: 'en', diarization: 'off' };
@@ -93,6 +97,24 @@ describe('cloud offload', () => {
     expect(await poolCount('SELECT count(*) FROM uploads WHERE tenant_id = $1', [tenantId])).toBe(1);
   }, 240_000);
 
+  it('sends a waiting job to the cloud when the user chooses Run in the cloud, and canceling it cancels it on the pool', async () => {
+    const { token, tenantId } = await pool.tenant('placement');
+    // This machine measured quick: a file queued behind a short one is done here sooner than uploaded.
+    const core = desktop('placement', poolEnv(token), 50);
+    await core.updateSettings({ offloadMode: 'when-busy' });
+    const [first, second] = await core.addFiles([utterances[6]!.wav, readSpeechTake(21).wav]);
+    await waitForJobs(core, (jobs) => jobs.find((job) => job.id === first!.jobId)?.state === 'running');
+    expect(core.listJobs().find((job) => job.id === second!.jobId)).toMatchObject({ state: 'queued', placement: 'auto' });
+    core.setPlacement(second!.jobId, 'pool');
+    await waitForJobs(core, (jobs) => jobs.find((job) => job.id === second!.jobId)?.stage === 'transcribe', 120_000);
+    expect(core.listJobs().find((job) => job.id === second!.jobId)).toMatchObject({ runsOn: 'pool', placement: 'pool' });
+    core.cancel(second!.jobId);
+    await eventually('the pool job to be canceled', async () => (await pool.db.query("SELECT 1 FROM jobs WHERE tenant_id = $1 AND state = 'canceled'", [tenantId])).rowCount === 1);
+    const jobs = await waitForJobs(core, allFinished, 120_000);
+    expect(jobs.find((job) => job.id === second!.jobId)?.state).toBe('canceled');
+    expect(core.getTranscript(second!.mediaId)).toBeNull();
+  }, 240_000);
+
   it('runs here while the pool is down, with the breaker open, and uses the pool again once it is back', async () => {
     const { token } = await pool.tenant('outage');
     const core = desktop('outage', poolEnv(token));
@@ -158,6 +180,29 @@ describe('cloud offload', () => {
     // Nothing twice, nothing missing: as accurate as a clean run.
     expect(wordErrorRate(take.reference, text)).toBeLessThan(0.2);
   }, 300_000);
+
+  it('offloads from the CLI with --offload, and its JSON export says where each file ran', async () => {
+    const { token } = await pool.tenant('cli');
+    const out = scratchDir('offload-cli-out');
+    const run = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+      spawnSync(process.execPath, [path.join(projectRoot, 'dist/cli/verbatim.cjs'), 'transcribe', utterances[5]!.wav, '--model', 'whisper-tiny', '--language', 'en', '--diarize', 'off', '--format', 'json', '--out', out, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, ...testEnv, VERBATIM_DATA_DIR: scratchDir('offload-cli-data'), ...env },
+        timeout: 120_000,
+      });
+    const offloaded = run(poolEnv(token), '--offload', 'always');
+    expect(offloaded.stderr).toMatch(/Offload: pool at https:\/\/127\.0\.0\.1:\d+ with 1 worker/);
+    expect(offloaded.stderr).toContain('(transcribed on the pool)');
+    expect(offloaded.status).toBe(0);
+    const json = path.join(out, `${path.basename(utterances[5]!.wav, '.wav')}.json`);
+    expect(JSON.parse(readFileSync(json, 'utf8')).engine).toMatchObject({ ranOn: 'pool', provider: 'cpu', model: 'whisper-tiny' });
+
+    expect(run({}, '--offload', 'off').status).toBe(0);
+    expect(JSON.parse(readFileSync(json, 'utf8')).engine.ranOn).toBe('local');
+    const unset = run({ VERBATIM_POOL_URL: '', VERBATIM_POOL_TOKEN: '' }, '--offload', 'auto');
+    expect(unset.status).toBe(2);
+    expect(unset.stderr).toContain('--offload needs the pool: set VERBATIM_POOL_URL and VERBATIM_POOL_TOKEN');
+  }, 240_000);
 
   it('resumes an upload after the app is killed mid-upload, sending the rest on the same upload', async () => {
     const { token, tenantId } = await pool.tenant('app-killed');

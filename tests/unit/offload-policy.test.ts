@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../core/offload/circuit-breaker';
 import { ASSUMED_UPLOAD_BYTES_PER_SEC, chooseWhere, type OffloadInputs } from '../../core/offload/offload-policy';
+import { planPlacement, type PlanInputs, type WaitingJob } from '../../core/offload/placement-plan';
 
 /** A 10-minute file (10 MB) behind 30 minutes of local work at 10× realtime, and an idle pool at 40×. */
 const busy: OffloadInputs = {
@@ -90,5 +91,40 @@ describe('circuit breaker', () => {
     breaker.success();
     breaker.failure(1);
     expect(breaker.allow(2)).toBe(true);
+  });
+});
+
+describe('placement plan', () => {
+  const inputs: PlanInputs = {
+    mode: 'when-busy',
+    poolAvailable: true,
+    poolKnown: true,
+    pool: { waitSec: 0, audioSecPerSec: 10, workers: 1 },
+    uploadBytesPerSec: 10_000_000,
+    localAudioSecPerSec: 10,
+    localBusySec: 60,
+  };
+  const waiting = (id: number, fields: Partial<WaitingJob> = {}): WaitingJob => ({ id, placement: 'auto', live: false, audioSec: 600, sizeBytes: 1_000_000, notice: null, startedOnPool: false, ...fields });
+
+  it('counts the work bound for each side ahead of the next job, so a batch splits between them', () => {
+    // Here: 60 s busy, then 60 s per file. Pool: idle, 60 s per file, one worker.
+    const plan = planPlacement([waiting(1), waiting(2), waiting(3), waiting(4)], inputs);
+    expect([...plan.values()].map((job) => job.where)).toEqual(['pool', 'local', 'pool', 'local']);
+    expect(plan.get(3)).toMatchObject({ localEtaSec: 180, poolEtaSec: 120.1 });
+  });
+
+  it('holds a job the user sent to the cloud while the pool is down, and work for a pool not heard from yet', () => {
+    const down = planPlacement([waiting(1, { placement: 'pool' }), waiting(2)], { ...inputs, poolAvailable: false });
+    expect(down.get(1)).toMatchObject({ where: 'pool', hold: true });
+    expect(down.get(2)).toMatchObject({ where: 'local', hold: false });
+    const unknown = planPlacement([waiting(1)], { ...inputs, mode: 'always', poolKnown: false, pool: null });
+    expect(unknown.get(1)).toMatchObject({ where: 'pool', hold: true, reason: 'Asking the pool how it stands…' });
+  });
+
+  it('continues a job already on the pool there, unless offload is off or the user chose Run here', () => {
+    const started = waiting(1, { startedOnPool: true, audioSec: 1 });
+    expect(planPlacement([started], inputs).get(1)).toMatchObject({ where: 'pool', reason: 'It continues on the pool where it stopped.' });
+    expect(planPlacement([started], { ...inputs, mode: 'off' }).get(1)!.where).toBe('local');
+    expect(planPlacement([{ ...started, placement: 'local', notice: 'The pool failed it.' }], inputs).get(1)).toMatchObject({ where: 'local', reason: 'The pool failed it.' });
   });
 });

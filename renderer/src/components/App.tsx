@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { api } from '../platform/api';
+import { useOffloadStore } from '../stores/offload-store';
 import { useJobsStore } from '../stores/jobs-store';
 import { useLibraryStore } from '../stores/library-store';
 import { useMediaStore } from '../stores/media-store';
@@ -29,6 +30,7 @@ export function App() {
     const unsubscribe = [
       api.on('jobs.changed', ({ jobs: changed }) => jobs.merge(changed)),
       api.on('models.changed', ({ downloads }) => settings.mergeDownloads(downloads)),
+      api.on('offload.changed', ({ status }) => useOffloadStore.getState().changed(status)),
       api.on('live.changed', ({ session }) => useLiveStore.getState().changed(session)),
       api.on('live.caption', ({ sessionId, caption }) => useLiveStore.getState().caption(sessionId, caption)),
       // Opening a recording from the library leaves the recorder (the toolbar still shows it runs).

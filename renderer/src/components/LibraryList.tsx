@@ -3,6 +3,7 @@ import { memo, useEffect, useRef } from 'react';
 import type { LibraryItem } from '../../../contracts/domain';
 import { formatClock, formatDate } from '../format';
 import { useLibraryStore } from '../stores/library-store';
+import { CloudBadge } from './CloudBadge';
 
 const STATE_LABEL = { queued: 'Queued', running: 'Working', done: null, failed: 'Failed', canceled: 'Canceled' } as const;
 const LIVE_LABEL = { recording: 'Recording', paused: 'Paused', interrupted: 'Interrupted', stopped: null } as const;
@@ -83,6 +84,7 @@ const LibraryRow = memo(function LibraryRow({ item, index, count, top, measure }
           {item.durationSec !== null && ` · ${formatClock(item.durationSec)}`}
           {item.speakers > 0 && ` · ${item.speakers} ${item.speakers === 1 ? 'speaker' : 'speakers'}`}
           {state && <span className={`badge ${item.live ?? item.state}`}>{state}</span>}
+          {item.ranOn === 'pool' && <CloudBadge />}
         </span>
         {item.preview && <span className="library-preview">{item.preview}</span>}
       </button>

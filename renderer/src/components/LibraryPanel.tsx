@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { EXPORT_FORMATS, LIBRARY_SORTS, type LibrarySort } from '../../../contracts/domain';
 import { useLibraryStore } from '../stores/library-store';
 import { useTranscriptStore } from '../stores/transcript-store';
@@ -10,6 +11,9 @@ const SORT_LABEL: Record<LibrarySort, string> = { date: 'Date added', name: 'Nam
 export function LibraryPanel() {
   const { items, loaded, sort, descending, checked, setSort, clearChecked } = useLibraryStore();
   const exportAs = useTranscriptStore((state) => state.exportAs);
+  const [cloudOnly, setCloudOnly] = useState(false);
+  const anyCloud = items.some((item) => item.ranOn === 'pool');
+  const shown = cloudOnly ? items.filter((item) => item.ranOn === 'pool') : items;
   if (loaded && items.length === 0) {
     return (
       <div className="empty" data-testid="library-empty">
@@ -33,6 +37,11 @@ export function LibraryPanel() {
         >
           {descending ? '↓' : '↑'}
         </button>
+        {(anyCloud || cloudOnly) && (
+          <label className="library-filter">
+            <input type="checkbox" checked={cloudOnly} onChange={(event) => setCloudOnly(event.target.checked)} /> Only those sent to the cloud
+          </label>
+        )}
       </div>
       {checked.length > 0 && (
         <div className="batch-bar" role="group" aria-label="Export selected transcripts">
@@ -47,7 +56,7 @@ export function LibraryPanel() {
           </button>
         </div>
       )}
-      <LibraryList items={items} />
+      <LibraryList items={shown} />
     </section>
   );
 }

@@ -1,8 +1,11 @@
 import { memo } from 'react';
-import type { JobView } from '../../../contracts/domain';
+import { PLACEMENTS, type JobView, type Placement } from '../../../contracts/domain';
 import { formatClock, formatEta } from '../format';
 import { useJobsStore } from '../stores/jobs-store';
 import { useLibraryStore } from '../stores/library-store';
+import { useSettingsStore } from '../stores/settings-store';
+import { ChoiceSelect } from './ChoiceSelect';
+import { CloudBadge } from './CloudBadge';
 
 const STAGE_LABEL: Record<NonNullable<JobView['stage']>, string> = {
   'download-model': 'Downloading model',
@@ -11,7 +14,10 @@ const STAGE_LABEL: Record<NonNullable<JobView['stage']>, string> = {
   'detect-speech': 'Detecting speech',
   transcribe: 'Transcribing',
   diarize: 'Finding speakers',
+  upload: 'Uploading to the pool',
+  'pool-wait': 'Waiting on the pool',
 };
+const PLACEMENT_LABEL: Record<Placement, string> = { auto: 'Decide for me', local: 'Run here', pool: 'Run in the cloud' };
 const STATE_LABEL: Record<JobView['state'], string> = {
   queued: 'Queued',
   running: 'Working',
@@ -22,12 +28,14 @@ const STATE_LABEL: Record<JobView['state'], string> = {
 
 function statusLine(job: JobView): string | null {
   if (job.state === 'running') {
-    const where = job.engine && job.engine.provider !== 'none' ? ` on ${job.engine.provider === 'cpu' ? 'CPU' : job.engine.provider.toUpperCase()}` : '';
-    const stage = job.stage ? `${STAGE_LABEL[job.stage]}${job.stage === 'transcribe' ? where : ''}` : 'Starting';
-    return job.etaSec === null ? stage : `${stage} · ${formatEta(job.etaSec)} left`;
+    const device = job.engine && job.engine.provider !== 'none' ? (job.engine.provider === 'cpu' ? 'CPU' : job.runsOn === 'pool' ? 'GPU' : job.engine.provider.toUpperCase()) : null;
+    const where = job.runsOn === 'pool' ? ` on the pool${device ? ` (${device})` : ''}` : device ? ` on ${device}` : '';
+    const stage = job.stage ? `${STAGE_LABEL[job.stage]}${job.stage === 'transcribe' || job.stage === 'diarize' ? where : ''}` : 'Starting';
+    const place = job.stage === 'pool-wait' && job.position ? ` · #${job.position} there` : '';
+    return job.etaSec === null ? `${stage}${place}` : `${stage}${place} · ${formatEta(job.etaSec)} left`;
   }
   if (job.state === 'queued') {
-    const place = job.position ? `#${job.position} in queue` : 'Queued';
+    const place = job.runsOn === 'pool' ? 'Going to the pool' : job.position ? `#${job.position} in queue` : 'Queued';
     return job.etaSec === null ? place : `${place} · done in ${formatEta(job.etaSec)}`;
   }
   if (job.state === 'done' && job.durationSec !== null) return `${formatClock(job.durationSec)} of audio`;
@@ -37,7 +45,8 @@ function statusLine(job: JobView): string | null {
 export const QueueItem = memo(function QueueItem({ job, first, last }: { job: JobView; first: boolean; last: boolean }) {
   const selected = useLibraryStore((state) => state.selectedId === job.mediaId);
   const { select } = useLibraryStore.getState();
-  const { cancel, retry, move } = useJobsStore.getState();
+  const { cancel, retry, move, place } = useJobsStore.getState();
+  const offloadOn = useSettingsStore((state) => (state.settings?.offloadMode ?? 'off') !== 'off');
   const active = job.state === 'queued' || job.state === 'running';
   const status = statusLine(job);
   return (
@@ -53,6 +62,7 @@ export const QueueItem = memo(function QueueItem({ job, first, last }: { job: Jo
           {job.fileName}
         </span>
         <span className={`badge ${job.state}`}>{STATE_LABEL[job.state]}</span>
+        {job.runsOn === 'pool' && <CloudBadge queued={job.state === 'queued'} />}
         {status !== null && (
           <span className="job-status" data-testid="job-status">
             {status}
@@ -71,8 +81,19 @@ export const QueueItem = memo(function QueueItem({ job, first, last }: { job: Jo
             {job.error}
           </span>
         )}
+        {job.notice && (
+          <span className="job-notice" data-testid="job-notice">
+            {job.notice}
+          </span>
+        )}
       </button>
       <div className="job-actions">
+        {job.state === 'queued' && offloadOn && (
+          <label className="job-placement" title={job.placementReason ?? undefined}>
+            <span className="visually-hidden">Where {job.fileName} runs</span>
+            <ChoiceSelect value={job.placement} choices={PLACEMENTS} labels={PLACEMENT_LABEL} onChange={(placement) => void place(job.id, placement)} />
+          </label>
+        )}
         {job.state === 'queued' && (
           <>
             <button type="button" className="button ghost small" disabled={first} aria-label={`Run ${job.fileName} earlier`} onClick={() => void move(job.id, -1)}>

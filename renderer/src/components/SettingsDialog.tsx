@@ -3,6 +3,7 @@ import { DEVICES, DIARIZATION_MODES, Task, THEMES, type Device, type Diarization
 import { LANGUAGES } from '../languages';
 import { useSettingsStore } from '../stores/settings-store';
 import { ChoiceSelect } from './ChoiceSelect';
+import { CloudOffloadSettings } from './CloudOffloadSettings';
 import { ModelList } from './ModelList';
 import { providerName } from './TranscriptView';
 
@@ -78,6 +79,9 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           </Section>
           <Section title="Models">
             <ModelList chosen={settings.model} onChoose={(model) => void update({ model })} />
+          </Section>
+          <Section title="Cloud offload">
+            <CloudOffloadSettings settings={settings} update={update} />
           </Section>
           <Section title="Storage">
             <StorageField value={settings.storageDir} onSave={(storageDir) => update({ storageDir })} />

@@ -71,6 +71,12 @@ export function TranscriptPane() {
           <Player key={mediaId} mediaId={mediaId} durationSec={info.durationSec} waveform={detail.waveform} segments={transcript?.segments ?? []} />
           {transcript && <TranscriptView mediaId={mediaId} transcript={transcript} />}
         </>
+      ) : transcript ? (
+        // Made on the pool and not decoded here (yet): the transcript, and the user's own file to play.
+        <>
+          <Player key={mediaId} mediaId={mediaId} durationSec={transcript.durationSec} waveform={null} segments={transcript.segments} />
+          <TranscriptView mediaId={mediaId} transcript={transcript} />
+        </>
       ) : (
         job?.state !== 'failed' && <p className="muted">Details appear once the file has been read.</p>
       )}

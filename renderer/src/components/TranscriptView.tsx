@@ -15,7 +15,7 @@ export function providerName(provider: string): string {
 
 export function engineSummary(engine: EngineRun): string {
   if (engine.provider === 'none') return `${engine.model} · no speech found, nothing to run`;
-  return `${engine.model} on ${providerName(engine.provider)}`;
+  return engine.ranOn === 'pool' ? `${engine.model} on the cloud pool (${providerName(engine.provider)})` : `${engine.model} on ${providerName(engine.provider)}`;
 }
 
 const reducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;

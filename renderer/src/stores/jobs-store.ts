@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { JobView } from '../../../contracts/domain';
+import type { JobView, Placement } from '../../../contracts/domain';
 import { api } from '../platform/api';
 import { useLibraryStore } from './library-store';
 import { attempt } from './toast-store';
@@ -12,6 +12,8 @@ interface JobsState {
   addFiles(files: readonly File[]): Promise<void>;
   cancel(id: number): Promise<void>;
   retry(id: number): Promise<void>;
+  /** Run here, Run in the cloud, or decide for me. */
+  place(id: number, placement: Placement): Promise<void>;
   /** Moves a waiting job one place earlier (-1) or later (+1) in the queue. */
   move(id: number, by: -1 | 1): Promise<void>;
 }
@@ -35,6 +37,10 @@ export const useJobsStore = create<JobsState>((set, get) => ({
     if (files.length === 0) return;
     const added = await attempt('adding files', async () => api.invoke('media.add', { paths: await api.pathsForFiles(files) }));
     if (added?.[0] && useLibraryStore.getState().selectedId === null) useLibraryStore.getState().select(added[0].mediaId);
+  },
+
+  async place(id, placement) {
+    await attempt('choosing where it runs', () => api.invoke('jobs.setPlacement', { jobId: id, placement }));
   },
 
   async cancel(id) {
