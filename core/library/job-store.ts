@@ -40,6 +40,8 @@ export interface PlacementDecision {
   reason: string;
   localEtaSec: number;
   poolEtaSec: number | null;
+  /** When it was made (ms): the ETAs count from here. */
+  at?: number;
 }
 
 const SELECT_JOB = `

@@ -63,6 +63,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
     this.link = new PoolLink({
       config: () => this.config(),
       enabled: () => this.o.settings().offloadMode !== 'off',
+      busy: () => this.o.jobs.queued('heavy').length > 0 || this.remote.size > 0,
       pollMs: Number(o.env.VERBATIM_POOL_POLL_MS) || undefined,
       // How long an unreachable pool is left alone before it is tried again.
       breaker: new CircuitBreaker(Number(o.env.VERBATIM_POOL_RETRY_MS) ? { openMs: Number(o.env.VERBATIM_POOL_RETRY_MS), maxOpenMs: 10 * Number(o.env.VERBATIM_POOL_RETRY_MS) } : {}),
@@ -165,7 +166,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
     const settings = this.o.settings();
     if (lane !== 'heavy' || settings.offloadMode === 'off') {
       for (const job of waiting) where.set(job.id, 'local');
-      this.plannedFor = new Map();
+      if (lane === 'heavy') this.plannedFor = new Map();
       return where;
     }
     const reported = this.link.reported();
@@ -190,20 +191,24 @@ export class Offload extends EventEmitter<OffloadEvents> {
         localBusySec: this.o.localBusySec(),
       },
     );
-    for (const job of waiting) {
-      const decision = planned.get(job.id);
-      if (!decision) {
-        where.set(job.id, 'local');
-        continue;
+    const now = Date.now();
+    this.o.db.transaction(() => {
+      for (const job of waiting) {
+        const decision = planned.get(job.id);
+        if (!decision) {
+          where.set(job.id, 'local');
+          continue;
+        }
+        const before = job.decision;
+        // The reason carries the rounded ETAs: a verdict is saved again when they move by a second or more.
+        if (!before || before.where !== decision.where || before.reason !== decision.reason) {
+          this.o.jobs.saveDecision(job.id, { where: decision.where, reason: decision.reason, localEtaSec: decision.localEtaSec, poolEtaSec: decision.poolEtaSec, at: now });
+          this.o.markJob(job.id);
+        }
+        // A job held for the pool is left out: neither side takes it until the pool is back.
+        if (!decision.hold) where.set(job.id, decision.where);
       }
-      const before = job.decision;
-      if (!before || before.where !== decision.where || before.reason !== decision.reason) {
-        this.o.jobs.saveDecision(job.id, { where: decision.where, reason: decision.reason, localEtaSec: decision.localEtaSec, poolEtaSec: decision.poolEtaSec });
-        this.o.markJob(job.id);
-      }
-      // A job held for the pool is left out: neither side takes it until the pool is back.
-      if (!decision.hold) where.set(job.id, decision.where);
-    }
+    });
     this.plannedFor = planned;
     return where;
   }

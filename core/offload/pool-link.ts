@@ -13,13 +13,17 @@ export interface PoolLinkOptions {
   config(): PoolConnectionConfig;
   /** Whether anything may go to the pool at all (offload not Off). */
   enabled(): boolean;
-  /** How often the pool is asked how it stands while enabled. */
+  /** Whether work waits or runs on the pool: then the pool is asked every `pollMs`, otherwise once a minute. */
+  busy(): boolean;
+  /** How often the pool is asked how it stands while work waits. */
   pollMs?: number;
   breaker?: CircuitBreaker;
   log(message: string): void;
 }
 
 type LinkEvents = { changed: [status: OffloadStatus] };
+
+const IDLE_POLL_MS = 60_000;
 
 export class PoolLink extends EventEmitter<LinkEvents> {
   readonly breaker: CircuitBreaker;
@@ -28,6 +32,8 @@ export class PoolLink extends EventEmitter<LinkEvents> {
   private lastError: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  private lastAsked = 0;
+  private closed = false;
 
   constructor(private readonly options: PoolLinkOptions) {
     super();
@@ -42,7 +48,12 @@ export class PoolLink extends EventEmitter<LinkEvents> {
       return;
     }
     if (this.timer) return;
-    this.timer = setInterval(() => void this.refresh(), this.options.pollMs ?? 5_000);
+    this.timer = setInterval(() => {
+      // Idle, a desktop asks once a minute (a thousand of them must not poll the gateway for nothing),
+      // except to probe a pool that failed, when the breaker's pause is over.
+      const now = Date.now();
+      if (this.options.busy() || this.breaker.view(now).state !== 'closed' || now - this.lastAsked >= IDLE_POLL_MS) void this.refresh();
+    }, this.options.pollMs ?? 5_000);
     this.timer.unref();
     void this.refresh();
   }
@@ -81,14 +92,18 @@ export class PoolLink extends EventEmitter<LinkEvents> {
   }
 
   private async askPool(): Promise<void> {
+    this.lastAsked = Date.now();
     try {
       if (!this.options.enabled() || !this.breaker.allow(Date.now())) return;
       const client = this.current();
       if (!client) return;
-      this.pool = await client.status();
+      const pool = await client.status();
+      if (this.closed) return;
+      this.pool = pool;
       this.succeeded();
     } catch (error) {
-      this.failed(error);
+      // An answer after close has nobody to tell (the library is closed too).
+      if (!this.closed) this.failed(error);
     }
   }
 
@@ -136,7 +151,9 @@ export class PoolLink extends EventEmitter<LinkEvents> {
     }
   }
 
+  /** Stops asking; a request still out is left to end on its own (nothing is done with its answer). */
   close(): void {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     void this.client?.client.close();

@@ -122,12 +122,12 @@ describe('cloud offload', () => {
     const gateway = pool.pool.gateways[0]!;
     gateway.child.kill('SIGTERM');
     await gateway.exited;
-    await eventually('the breaker to open', async () => core.offloadStatus().breaker.state === 'open');
-    expect(core.offloadStatus().lastError).toMatch(/could not reach the pool/);
-
+    // A file added now is bound for the pool; the pool does not answer, the breaker opens, and it runs here.
     const [down] = await core.addFiles([utterances[1]!.wav]);
     await waitForJobs(core, (jobs) => jobs.find((job) => job.id === down!.jobId)?.state === 'done', 120_000);
     expect(core.listJobs().find((job) => job.id === down!.jobId)).toMatchObject({ runsOn: 'local', engine: { ranOn: 'local' } });
+    expect(core.offloadStatus().breaker.state).not.toBe('closed');
+    expect(core.offloadStatus().lastError).toMatch(/could not reach the pool/);
 
     pool.pool.gateways.splice(0, 1);
     await pool.pool.startGateway(gateway.port);
@@ -191,7 +191,7 @@ describe('cloud offload', () => {
         timeout: 120_000,
       });
     const offloaded = run(poolEnv(token), '--offload', 'always');
-    expect(offloaded.stderr).toMatch(/Offload: pool at https:\/\/127\.0\.0\.1:\d+ with 1 worker/);
+    expect(offloaded.stderr).toMatch(/Offload: pool at https:\/\/127\.0\.0\.1:\d+ with \d+ workers?, \d+ queued/);
     expect(offloaded.stderr).toContain('(transcribed on the pool)');
     expect(offloaded.status).toBe(0);
     const json = path.join(out, `${path.basename(utterances[5]!.wav, '.wav')}.json`);

@@ -34,7 +34,7 @@ describe('verbatim CLI', () => {
     const srt = readFileSync(path.join(out, 'dialogue-2spk.srt'), 'utf8');
     expect(srt).toMatch(/^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nSpeaker 1: Good morning everyone/);
     const json = JSON.parse(readFileSync(path.join(out, 'dialogue-2spk.json'), 'utf8'));
-    expect(json).toMatchObject({ file: 'dialogue-2spk.wav', model: 'whisper-tiny', provider: 'cpu', language: 'en' });
+    expect(json).toMatchObject({ file: 'dialogue-2spk.wav', engine: { model: 'whisper-tiny', provider: 'cpu', ranOn: 'local' }, language: 'en' });
     expect(json.segments[0].words[0]).toMatchObject({ text: 'Good' });
     expect(readFileSync(path.join(out, 'dialogue-2spk.txt'), 'utf8')).toContain('second order');
   });
