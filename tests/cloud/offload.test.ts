@@ -204,7 +204,7 @@ describe('cloud offload', () => {
     expect(unset.stderr).toContain('--offload needs the pool: set VERBATIM_POOL_URL and VERBATIM_POOL_TOKEN');
   }, 240_000);
 
-  it('resumes an upload after the app is killed mid-upload, sending the rest on the same upload', async () => {
+  it('resumes an upload after the app is killed mid-upload, and follows its pool job after a second kill: one upload, one pool job, one transcript', async () => {
     const { token, tenantId } = await pool.tenant('app-killed');
     const dataDir = scratchDir('offload-app-killed');
     // A capped uplink and small chunks: the upload takes a few seconds, so the kill lands in the middle of it.
@@ -213,33 +213,42 @@ describe('cloud offload', () => {
     let host = await startWebHost(dataDir, env);
     await callHost(host.url, 'settings.update', { ...SETTINGS, offloadMode: 'always' });
     await callHost(host.url, 'media.add', { paths: [file] });
-    const database = path.join(dataDir, 'library.sqlite');
-    const uploadUrl = await eventually('an upload under way', async () => {
-      const db = new BetterSqlite3(database, { readonly: true, fileMustExist: true });
-      try {
-        return db.prepare<[], { upload_url: string | null }>('SELECT upload_url FROM pool_jobs').get()?.upload_url;
-      } finally {
-        db.close();
-      }
-    });
+    const poolJob = (): Promise<{ upload_url: string | null; remote_id: string | null } | undefined> =>
+      eventually('the library to be readable', async () => {
+        const db = new BetterSqlite3(path.join(dataDir, 'library.sqlite'), { readonly: true, fileMustExist: true });
+        try {
+          return [db.prepare<[], { upload_url: string | null; remote_id: string | null }>('SELECT upload_url, remote_id FROM pool_jobs').get()];
+        } finally {
+          db.close();
+        }
+      }).then(([row]) => row);
+    const uploadUrl = await eventually('an upload under way', async () => (await poolJob())?.upload_url);
     // Some of it sent, not all.
     const offset = await eventually('a part of the file on the pool', async () => {
       const response = await pool.client(token).uploadOffset(uploadUrl);
       return response > 512 * 1024 && response;
     });
     await host.crash();
+    expect(offset).toBeLessThan(statSync(file).size);
 
     host = await startWebHost(dataDir, env);
+    // Killed again once the pool has the job: the next start follows it rather than submitting anew.
+    const remoteId = await eventually('the job submitted to the pool', async () => (await poolJob())?.remote_id, 120_000);
+    await host.crash();
+    host = await startWebHost(dataDir, env);
     try {
-      const jobs = await eventually('the job to finish after the restart', async () => {
-        const listed = (await callHost(host.url, 'jobs.list', {})) as Array<{ state: string; runsOn: string; error: string | null }>;
+      const jobs = await eventually('the job to finish after the restarts', async () => {
+        const listed = (await callHost(host.url, 'jobs.list', {})) as Array<{ state: string; runsOn: string; attempts: number }>;
         return listed.every((job) => ['done', 'failed'].includes(job.state)) && listed;
       }, 180_000);
       expect(jobs).toEqual([expect.objectContaining({ state: 'done', runsOn: 'pool' })]);
-      expect(offset).toBeLessThan(statSync(file).size);
-      // One upload, the one that was under way: resumed, not sent again.
+      // One upload, the one that was under way: resumed, not sent again; one pool job, the one followed.
       const uploads = await pool.db.query('SELECT id FROM uploads WHERE tenant_id = $1', [tenantId]);
       expect(uploads.rows.map((row) => row.id)).toEqual([uploadUrl.split('/').pop()]);
+      const remote = await pool.db.query('SELECT id, state FROM jobs WHERE tenant_id = $1', [tenantId]);
+      expect(remote.rows).toEqual([{ id: remoteId, state: 'done' }]);
+      const transcript = (await callHost(host.url, 'transcripts.get', { mediaId: 1 })) as { engine: { ranOn: string } };
+      expect(transcript.engine.ranOn).toBe('pool');
     } finally {
       await host.stop();
     }

@@ -52,7 +52,7 @@ export function CloudOffloadSettings({ settings, update }: { settings: Settings;
           <label className="field-label" htmlFor={ids.url}>
             Pool address
           </label>
-          <input id={ids.url} type="url" value={url} placeholder="https://pool.example.com:8443" spellCheck={false} onChange={(event) => setUrl(event.target.value)} />
+          <input id={ids.url} type="url" value={url} placeholder={status?.url && !settings.poolUrl ? `${status.url} (from VERBATIM_POOL_URL)` : 'https://pool.example.com:8443'} spellCheck={false} onChange={(event) => setUrl(event.target.value)} />
         </div>
         <div className="field">
           <label className="field-label" htmlFor={ids.token}>
@@ -98,7 +98,7 @@ export function CloudOffloadSettings({ settings, update }: { settings: Settings;
               name="offload-mode"
               value={mode}
               checked={settings.offloadMode === mode}
-              disabled={mode !== 'off' && (!settings.poolUrl || status?.token === 'missing')}
+              disabled={mode !== 'off' && (!status?.url || status.token === 'missing')}
               onChange={() => void update({ offloadMode: mode })}
             />{' '}
             {MODE_LABEL[mode].title} <span className="muted">— {MODE_LABEL[mode].detail}</span>
