@@ -65,7 +65,7 @@ export function poolTranscriptionRunner(deps: PoolTranscriptionDeps): JobRunner 
           return;
         }
         if (final.state === 'canceled' || final.state === 'failed') {
-          const why = final.error?.message ?? 'it was canceled there';
+          const why = final.state === 'canceled' ? 'it was canceled there' : (final.error?.message ?? 'it failed there');
           throw runHere(job, deps, `The pool could not transcribe it (${why}); it runs here instead.`);
         }
       }

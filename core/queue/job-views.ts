@@ -64,7 +64,10 @@ export class JobViews {
   private poolEstimate(job: JobRecord): Estimate {
     const remote = this.d.remoteView(job.id);
     if (remote) return { position: remote.position ?? 0, etaSec: remote.etaSec };
-    return { position: job.state === 'running' ? 0 : null, etaSec: job.decision?.poolEtaSec ?? null };
+    // Before the pool has it (uploading): the estimate made when it was sent, counting down.
+    const decision = job.decision;
+    const etaSec = decision?.poolEtaSec == null ? null : Math.max(0, decision.poolEtaSec - (decision.at ? (Date.now() - decision.at) / 1000 : 0));
+    return { position: job.state === 'running' ? 0 : null, etaSec };
   }
 }
 

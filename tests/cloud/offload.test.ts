@@ -115,6 +115,57 @@ describe('cloud offload', () => {
     expect(core.getTranscript(second!.mediaId)).toBeNull();
   }, 240_000);
 
+  it('runs a job here, saying so once, when the pool ends it without a transcript', async () => {
+    const { token, tenantId, client } = await pool.tenant('ended-there');
+    const core = desktop('ended-there', poolEnv(token));
+    await core.updateSettings({ offloadMode: 'always' });
+    const take = readSpeechTake(12);
+    const [added] = await core.addFiles([take.wav]);
+    const remote = await eventually('the job running on the pool', async () => (await pool.db.query("SELECT id FROM jobs WHERE tenant_id = $1 AND state = 'running'", [tenantId])).rows[0], 120_000);
+    // Someone with the tenant's token (another device, an operator) cancels it on the pool.
+    await client.cancel(remote.id);
+    const jobs = await waitForJobs(core, allFinished, 180_000);
+    const job = jobs.find((candidate) => candidate.id === added!.jobId)!;
+    expect(job).toMatchObject({ state: 'done', runsOn: 'local', placement: 'local', engine: { ranOn: 'local' } });
+    expect(job.notice).toBe('The pool could not transcribe it (it was canceled there); it runs here instead.');
+    expect(wordErrorRate(take.reference, core.getTranscript(added!.mediaId)!.segments.map((segment) => segment.text).join(' '))).toBeLessThan(0.2);
+  }, 240_000);
+
+  it('submits a job once more when the pool no longer knows the id the app kept, and the pool answers with the same job', async () => {
+    const { token, tenantId } = await pool.tenant('lost');
+    const dataDir = scratchDir('offload-lost');
+    const env = poolEnv(token);
+    let host = await startWebHost(dataDir, env);
+    await callHost(host.url, 'settings.update', { ...SETTINGS, offloadMode: 'always' });
+    await callHost(host.url, 'media.add', { paths: [utterances[7]!.wav] });
+    const library = path.join(dataDir, 'library.sqlite');
+    await eventually('the job submitted to the pool', async () => {
+      const db = new BetterSqlite3(library, { readonly: true, fileMustExist: true });
+      try {
+        return db.prepare<[], { remote_id: string | null }>('SELECT remote_id FROM pool_jobs').get()?.remote_id;
+      } finally {
+        db.close();
+      }
+    }, 60_000);
+    await host.crash();
+    // As if the pool had been reset meanwhile: the id the app kept means nothing there.
+    const db = new BetterSqlite3(library);
+    db.prepare('UPDATE pool_jobs SET remote_id = ?').run('00000000-0000-4000-8000-000000000000');
+    db.close();
+    host = await startWebHost(dataDir, env);
+    try {
+      const jobs = await eventually('the job to finish after the restart', async () => {
+        const listed = (await callHost(host.url, 'jobs.list', {})) as Array<{ state: string; runsOn: string }>;
+        return listed.every((job) => ['done', 'failed'].includes(job.state)) && listed;
+      }, 120_000);
+      expect(jobs).toEqual([expect.objectContaining({ state: 'done', runsOn: 'pool' })]);
+      // Submitted again, idempotently: still one job on the pool.
+      expect(await poolCount('SELECT count(*) FROM jobs WHERE tenant_id = $1', [tenantId])).toBe(1);
+    } finally {
+      await host.stop();
+    }
+  }, 240_000);
+
   it('runs here while the pool is down, with the breaker open, and uses the pool again once it is back', async () => {
     const { token } = await pool.tenant('outage');
     const core = desktop('outage', poolEnv(token));
