@@ -22,6 +22,11 @@ export class PoolJobStore {
     return this.db.get<PoolJobRecord>(`${SELECT} WHERE job_id = ?`, [jobId]);
   }
 
+  /** Jobs with a life on the pool so far. */
+  jobIds(): Set<number> {
+    return new Set(this.db.all<{ jobId: number }>('SELECT job_id AS jobId FROM pool_jobs').map((row) => row.jobId));
+  }
+
   /** The job's record for this pool; one kept for another pool (the URL changed) starts over. */
   open(jobId: number, poolUrl: string, sha256: string, now = Date.now()): PoolJobRecord {
     const existing = this.get(jobId);

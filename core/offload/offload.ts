@@ -171,6 +171,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
     }
     const reported = this.link.reported();
     const media = waiting.filter((job) => job.kind === 'process-media');
+    const onPool = this.poolJobs.jobIds();
     const planned = planPlacement(
       media.map((job) => ({
         id: job.id,
@@ -179,7 +180,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
         audioSec: this.o.audioSecOf(job),
         sizeBytes: job.sizeBytes ?? 0,
         notice: job.notice,
-        startedOnPool: this.poolJobs.get(job.id) !== undefined,
+        startedOnPool: onPool.has(job.id),
       })),
       {
         mode: settings.offloadMode,
