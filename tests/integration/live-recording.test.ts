@@ -89,14 +89,17 @@ describe('a live recording through the core', () => {
     await waitForJobs(core, () => job().stage === 'transcribe', 60_000);
     const session = await core.live.start(null);
     const before = job().progress;
-    // 20 s of speech at the pace a microphone gives it.
-    const parts = chunks(pcm16(readSpeechTake(3).wav)).slice(0, 200);
+    // 40 s of speech at the pace a microphone gives it. The engine reports progress per batch of
+    // windows, and a batch beside live captions can take 20 s or more on two slow cores: the file
+    // must have moved at some point while the recording ran.
+    const parts = chunks(pcm16(readSpeechTake(6).wav)).slice(0, 400);
     const started = Date.now();
+    let during = before;
     for (let seq = 0; seq < parts.length; seq++) {
       core.live.audio(session.id, seq, parts[seq]!);
+      during = Math.max(during, job().progress);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (seq + 1) * 100 - Date.now())));
     }
-    const during = job().progress;
     await core.live.stop(session.id);
     expect(during).toBeGreaterThan(before);
     await waitForJobs(core, () => job().state === 'done', 240_000);
