@@ -74,7 +74,9 @@ export class PoolLink extends EventEmitter<LinkEvents> {
 
   /** Whether work may be sent now: set up, and the breaker closed. */
   usable(now = Date.now()): boolean {
-    return this.options.enabled() && this.breaker.view(now).state === 'closed' && this.options.config().token !== null && this.options.config().url !== null;
+    if (!this.options.enabled() || this.breaker.view(now).state !== 'closed') return false;
+    const config = this.options.config();
+    return config.token !== null && config.url !== null;
   }
 
   /** What the pool reported last, while it is usable. */
