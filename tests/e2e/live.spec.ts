@@ -6,7 +6,10 @@ import { callHost, startWebHost, type RunningHost } from '../helpers/web-host';
 import { scratchDir } from '../helpers/media';
 import config from '../../playwright.config';
 
-const take = readSpeechTake(4);
+// Chromium's fake microphone starts playing when the device opens, before the page can connect to
+// it (no browser hands a page audio from before that); a person starts speaking once the app shows
+// it is recording. The lead-in second is that moment.
+const take = readSpeechTake(4, true);
 const baseArgs = config.use?.launchOptions?.args ?? [];
 const transcriptText = async (url: string, mediaId: number): Promise<string> =>
   (((await callHost(url, 'transcripts.get', { mediaId })) as Transcript | null)?.segments ?? []).map((segment) => segment.text).join(' ');

@@ -9,15 +9,17 @@ const tools = resolveTools({ ffmpegPath: null, ffprobePath: null });
 
 /**
  * The first `count` real read-speech utterances, each followed by a second of silence, as one 16 kHz
- * mono WAV (what a person reading into a microphone gives), with the words they read.
+ * mono WAV (what a person reading into a microphone gives), with the words they read. `leadIn`: a
+ * second of silence first too, as when a person presses Record and then starts to speak.
  */
-export function readSpeechTake(count: number): { wav: string; reference: string } {
+export function readSpeechTake(count: number, leadIn = false): { wav: string; reference: string } {
   const utterances = readSpeech(sharedAudio).slice(0, count);
-  const wav = cachedMedia(`read-speech-take-${count}.wav`, (partial) => {
+  const wav = cachedMedia(`read-speech-take-${count}${leadIn ? '-lead-in' : ''}.wav`, (partial) => {
     const list = `${partial}.txt`;
     const pause = `${partial}.pause.wav`;
     ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '1', '-c:a', 'pcm_s16le', pause);
-    writeFileSync(list, utterances.flatMap((u) => [`file '${u.wav}'`, `file '${path.resolve(pause)}'`]).join('\n'));
+    const files = utterances.flatMap((u) => [u.wav, path.resolve(pause)]);
+    writeFileSync(list, (leadIn ? [path.resolve(pause), ...files] : files).map((file) => `file '${file}'`).join('\n'));
     ffmpeg('-f', 'concat', '-safe', '0', '-i', list, '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', '-map_metadata', '-1', '-bitexact', partial);
   });
   return { wav, reference: utterances.map((u) => u.reference).join(' ') };
