@@ -21,6 +21,7 @@ export const ExportedFile = z.object({
 });
 export type ExportedFile = z.infer<typeof ExportedFile>;
 const SpeakerIndex = z.number().int().nonnegative().max(1000);
+const SegmentIndex = z.number().int().nonnegative();
 
 const PoolToken = z.string().trim().regex(API_TOKEN_PATTERN, 'A pool token looks like vbt_xxxxxxxx_ followed by 32 letters and digits.');
 
@@ -72,19 +73,34 @@ export const apiRequests = {
     params: z.object({ mediaIds: z.array(Id).min(1).max(1000), format: ExportFormat }).strict(),
     result: ExportedFile,
   },
-  /** Replaces a segment's text; word timings are kept for the words that stayed. Undoable. */
+  /** Replaces a segment's text; word timings are kept for the words that stayed; empty text removes the segment. Undoable. */
   'transcripts.editSegment': {
-    params: z.object({ mediaId: Id, segment: z.number().int().nonnegative(), text: z.string().max(10_000) }).strict(),
+    params: z.object({ mediaId: Id, segment: SegmentIndex, text: z.string().max(10_000) }).strict(),
     result: EditableTranscript,
   },
+  /** Gives a segment to a speaker of the transcript, or (by `name`) to a new one. Undoable. */
+  'transcripts.setSpeaker': {
+    params: z
+      .object({ mediaId: Id, segment: SegmentIndex, speaker: SpeakerIndex.optional(), name: z.string().trim().min(1).max(100).optional() })
+      .strict()
+      .refine((params) => (params.speaker === undefined) !== (params.name === undefined), 'Give either speaker or name.'),
+    result: EditableTranscript,
+  },
+  /** Cuts a segment in two before its word `word` (from 0). Undoable. */
+  'transcripts.splitSegment': {
+    params: z.object({ mediaId: Id, segment: SegmentIndex, word: z.number().int().min(1) }).strict(),
+    result: EditableTranscript,
+  },
+  /** Joins a segment with the next one. Undoable. */
+  'transcripts.mergeWithNext': { params: z.object({ mediaId: Id, segment: SegmentIndex }).strict(), result: EditableTranscript },
   'transcripts.undo': { params: MediaRef, result: EditableTranscript },
   'transcripts.redo': { params: MediaRef, result: EditableTranscript },
-  /** Renames a speaker everywhere in the transcript; answers with the updated transcript. */
+  /** Renames a speaker everywhere in the transcript; answers with the updated transcript. Undoable. */
   'speakers.rename': {
     params: z.object({ mediaId: Id, speaker: SpeakerIndex, name: z.string().trim().min(1).max(100) }).strict(),
     result: EditableTranscript,
   },
-  /** Gives everything `from` said to `into` (two labels found for one person); answers with the updated transcript. */
+  /** Gives everything `from` said to `into` (two labels found for one person); answers with the updated transcript. Undoable. */
   'speakers.merge': {
     params: z.object({ mediaId: Id, from: SpeakerIndex, into: SpeakerIndex }).strict(),
     result: EditableTranscript,

@@ -16,18 +16,21 @@ function handlersFor(core: VerbatimCore): Handlers {
     'media.get': ({ mediaId }) => core.getMedia(mediaId),
     'media.remove': async ({ mediaId }) => (await core.removeMedia(mediaId), null),
     'library.list': ({ sort, descending }) => core.library(sort, descending),
-    'transcripts.get': ({ mediaId }) => core.getTranscript(mediaId),
+    'transcripts.get': ({ mediaId }) => core.editing.get(mediaId),
     'transcripts.export': async ({ mediaIds, format }) => {
       const file = await core.exports.exportTranscripts(mediaIds, format);
       const binary = typeof file.content !== 'string';
       const content = binary ? Buffer.from(file.content).toString('base64') : (file.content as string);
       return { fileName: file.fileName, mimeType: file.mimeType, encoding: binary ? 'base64' : 'utf8', content };
     },
-    'transcripts.editSegment': ({ mediaId, segment, text }) => core.editSegment(mediaId, segment, text),
-    'transcripts.undo': ({ mediaId }) => core.undoEdit(mediaId),
-    'transcripts.redo': ({ mediaId }) => core.redoEdit(mediaId),
-    'speakers.rename': ({ mediaId, speaker, name }) => core.renameSpeaker(mediaId, speaker, name),
-    'speakers.merge': ({ mediaId, from, into }) => core.mergeSpeakers(mediaId, from, into),
+    'transcripts.editSegment': ({ mediaId, segment, text }) => core.editing.editText(mediaId, segment, text),
+    'transcripts.setSpeaker': ({ mediaId, segment, speaker, name }) => core.editing.setSpeaker(mediaId, segment, speaker === undefined ? { name: name! } : { speaker }),
+    'transcripts.splitSegment': ({ mediaId, segment, word }) => core.editing.split(mediaId, segment, word),
+    'transcripts.mergeWithNext': ({ mediaId, segment }) => core.editing.mergeWithNext(mediaId, segment),
+    'transcripts.undo': ({ mediaId }) => core.editing.undo(mediaId),
+    'transcripts.redo': ({ mediaId }) => core.editing.redo(mediaId),
+    'speakers.rename': ({ mediaId, speaker, name }) => core.editing.renameSpeaker(mediaId, speaker, name),
+    'speakers.merge': ({ mediaId, from, into }) => core.editing.mergeSpeakers(mediaId, from, into),
     'transcripts.search': ({ query, limit }) => core.searchTranscripts(query, limit),
     'models.list': () => core.downloads.list(),
     'models.remove': async ({ id }) => (await core.downloads.remove(id), null),

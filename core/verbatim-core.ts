@@ -6,7 +6,6 @@ import type { PoolStatus } from '../contracts/cloud-api';
 import { providerOrder } from '../contracts/devices';
 import type {
   AddOutcome,
-  EditableTranscript,
   EngineRun,
   JobView,
   LibraryItem,
@@ -29,6 +28,8 @@ import { JobStore, type JobRecord } from './library/job-store';
 import { MediaStore } from './library/media-store';
 import { SettingsStore } from './library/settings-store';
 import { TranscriptStore } from './library/transcript-store';
+import { TranscriptEdits } from './library/transcript-edits';
+import { TranscriptEditing } from './editing/transcript-editing';
 import { ModelDownloads } from './models/model-downloads';
 import { SpeakerModels } from './models/speaker-models';
 import { ModelManager } from './models/model-manager';
@@ -96,6 +97,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private readonly appSettings: AppSettings;
   private readonly transcripts: TranscriptStore;
   readonly models: ModelManager;
+  /** Text, speaker and segment edits, each undoable. */
+  readonly editing: TranscriptEditing;
   /** Downloads started from Settings, with progress events. */
   readonly downloads: ModelDownloads;
   /** Transcripts as files, made by jobs in the light lane. */
@@ -122,6 +125,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.media = new MediaStore(this.db);
     this.jobs = new JobStore(this.db);
     this.transcripts = new TranscriptStore(this.db);
+    this.editing = new TranscriptEditing(this.transcripts, new TranscriptEdits(this.db, this.transcripts), (mediaId) => void this.getMedia(mediaId), (mediaId) => this.emit('library.changed', [mediaId]));
     const env = options.env ?? process.env;
     this.resources = resourcePaths(options.resourcesDir);
     const settingsStore = new SettingsStore(this.db);
@@ -373,43 +377,6 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     const next = await this.appSettings.update(patch);
     this.offload.settingsSaved();
     return next;
-  }
-
-  getTranscript(mediaId: number): EditableTranscript | null {
-    this.getMedia(mediaId);
-    return this.transcripts.getEditable(mediaId);
-  }
-
-  editSegment(mediaId: number, segment: number, text: string): EditableTranscript {
-    this.transcripts.editSegment(mediaId, segment, text);
-    return this.changed(mediaId);
-  }
-
-  undoEdit(mediaId: number): EditableTranscript {
-    if (!this.transcripts.undo(mediaId)) throw new JobError('There is nothing to undo.', 'nothing-to-undo');
-    return this.changed(mediaId);
-  }
-
-  redoEdit(mediaId: number): EditableTranscript {
-    if (!this.transcripts.redo(mediaId)) throw new JobError('There is nothing to redo.', 'nothing-to-redo');
-    return this.changed(mediaId);
-  }
-
-  private changed(mediaId: number): EditableTranscript {
-    this.emit('library.changed', [mediaId]);
-    return this.transcripts.getEditable(mediaId)!;
-  }
-
-  renameSpeaker(mediaId: number, speaker: number, name: string): EditableTranscript {
-    this.getMedia(mediaId);
-    this.transcripts.renameSpeaker(mediaId, speaker, name.trim());
-    return this.changed(mediaId);
-  }
-
-  mergeSpeakers(mediaId: number, from: number, into: number): EditableTranscript {
-    this.getMedia(mediaId);
-    this.transcripts.mergeSpeakers(mediaId, from, into);
-    return this.changed(mediaId);
   }
 
   searchTranscripts(query: string, limit?: number): SearchHit[] {

@@ -26,20 +26,28 @@ export function reviseSegment(segment: Pick<Segment, 'start' | 'end' | 'speaker'
       words.push(null);
     }
   }
-  // Inserted runs take the time between the kept words around them.
+  // Inserted runs take the time between the kept words around them; where those touch, the run
+  // and its neighbours share the neighbours' time evenly (rather than stacking at one instant).
   for (let index = 0; index < words.length; index++) {
     if (words[index] !== null) continue;
     let end = index;
     while (end < words.length && words[end] === null) end++;
     const before = words[index - 1] ?? null;
     const after = words[end] ?? null;
-    const from = before ? before.end : segment.start;
-    const to = Math.max(from, after ? after.start : segment.end);
-    const share = (to - from) / (end - index);
+    const gapFrom = before ? before.end : segment.start;
+    const gapTo = Math.max(gapFrom, after ? after.start : segment.end);
+    const roomy = gapTo - gapFrom >= MIN_WORD_SEC * (end - index);
+    const first = roomy || !before ? index : index - 1;
+    const last = roomy || !after ? end : end + 1;
+    const from = first < index ? before!.start : gapFrom;
+    const to = last > end ? Math.max(from, after!.end) : gapTo;
+    const share = (to - from) / (last - first);
     const speaker = before?.speaker ?? after?.speaker ?? segment.speaker;
-    for (let k = index; k < end; k++) {
-      const start = from + share * (k - index);
-      words[k] = { start: round(start), end: round(start + share), text: inserted.find((item) => item.at === k)!.text, probability: 1, speaker };
+    for (let k = first; k < last; k++) {
+      const start = round(from + share * (k - first));
+      const timing = { start, end: round(from + share * (k - first + 1)) };
+      const kept = words[k];
+      words[k] = kept ? { ...kept, ...timing } : { ...timing, text: inserted.find((item) => item.at === k)!.text, probability: 1, speaker };
     }
     index = end - 1;
   }
@@ -84,6 +92,8 @@ export function alignWords(from: readonly string[], to: readonly string[]): Step
 }
 
 const GAP = 2;
+/** Less time than this per inserted word, and it borrows from its neighbours. */
+const MIN_WORD_SEC = 0.1;
 const REPLACE = 3;
 
 function round(sec: number): number {

@@ -1,6 +1,4 @@
-import { DiarizationRun, type EditableTranscript, type EditHistory, type EngineRun, type SearchHit, type Segment, type SnippetPart, type Speaker, type Transcript, type Word } from '../../contracts/domain';
-import { reviseSegment, type SegmentText } from '../editing/revise-segment';
-import { JobError } from '../errors';
+import { DiarizationRun, type EngineRun, type SearchHit, type Segment, type SnippetPart, type Speaker, type SpeakerTurn, type Transcript, type Word } from '../../contracts/domain';
 import type { Database } from './database';
 
 interface TranscriptRow {
@@ -74,9 +72,7 @@ export class TranscriptStore {
       for (const speaker of transcript.speakers) {
         this.db.run('INSERT INTO speakers (transcript_id, speaker, name) VALUES (?, ?, ?)', [transcriptId, speaker.id, speaker.name]);
       }
-      for (const turn of transcript.turns) {
-        this.db.run('INSERT INTO speaker_turns (transcript_id, start_sec, end_sec, speaker) VALUES (?, ?, ?, ?)', [transcriptId, turn.start, turn.end, turn.speaker]);
-      }
+      for (const turn of transcript.turns) this.insertTurn(transcriptId, turn);
       return transcriptId;
     });
   }
@@ -103,7 +99,7 @@ export class TranscriptStore {
     });
   }
 
-  private insertSegment(transcriptId: number, seq: number, segment: Segment): void {
+  insertSegment(transcriptId: number, seq: number, segment: Segment): void {
     const segmentId = Number(
       this.db.run(
         `INSERT INTO segments (transcript_id, seq, start_sec, end_sec, text, avg_logprob, no_speech_prob, temperature, speaker)
@@ -151,112 +147,7 @@ export class TranscriptStore {
     };
   }
 
-  renameSpeaker(mediaId: number, speaker: number, name: string): void {
-    const transcriptId = this.speakerOf(mediaId, speaker);
-    this.db.run('UPDATE speakers SET name = ? WHERE transcript_id = ? AND speaker = ?', [name, transcriptId, speaker]);
-  }
-
-  /** Everything `from` said becomes `into`'s, in one transaction; `from` is gone from the list. */
-  mergeSpeakers(mediaId: number, from: number, into: number): void {
-    if (from === into) throw new JobError('A speaker cannot be merged into itself.', 'invalid-request');
-    this.db.transaction(() => {
-      const transcriptId = this.speakerOf(mediaId, from);
-      this.speakerOf(mediaId, into);
-      this.db.run('UPDATE segments SET speaker = ? WHERE transcript_id = ? AND speaker = ?', [into, transcriptId, from]);
-      this.db.run('UPDATE words SET speaker = ? WHERE speaker = ? AND segment_id IN (SELECT id FROM segments WHERE transcript_id = ?)', [into, from, transcriptId]);
-      this.db.run('UPDATE speaker_turns SET speaker = ? WHERE transcript_id = ? AND speaker = ?', [into, transcriptId, from]);
-      this.db.run('DELETE FROM speakers WHERE transcript_id = ? AND speaker = ?', [transcriptId, from]);
-    });
-  }
-
-  /** The transcript holding `speaker`, or a not-found error saying which is missing. */
-  private speakerOf(mediaId: number, speaker: number): number {
-    const row = this.db.get<{ id: number; found: number | null }>(
-      'SELECT t.id, s.speaker AS found FROM transcripts t LEFT JOIN speakers s ON s.transcript_id = t.id AND s.speaker = ? WHERE t.media_id = ?',
-      [speaker, mediaId],
-    );
-    if (!row) throw new JobError(`Media ${mediaId} has no transcript.`, 'not-found');
-    if (row.found === null) throw new JobError(`The transcript has no speaker ${speaker + 1}.`, 'not-found');
-    return row.id;
-  }
-
-  /** The transcript with how many edits can be undone and redone. */
-  getEditable(mediaId: number): EditableTranscript | null {
-    const transcript = this.get(mediaId);
-    return transcript && { ...transcript, history: this.history(this.transcriptOf(mediaId)) };
-  }
-
-  /** Rewrites one segment's text, realigning its words, and records the edit for undo. */
-  editSegment(mediaId: number, seq: number, text: string, now = Date.now()): void {
-    this.db.transaction(() => {
-      const transcriptId = this.transcriptOf(mediaId);
-      const segment = this.segmentAt(transcriptId, seq);
-      const before = { text: segment.text, words: this.wordsOf(segment.id) };
-      const after = reviseSegment({ start: segment.start_sec, end: segment.end_sec, speaker: segment.speaker, words: before.words }, text);
-      if (after.text === before.text.split(/\s+/).filter(Boolean).join(' ')) return;
-      this.writeSegmentText(segment.id, after);
-      this.db.run('DELETE FROM transcript_edits WHERE transcript_id = ? AND undone = 1', [transcriptId]);
-      this.db.run('INSERT INTO transcript_edits (transcript_id, segment_seq, before, after, created_at) VALUES (?, ?, ?, ?, ?)', [
-        transcriptId,
-        seq,
-        JSON.stringify(before),
-        JSON.stringify(after),
-        now,
-      ]);
-    });
-  }
-
-  /** Takes back the newest edit not yet undone; false when there is none. */
-  undo(mediaId: number): boolean {
-    return this.step(mediaId, 'undo');
-  }
-
-  /** Applies again the oldest undone edit; false when there is none. */
-  redo(mediaId: number): boolean {
-    return this.step(mediaId, 'redo');
-  }
-
-  private step(mediaId: number, direction: 'undo' | 'redo'): boolean {
-    return this.db.transaction(() => {
-      const transcriptId = this.transcriptOf(mediaId);
-      const edit = this.db.get<{ id: number; segment_seq: number; before: string; after: string }>(
-        direction === 'undo'
-          ? 'SELECT * FROM transcript_edits WHERE transcript_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1'
-          : 'SELECT * FROM transcript_edits WHERE transcript_id = ? AND undone = 1 ORDER BY id LIMIT 1',
-        [transcriptId],
-      );
-      if (!edit) return false;
-      this.writeSegmentText(this.segmentAt(transcriptId, edit.segment_seq).id, JSON.parse(direction === 'undo' ? edit.before : edit.after) as SegmentText);
-      this.db.run('UPDATE transcript_edits SET undone = ? WHERE id = ?', [direction === 'undo' ? 1 : 0, edit.id]);
-      return true;
-    });
-  }
-
-  private history(transcriptId: number): EditHistory {
-    const row = this.db.get<{ undo: number | null; redo: number | null }>(
-      'SELECT SUM(undone = 0) AS undo, SUM(undone = 1) AS redo FROM transcript_edits WHERE transcript_id = ?',
-      [transcriptId],
-    );
-    return { undo: row?.undo ?? 0, redo: row?.redo ?? 0 };
-  }
-
-  private segmentAt(transcriptId: number, seq: number): SegmentRow {
-    const segment = this.db.get<SegmentRow>('SELECT * FROM segments WHERE transcript_id = ? AND seq = ?', [transcriptId, seq]);
-    if (!segment) throw new JobError(`The transcript has no segment ${seq + 1}.`, 'not-found');
-    return segment;
-  }
-
-  private wordsOf(segmentId: number): Word[] {
-    return this.db.all<WordRow>('SELECT * FROM words WHERE segment_id = ? ORDER BY seq', [segmentId]).map(toWord);
-  }
-
-  private writeSegmentText(segmentId: number, { text, words }: SegmentText): void {
-    this.db.run('UPDATE segments SET text = ? WHERE id = ?', [text, segmentId]);
-    this.db.run('DELETE FROM words WHERE segment_id = ?', [segmentId]);
-    this.insertWords(segmentId, words);
-  }
-
-  private insertWords(segmentId: number, words: readonly Word[]): void {
+  insertWords(segmentId: number, words: readonly Word[]): void {
     words.forEach((word, seq) =>
       this.db.run('INSERT INTO words (segment_id, seq, start_sec, end_sec, text, probability, speaker) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         segmentId,
@@ -270,10 +161,8 @@ export class TranscriptStore {
     );
   }
 
-  private transcriptOf(mediaId: number): number {
-    const row = this.db.get<{ id: number }>('SELECT id FROM transcripts WHERE media_id = ?', [mediaId]);
-    if (!row) throw new JobError(`Media ${mediaId} has no transcript.`, 'not-found');
-    return row.id;
+  insertTurn(transcriptId: number, turn: SpeakerTurn): void {
+    this.db.run('INSERT INTO speaker_turns (transcript_id, start_sec, end_sec, speaker) VALUES (?, ?, ?, ?)', [transcriptId, turn.start, turn.end, turn.speaker]);
   }
 
   /**

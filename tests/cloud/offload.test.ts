@@ -83,10 +83,10 @@ describe('cloud offload', () => {
     const offloaded = jobs.find((job) => job.id === second!.jobId)!;
     expect(local).toMatchObject({ state: 'done', runsOn: 'local' });
     expect(offloaded).toMatchObject({ state: 'done', runsOn: 'pool', engine: { ranOn: 'pool', model: 'whisper-tiny' } });
-    const transcript = core.getTranscript(second!.mediaId)!;
+    const transcript = core.editing.get(second!.mediaId)!;
     expect(transcript.engine.ranOn).toBe('pool');
     expect(wordErrorRate(short.reference, transcript.segments.map((segment) => segment.text).join(' '))).toBeLessThan(0.25);
-    expect(core.getTranscript(first!.mediaId)!.engine.ranOn).toBe('local');
+    expect(core.editing.get(first!.mediaId)!.engine.ranOn).toBe('local');
     const items = core.library('date', false);
     expect(items.find((item) => item.mediaId === second!.mediaId)?.ranOn).toBe('pool');
     expect(items.find((item) => item.mediaId === first!.mediaId)?.ranOn).toBe('local');
@@ -112,7 +112,7 @@ describe('cloud offload', () => {
     await eventually('the pool job to be canceled', async () => (await pool.db.query("SELECT 1 FROM jobs WHERE tenant_id = $1 AND state = 'canceled'", [tenantId])).rowCount === 1);
     const jobs = await waitForJobs(core, allFinished, 120_000);
     expect(jobs.find((job) => job.id === second!.jobId)?.state).toBe('canceled');
-    expect(core.getTranscript(second!.mediaId)).toBeNull();
+    expect(core.editing.get(second!.mediaId)).toBeNull();
   }, 240_000);
 
   it('runs a job here, saying so once, when the pool ends it without a transcript', async () => {
@@ -128,7 +128,7 @@ describe('cloud offload', () => {
     const job = jobs.find((candidate) => candidate.id === added!.jobId)!;
     expect(job).toMatchObject({ state: 'done', runsOn: 'local', placement: 'local', engine: { ranOn: 'local' } });
     expect(job.notice).toBe('The pool could not transcribe it (it was canceled there); it runs here instead.');
-    expect(wordErrorRate(take.reference, core.getTranscript(added!.mediaId)!.segments.map((segment) => segment.text).join(' '))).toBeLessThan(0.2);
+    expect(wordErrorRate(take.reference, core.editing.get(added!.mediaId)!.segments.map((segment) => segment.text).join(' '))).toBeLessThan(0.2);
   }, 240_000);
 
   it('submits a job once more when the pool no longer knows the id the app kept, and the pool answers with the same job', async () => {
@@ -227,7 +227,7 @@ describe('cloud offload', () => {
     expect(job).toMatchObject({ state: 'done', runsOn: 'pool', attempts: 1 });
     const counts = await pool.db.query('SELECT attempts, (SELECT count(*) FROM results r WHERE r.job_id = j.id)::int AS results FROM jobs j WHERE tenant_id = $1', [tenantId]);
     expect(counts.rows).toEqual([{ attempts: 2, results: 1 }]);
-    const text = core.getTranscript(added!.mediaId)!.segments.map((segment) => segment.text).join(' ');
+    const text = core.editing.get(added!.mediaId)!.segments.map((segment) => segment.text).join(' ');
     // Nothing twice, nothing missing: as accurate as a clean run.
     expect(wordErrorRate(take.reference, text)).toBeLessThan(0.2);
   }, 300_000);

@@ -48,14 +48,14 @@ describe('the desktop experience, through the core', () => {
 
     // Edit one word of the first segment: the other words keep their timings, the corrected one is certain.
     const mediaId = dialogue!.mediaId;
-    const before = core.getTranscript(mediaId)!;
+    const before = core.editing.get(mediaId)!;
     const original = before.segments[0]!;
     const words = original.words.map((word) => word.text);
     const target = words.findIndex((word) => /^morning/i.test(word));
     expect(target).toBeGreaterThanOrEqual(0);
     const edited = [...words];
     edited[target] = 'evening';
-    const afterEdit = core.editSegment(mediaId, 0, edited.join(' '));
+    const afterEdit = core.editing.editText(mediaId, 0, edited.join(' '));
     const segment = afterEdit.segments[0]!;
     expect(segment.text).toBe(edited.join(' '));
     expect(segment.words.map((word) => word.text)).toEqual(edited);
@@ -66,16 +66,16 @@ describe('the desktop experience, through the core', () => {
     expect(afterEdit.history).toEqual({ undo: 1, redo: 0 });
     expect(core.searchTranscripts('evening').map((hit) => [hit.mediaId, hit.segment])).toEqual([[mediaId, 0]]);
 
-    expect(core.undoEdit(mediaId).segments[0]!.text).toBe(original.text);
+    expect(core.editing.undo(mediaId).segments[0]!.text).toBe(original.text);
     expect(core.searchTranscripts('evening')).toEqual([]);
-    expect(core.getTranscript(mediaId)!.history).toEqual({ undo: 0, redo: 1 });
-    expect(core.redoEdit(mediaId).segments[0]!.text).toBe(edited.join(' '));
-    expect(() => core!.redoEdit(mediaId)).toThrow('There is nothing to redo.');
+    expect(core.editing.get(mediaId)!.history).toEqual({ undo: 0, redo: 1 });
+    expect(core.editing.redo(mediaId).segments[0]!.text).toBe(edited.join(' '));
+    expect(() => core!.editing.redo(mediaId)).toThrow('There is nothing to redo.');
 
     // Everything above is in SQLite: a restart shows the edit, and can still undo it.
     await core.close();
     core = openCore(dataDir, { settingsDefaults: { model: 'whisper-tiny', diarization: 'builtin' } });
-    const reopened = core.getTranscript(mediaId)!;
+    const reopened = core.editing.get(mediaId)!;
     expect(reopened.segments[0]!.text).toBe(edited.join(' '));
     expect(reopened.history).toEqual({ undo: 1, redo: 0 });
 
@@ -127,7 +127,7 @@ describe('the desktop experience, through the core', () => {
     await core.removeMedia(podcast!.mediaId);
     expect(core.library('name', false).map((item) => item.mediaId)).toEqual([mediaId]);
     expect(core.searchTranscripts('podcast').filter((hit) => hit.mediaId === podcast!.mediaId)).toEqual([]);
-    expect(() => core!.getTranscript(podcast!.mediaId)).toThrow(`There is no media ${podcast!.mediaId}.`);
+    expect(() => core!.editing.get(podcast!.mediaId)).toThrow(`There is no media ${podcast!.mediaId}.`);
   });
 
   it('exports while a long transcription runs, reorders the waiting jobs, and adds folders as their media files', { timeout: 120_000 }, async () => {

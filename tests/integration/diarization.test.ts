@@ -29,7 +29,7 @@ async function transcribeAll(files: string[], timeoutMs: number, dataDir = scrat
   const added = await core.addFiles(files);
   const jobs = await waitForJobs(core, allFinished, timeoutMs);
   for (const job of jobs) expect(job, job.error ?? '').toMatchObject({ state: 'done' });
-  return added.map((outcome) => core!.getTranscript(outcome.mediaId)!);
+  return added.map((outcome) => core!.editing.get(outcome.mediaId)!);
 }
 
 describe('speaker diarization, built-in tier', () => {
@@ -58,16 +58,16 @@ describe('speaker diarization, built-in tier', () => {
     const [transcript] = await transcribeAll([synthetic('podcast-3spk').wav], 40_000, dataDir);
     expect(transcript!.speakers.map((speaker) => speaker.name)).toEqual(['Speaker 1', 'Speaker 2', 'Speaker 3']);
     const mediaId = core!.listJobs()[0]!.mediaId;
-    core!.renameSpeaker(mediaId, 0, '  Host ');
-    const merged = core!.mergeSpeakers(mediaId, 2, 1);
+    core!.editing.renameSpeaker(mediaId, 0, '  Host ');
+    const merged = core!.editing.mergeSpeakers(mediaId, 2, 1);
     expect(merged.speakers).toEqual([{ id: 0, name: 'Host' }, { id: 1, name: 'Speaker 2' }]);
     expect(merged.segments.some((segment) => segment.speaker === 2)).toBe(false);
     expect(merged.turns.some((turn) => turn.speaker === 2)).toBe(false);
-    expect(() => core!.mergeSpeakers(mediaId, 2, 0)).toThrow(/no speaker 3/);
+    expect(() => core!.editing.mergeSpeakers(mediaId, 2, 0)).toThrow(/no speaker 3/);
 
     await core!.close();
     core = openCore(dataDir);
-    expect(core.getTranscript(mediaId)!.speakers).toEqual(merged.speakers);
+    expect(core.editing.get(mediaId)!.speakers).toEqual(merged.speakers);
     const txt = (await core.exports.exportTranscript(mediaId, 'txt')).content as string;
     // whisper-tiny's hearing of the synthetic voice varies ("Welcome back", "I will come back"); the name is the point.
     expect(txt).toMatch(/^Host: [^\n]*back to the show/);
@@ -127,7 +127,7 @@ describe('speaker diarization, built-in tier', () => {
     core = openCore(scratchDir('diarize'), { env: { VERBATIM_MODELS_DIR: models } });
     const [added] = await core.addFiles([synthetic('dialogue-2spk').wav]);
     await waitForJobs(core, allFinished, 40_000);
-    const transcript = core.getTranscript(added!.mediaId)!;
+    const transcript = core.editing.get(added!.mediaId)!;
     expect(transcript.diarization).toMatchObject({ tier: 'builtin', error: null, fallbacks: [{ provider: 'neural', reason: expect.stringMatching(/^failed: /) }] });
     expect(transcript.speakers).toHaveLength(2);
     expect(transcript.segments.length).toBeGreaterThan(3);

@@ -35,7 +35,7 @@ async function stream(live: VerbatimCore['live'], sessionId: number, parts: Uint
   live.off('live.caption', onCaption);
 }
 
-const text = (core: VerbatimCore, mediaId: number): string => (core.getTranscript(mediaId)?.segments ?? []).map((segment) => segment.text).join(' ');
+const text = (core: VerbatimCore, mediaId: number): string => (core.editing.get(mediaId)?.segments ?? []).map((segment) => segment.text).join(' ');
 
 describe('a live recording through the core', () => {
   it('captions as it records, keeps each chunk once, is searchable at once, and after Stop is transcribed as well as the file dropped in', async () => {
@@ -71,7 +71,7 @@ describe('a live recording through the core', () => {
     expect(probeDuration(recorded)).toBeCloseTo((parts.length - 1) * 0.1, 1);
 
     await waitForJobs(core, (jobs) => jobs.some((job) => job.id === jobId && job.state === 'done'), 120_000);
-    const after = core.getTranscript(mediaId)!;
+    const after = core.editing.get(mediaId)!;
     expect(after.engine.provider).not.toBe('live');
     const [dropped] = await core.addFiles([wav]);
     await waitForJobs(core, (jobs) => jobs.some((job) => job.id === dropped!.jobId && job.state === 'done'), 120_000);

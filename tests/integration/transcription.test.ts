@@ -75,7 +75,7 @@ describe('transcription on real Whisper weights', () => {
     // plus five points of headroom; transformers.js' own pipeline scores 23.8 % and 18.4 % here.
     const thresholds = { 'dialogue-2spk': 0.2, 'podcast-3spk': 0.16 };
     for (const [index, name] of (['dialogue-2spk', 'podcast-3spk'] as const).entries()) {
-      const transcript = core.getTranscript(added[index]!.mediaId)!;
+      const transcript = core.editing.get(added[index]!.mediaId)!;
       expect(transcript.language).toBe('en');
       expect(wordErrorRate(reference(name), text(transcript))).toBeLessThan(thresholds[name]);
       expectOrdered(transcript);
@@ -88,16 +88,16 @@ describe('transcription on real Whisper weights', () => {
     expect(hit).toMatchObject({ mediaId: added[0]!.mediaId, fileName: 'dialogue-2spk.wav' });
     expect(hit!.parts.filter((part) => part.match).map((part) => part.text.toLowerCase())).toEqual(['microphones']);
     expect(hit!.parts.map((part) => part.text).join('')).toContain('microphones');
-    expect(hit!.segment).toBe(core.getTranscript(added[0]!.mediaId)!.segments.findIndex((segment) => segment.start === hit!.start));
+    expect(hit!.segment).toBe(core.editing.get(added[0]!.mediaId)!.segments.findIndex((segment) => segment.start === hit!.start));
     expect(hit!.start).toBeGreaterThan(9);
     expect(hit!.end).toBeLessThan(17);
 
     // Running the job again replaces the transcript as a whole: no duplicates, search still right.
-    const before = core.getTranscript(added[0]!.mediaId);
+    const before = core.editing.get(added[0]!.mediaId);
     core.retry(added[0]!.jobId);
     await waitForJobs(core, (all) => all[0]!.state === 'done' && all[0]!.finishedAt !== jobs[0]!.finishedAt, 60_000);
     expect(core.db.all('SELECT media_id FROM transcripts ORDER BY media_id')).toHaveLength(2);
-    expect(core.getTranscript(added[0]!.mediaId)).toEqual(before);
+    expect(core.editing.get(added[0]!.mediaId)).toEqual(before);
     expect(core.searchTranscripts('microphones')).toHaveLength(1);
   });
 
@@ -110,7 +110,7 @@ describe('transcription on real Whisper weights', () => {
     let errors = 0;
     let words = 0;
     for (const [index, utterance] of utterances.entries()) {
-      const transcript = core.getTranscript(added[index]!.mediaId)!;
+      const transcript = core.editing.get(added[index]!.mediaId)!;
       expect(transcript.language).toBe('en');
       const heard = normaliseEnglish(text(transcript));
       const said = normaliseEnglish(utterance.reference);
@@ -136,7 +136,7 @@ describe('transcription on real Whisper weights', () => {
     const [added] = await core.addFiles([path.join(sharedAudio, 'ami-debug/trn08.wav')]);
     const [job] = await waitForJobs(core, allFinished, 60_000);
     expect(job!.state).toBe('done');
-    const transcript = core.getTranscript(added!.mediaId)!;
+    const transcript = core.editing.get(added!.mediaId)!;
     // whisper-base alone leans Welsh here (cy 0.55, en 0.44); unsure, it takes the user's last language.
     expect(transcript.language).toBe('en');
     expect(repeatsPhrase(text(transcript))).toBe(false);
@@ -149,7 +149,7 @@ describe('transcription on real Whisper weights', () => {
     const [added] = await core.addFiles([synthetic('dialogue-2spk')]);
     const [job] = await waitForJobs(core, allFinished, 60_000);
     expect(job!.state).toBe('done');
-    const engine = core.getTranscript(added!.mediaId)!.engine;
+    const engine = core.editing.get(added!.mediaId)!.engine;
     expect(engine).toEqual(job!.engine);
     expect(engine.provider).toBe('cpu');
     expect(engine.fallbacks).toEqual([{ provider: 'webgpu', reason: expect.stringMatching(/adapter/i) }]);
@@ -169,7 +169,7 @@ describe('transcription on real Whisper weights', () => {
     const jobs = await waitForJobs(core, allFinished, 60_000);
     expect(jobs.map((job) => job.state)).toEqual(['done', 'done', 'done']);
     for (const { mediaId } of added) {
-      const transcript = core.getTranscript(mediaId)!;
+      const transcript = core.editing.get(mediaId)!;
       expect(transcript.segments).toEqual([]);
       expect(transcript.engine.provider).toBe('none');
     }
@@ -183,7 +183,7 @@ describe('transcription on real Whisper weights', () => {
     core.cancel(added!.jobId);
     await waitForJobs(core, (jobs) => jobs[0]!.state === 'canceled', 5_000);
     expect(Date.now() - canceledAt).toBeLessThan(1_000);
-    expect(core.getTranscript(added!.mediaId)).toBeNull();
+    expect(core.editing.get(added!.mediaId)).toBeNull();
   });
 
   it('detects Spanish, and translates it to English when asked', async () => {
@@ -193,14 +193,14 @@ describe('transcription on real Whisper weights', () => {
     core = openCore(scratchDir('data'), { settingsDefaults: { model: 'whisper-base' } });
     const [added] = await core.addFiles([wav]);
     await waitForJobs(core, allFinished, 60_000);
-    const spanish = core.getTranscript(added!.mediaId)!;
+    const spanish = core.editing.get(added!.mediaId)!;
     expect(spanish).toMatchObject({ language: 'es', task: 'transcribe' });
     expect(wordErrorRate('Buenos días a todos. Hoy vamos a hablar del presupuesto para el nuevo estudio.', text(spanish))).toBeLessThan(0.2);
 
     await core.updateSettings({ task: 'translate' });
     core.retry(added!.jobId);
-    await waitForJobs(core, (jobs) => jobs[0]!.state === 'done' && jobs[0]!.attempts === 1 && core!.getTranscript(added!.mediaId)?.task === 'translate', 60_000);
-    const english = core.getTranscript(added!.mediaId)!;
+    await waitForJobs(core, (jobs) => jobs[0]!.state === 'done' && jobs[0]!.attempts === 1 && core!.editing.get(added!.mediaId)?.task === 'translate', 60_000);
+    const english = core.editing.get(added!.mediaId)!;
     expect(english.language).toBe('es');
     expect(text(english).toLowerCase()).toMatch(/today we are going to talk about/);
   });
@@ -209,12 +209,12 @@ describe('transcription on real Whisper weights', () => {
     core = openCore(scratchDir('data'), { settingsDefaults: { model: 'whisper-base' } });
     const [added] = await core.addFiles([synthetic('dialogue-2spk')]);
     await waitForJobs(core, allFinished, 60_000);
-    const plain = text(core.getTranscript(added!.mediaId)!);
+    const plain = text(core.editing.get(added!.mediaId)!);
 
     await core.updateSettings({ initialPrompt: 'Budget meeting about the new recording studio and next quarter.' });
     core.retry(added!.jobId);
-    await waitForJobs(core, (jobs) => jobs[0]!.state === 'done' && text(core!.getTranscript(added!.mediaId)!) !== plain, 60_000);
-    const prompted = text(core.getTranscript(added!.mediaId)!);
+    await waitForJobs(core, (jobs) => jobs[0]!.state === 'done' && text(core!.editing.get(added!.mediaId)!) !== plain, 60_000);
+    const prompted = text(core.editing.get(added!.mediaId)!);
     expect(prompted).toContain('recording studio');
     expect(prompted).toContain('next quarter');
     expect(wordErrorRate(reference('dialogue-2spk'), prompted)).toBeLessThan(wordErrorRate(reference('dialogue-2spk'), plain));
@@ -226,7 +226,7 @@ describe('transcription on real Whisper weights', () => {
     const [added] = await core.addFiles([file]);
     const [job] = await waitForJobs(core, allFinished, 480_000);
     expect(job!.state).toBe('done');
-    const transcript = core.getTranscript(added!.mediaId)!;
+    const transcript = core.editing.get(added!.mediaId)!;
     expect(transcript.durationSec).toBeCloseTo(probeDuration(file), 0);
     expectOrdered(transcript);
     // Speech to the very end: the last segment is in the final minute, and no stretch of the

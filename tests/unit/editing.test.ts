@@ -22,6 +22,14 @@ describe('editing a segment', () => {
     expect(reviseSegment(segment, 'the brwn red fox').words).toEqual([word('the', 1, 1.5), word('brwn', 2, 2.5), word('red', 2.5, 3, 1), word('fox', 3, 4)]);
     // Two words inserted at the very start share the time from the segment's start to the first kept word.
     expect(reviseSegment({ ...segment, words: [word('fox', 3, 4)] }, 'a small fox').words).toEqual([word('a', 1, 2, 1), word('small', 2, 3, 1), word('fox', 3, 4)]);
+    // Between words that touch, the new word and its neighbours share their time, none of it at one instant.
+    expect(reviseSegment(segment, 'the quick very brwn fox').words).toEqual([
+      word('the', 1, 1.5),
+      word('quick', 1.5, 1.833),
+      word('very', 1.833, 2.167, 1),
+      word('brwn', 2.167, 2.5),
+      word('fox', 3, 4),
+    ]);
   });
 
   it('spreads the words of a segment that had none across it, and empties one whose text is cleared', () => {

@@ -4,6 +4,7 @@ import speakers from './003-speakers';
 import editing from './004-editing';
 import liveRecordings from './005-live-recordings';
 import offload from './006-offload';
+import structuralEdits from './007-structural-edits';
 
 /** Schema history, oldest first. The position in this list is the schema version. */
-export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings, offload];
+export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings, offload, structuralEdits];

@@ -1,7 +1,9 @@
-import { memo, useRef, type KeyboardEvent } from 'react';
-import type { Segment } from '../../../contracts/domain';
+import { memo, useRef, useState, type KeyboardEvent } from 'react';
+import type { Segment, Speaker } from '../../../contracts/domain';
 import { formatClock } from '../format';
 import { usePlayerStore } from '../stores/player-store';
+import { useTranscriptStore } from '../stores/transcript-store';
+import { SegmentActions, type ActionsView } from './SegmentActions';
 import { speakerColour } from './SpeakerList';
 
 /** Words the model was less sure of than this are marked for the reader to check. */
@@ -13,6 +15,8 @@ interface SegmentRowProps {
   segment: Segment;
   /** Shown where the speaker changes. */
   speakerName: string | null;
+  speakers: readonly Speaker[];
+  isLast: boolean;
   /** The playing word's index in this segment (-1: between words); null when this segment is not playing. */
   activeWord: number | null;
   editing: boolean;
@@ -23,10 +27,19 @@ interface SegmentRowProps {
 
 /**
  * One segment: a click on a word seeks to it; Enter (or a double click) edits the text, Enter saves,
- * Escape cancels. The row is one tab stop, so the keyboard walks segments, not every word.
+ * Escape cancels. The speaker's name, or the row's menu (right click, Shift+F10), changes who said
+ * it, splits it at a word or merges it with the next. The row is one tab stop, so the keyboard
+ * walks segments, not every word.
  */
-export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, speakerName, activeWord, editing, onEditing, onSave }: SegmentRowProps) {
+export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, speakerName, speakers, isLast, activeWord, editing, onEditing, onSave }: SegmentRowProps) {
   const row = useRef<HTMLLIElement>(null);
+  const [actions, setActions] = useState<ActionsView>(null);
+  const [splitting, setSplitting] = useState(false);
+  const splitAt = (word: number): void => {
+    setSplitting(false);
+    void useTranscriptStore.getState().splitSegment(mediaId, index, word);
+    row.current?.focus();
+  };
   const seek = (sec: number): void => usePlayerStore.getState().seek(mediaId, sec);
   const finish = (text: string | null): void => {
     if (text !== null && text.trim() !== segment.text.trim()) onSave(index, text);
@@ -34,20 +47,33 @@ export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, sp
     requestAnimationFrame(() => row.current?.focus());
   };
   const onKey = (event: KeyboardEvent<HTMLLIElement>): void => {
+    if (splitting && event.key === 'Escape') {
+      event.preventDefault();
+      setSplitting(false);
+      return;
+    }
     if (editing || event.target !== row.current) return;
     if (event.key === 'Enter' || event.key === 'e') {
       event.preventDefault();
       onEditing(index, true);
+    } else if (event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
+      event.preventDefault();
+      setActions('menu');
     }
   };
   return (
     <li
       ref={row}
-      className={`segment ${activeWord !== null ? 'playing' : ''}`}
+      className={`segment${activeWord !== null ? ' playing' : ''}${splitting ? ' splitting' : ''}`}
       data-testid="segment"
       tabIndex={0}
       aria-label={`${formatClock(segment.start)}${speakerName ? `, ${speakerName}` : ''}: ${segment.text}`}
       onKeyDown={onKey}
+      onContextMenu={(event) => {
+        if (editing) return;
+        event.preventDefault();
+        setActions('menu');
+      }}
       onFocus={(event) => {
         if (event.target === row.current && !editing) seek(segment.start);
       }}
@@ -56,9 +82,22 @@ export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, sp
         {formatClock(segment.start)}
       </button>
       {speakerName && segment.speaker !== null && (
-        <span className="segment-speaker" data-testid="segment-speaker" style={{ color: speakerColour(segment.speaker) }}>
+        <button
+          type="button"
+          tabIndex={-1}
+          className="segment-speaker"
+          data-testid="segment-speaker"
+          style={{ color: speakerColour(segment.speaker) }}
+          title="Change who says this"
+          onClick={() => setActions('speaker')}
+        >
           {speakerName}
-        </span>
+        </button>
+      )}
+      {splitting && (
+        <p className="segment-hint" role="status">
+          Click the word the second part starts with. Esc cancels.
+        </p>
       )}
       {editing ? (
         <textarea
@@ -89,7 +128,9 @@ export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, sp
                     data-testid="word"
                     data-start={word.start}
                     title={`${formatClock(word.start, true)} · ${Math.round(word.probability * 100)} % sure`}
-                    onClick={() => seek(word.start)}
+                    role={splitting && wordIndex > 0 ? 'button' : undefined}
+                    aria-label={splitting && wordIndex > 0 ? `Split before “${word.text}”` : undefined}
+                    onClick={() => (splitting ? wordIndex > 0 && splitAt(wordIndex) : seek(word.start))}
                   >
                     {word.text}
                   </span>
@@ -99,9 +140,12 @@ export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, sp
         </p>
       )}
       {!editing && (
-        <button type="button" className="button ghost small segment-edit" tabIndex={-1} onClick={() => onEditing(index, true)} aria-label={`Edit the text at ${formatClock(segment.start)}`}>
-          Edit
-        </button>
+        <div className="segment-tools">
+          <button type="button" className="button ghost small segment-edit" tabIndex={-1} onClick={() => onEditing(index, true)} aria-label={`Edit the text at ${formatClock(segment.start)}`}>
+            Edit
+          </button>
+          <SegmentActions mediaId={mediaId} index={index} segment={segment} speakers={speakers} isLast={isLast} view={actions} onView={setActions} onSplit={() => setSplitting(true)} />
+        </div>
       )}
     </li>
   );

@@ -128,6 +128,8 @@ export function TranscriptView({ mediaId, transcript }: { mediaId: number; trans
               index={index}
               segment={segment}
               speakerName={segment.speaker !== null && segment.speaker !== segments[index - 1]?.speaker ? (names.get(segment.speaker) ?? `Speaker ${segment.speaker + 1}`) : null}
+              speakers={transcript.speakers}
+              isLast={index === segments.length - 1}
               activeWord={activeSegment === index ? (activeWord ?? -1) : null}
               editing={editing === index}
               onEditing={onEditing}

@@ -13,6 +13,9 @@ interface TranscriptState {
   editSegment(mediaId: number, segment: number, text: string): Promise<void>;
   undo(mediaId: number): Promise<void>;
   redo(mediaId: number): Promise<void>;
+  setSpeaker(mediaId: number, segment: number, choice: { speaker: number } | { name: string }): Promise<void>;
+  splitSegment(mediaId: number, segment: number, word: number): Promise<void>;
+  mergeWithNext(mediaId: number, segment: number): Promise<void>;
   renameSpeaker(mediaId: number, speaker: number, name: string): Promise<void>;
   mergeSpeakers(mediaId: number, from: number, into: number): Promise<void>;
 }
@@ -50,6 +53,15 @@ export const useTranscriptStore = create<TranscriptState>((set) => {
     },
     async redo(mediaId) {
       keep(mediaId, await attempt('redoing', () => api.invoke('transcripts.redo', { mediaId })));
+    },
+    async setSpeaker(mediaId, segment, choice) {
+      keep(mediaId, await attempt('changing the speaker', () => api.invoke('transcripts.setSpeaker', { mediaId, segment, ...choice })));
+    },
+    async splitSegment(mediaId, segment, word) {
+      keep(mediaId, await attempt('splitting the segment', () => api.invoke('transcripts.splitSegment', { mediaId, segment, word })));
+    },
+    async mergeWithNext(mediaId, segment) {
+      keep(mediaId, await attempt('merging the segments', () => api.invoke('transcripts.mergeWithNext', { mediaId, segment })));
     },
     async renameSpeaker(mediaId, speaker, name) {
       keep(mediaId, await attempt('renaming the speaker', () => api.invoke('speakers.rename', { mediaId, speaker, name })));
