@@ -2,7 +2,7 @@
 // core pushes. Electron IPC and the web host's WebSocket both carry exactly these messages.
 import { z } from 'zod';
 import { API_TOKEN_PATTERN, PoolStatus } from './cloud-api';
-import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, Placement, SearchHit, Settings } from './domain';
+import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobOptions, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, Placement, SearchHit, Settings } from './domain';
 import { LiveCaption, PcmBytes } from './live-protocol';
 import { ModelStatus } from './models';
 
@@ -56,8 +56,17 @@ export const apiRequests = {
   'jobs.setPlacement': { params: z.object({ jobId: Id, placement: Placement }).strict(), result: z.null() },
   /** The heavy lane's waiting jobs in the order the user wants them to run (their priorities are rewritten to match). */
   'jobs.reorder': { params: z.object({ jobIds: z.array(Id).min(1).max(10_000) }).strict(), result: z.null() },
+  /** Adds files (and folders' media files) and queues them, with `options` for these files only. */
   'media.add': {
-    params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+    params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000), options: JobOptions.optional() }).strict(),
+    result: z.array(AddOutcome),
+  },
+  /**
+   * "Transcribe again…": queues recordings once more with these options; each new transcript
+   * replaces the old one, edits included. A waiting job takes the options; a running one refuses.
+   */
+  'media.retranscribe': {
+    params: z.object({ mediaIds: z.array(Id).min(1).max(10_000), options: JobOptions }).strict(),
     result: z.array(AddOutcome),
   },
   'media.get': { params: MediaRef, result: MediaDetail },

@@ -228,19 +228,31 @@ export const THEMES = ['system', 'light', 'dark'] as const;
 export const Theme = z.enum(THEMES);
 export type Theme = z.infer<typeof Theme>;
 
-export const Settings = z.object({
-  ffmpegPath: z.string().min(1).max(4096).nullable(),
-  ffprobePath: z.string().min(1).max(4096).nullable(),
+/** What decides how one file is transcribed: Settings hold the defaults, a job may hold its own. */
+const TranscriptionChoices = z.object({
   /** A model id from the catalog. */
   model: z.string().regex(/^whisper-[a-z0-9.-]+$/),
   /** An ISO 639-1 code Whisper knows, or "auto" to detect it. */
   language: z.string().regex(/^(auto|[a-z]{2,3})$/),
   task: Task,
+  diarization: DiarizationMode,
+  speakers: SpeakerCount,
+});
+
+/**
+ * Choices for one file, made when adding it or transcribing it again; what is left out follows
+ * Settings at the time it runs.
+ */
+export const JobOptions = TranscriptionChoices.partial().strict();
+export type JobOptions = z.infer<typeof JobOptions>;
+
+export const Settings = z.object({
+  ...TranscriptionChoices.shape,
+  ffmpegPath: z.string().min(1).max(4096).nullable(),
+  ffprobePath: z.string().min(1).max(4096).nullable(),
   device: Device,
   /** Names and terms to spell right, given to the model as earlier context. */
   initialPrompt: z.string().max(1000).nullable(),
-  diarization: DiarizationMode,
-  speakers: SpeakerCount,
   /** Where downloaded models are kept (they are the large files); null: the library's own folder. */
   storageDir: z.string().min(1).max(4096).nullable(),
   theme: Theme,
@@ -250,6 +262,10 @@ export const Settings = z.object({
   poolUrl: z.string().url().max(2048).regex(/^https?:\/\//).nullable(),
   /** A CA certificate file (PEM) to trust for a self-hosted pool. */
   poolCaPath: z.string().min(1).max(4096).nullable(),
+  /** Whether adding files first asks for their language, speakers and model. */
+  askWhenAdding: z.boolean(),
+  /** What was last chosen there: the next files start from it. */
+  addOptions: JobOptions,
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -22,6 +22,8 @@ const DEFAULTS: Settings = {
   offloadMode: 'off',
   poolUrl: null,
   poolCaPath: null,
+  askWhenAdding: true,
+  addOptions: {},
 };
 /** Where the settings live in the library's key-value table. */
 export const SETTINGS_KEY = 'app.settings';

@@ -7,6 +7,7 @@ import { providerOrder } from '../contracts/devices';
 import type {
   AddOutcome,
   EngineRun,
+  JobOptions,
   JobView,
   LibraryItem,
   LibrarySort,
@@ -17,8 +18,6 @@ import type {
   Settings,
 } from '../contracts/domain';
 import { AppSettings } from './app-settings';
-import { identifyFile } from './content-hash';
-import { expandFolders } from './media-files';
 import { JobError } from './errors';
 import type { AudioResponse } from './audio/byte-ranges';
 import { originalFile } from './audio/original-file';
@@ -39,6 +38,7 @@ import { ChangeCoalescer } from './queue/change-coalescer';
 import { estimateLane, estimatedAudioSec } from './queue/eta';
 import { JobQueue } from './queue/job-queue';
 import { JobViews } from './queue/job-views';
+import { MediaIntake } from './queue/media-intake';
 import { ThroughputMeter } from './queue/throughput';
 import { Offload } from './offload/offload';
 import { FileSecretStore, type SecretStore } from './offload/pool-credentials';
@@ -115,6 +115,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   private readonly log: (message: string) => void;
   private bytesPerAudioSec: number;
   private readonly jobViews: JobViews;
+  /** Adding recordings and transcribing them again. */
+  readonly intake: MediaIntake;
   private readonly local: LocalTranscription;
 
   constructor(private readonly options: CoreOptions) {
@@ -221,6 +223,13 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       onFinished: (job) => this.finished(job),
       log: this.log,
     });
+    this.intake = new MediaIntake({
+      media: this.media,
+      jobs: this.jobs,
+      queue: this.queue,
+      mark: (jobId) => this.coalescer.mark(jobId),
+      changed: (mediaIds) => this.emit('library.changed', mediaIds),
+    });
   }
 
   start(): void {
@@ -251,31 +260,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.db.close();
   }
 
-  /** Adds files to the library and queues them; a file already there keeps its media and job. */
-  async addFiles(paths: readonly string[]): Promise<AddOutcome[]> {
-    const outcomes: AddOutcome[] = [];
-    for (const file of await expandFolders(paths.map((given) => path.resolve(given)))) {
-      const identity = await identifyFile(file);
-      const { id: mediaId, created } = this.media.upsert({
-        path: file,
-        contentHash: identity.ok ? identity.sha256 : null,
-        sizeBytes: identity.ok ? identity.sizeBytes : null,
-      });
-      const latest = created ? undefined : this.jobs.latestFor(mediaId, 'process-media');
-      let jobId: number;
-      if (!latest) {
-        jobId = this.jobs.create(mediaId, 'process-media');
-      } else {
-        jobId = latest.id;
-        // Dropping a file whose job failed or was canceled is a request to try again.
-        if (latest.state === 'failed' || latest.state === 'canceled') this.queue.retry(jobId);
-      }
-      this.coalescer.mark(jobId);
-      outcomes.push({ path: file, mediaId, jobId, duplicate: !created });
-    }
-    this.queue.wake();
-    if (outcomes.length) this.emit('library.changed', outcomes.map((outcome) => outcome.mediaId));
-    return outcomes;
+  addFiles(paths: readonly string[], options?: JobOptions): Promise<AddOutcome[]> {
+    return this.intake.add(paths, options);
   }
 
   library(sort: LibrarySort, descending: boolean): LibraryItem[] {

@@ -1,4 +1,4 @@
-import { JOB_KINDS, DiarizationRun, EngineRun, type JobKind, type JobState, type Lane, type Placement, type RunsOn, type Stage } from '../../contracts/domain';
+import { JOB_KINDS, DiarizationRun, EngineRun, JobOptions, type JobKind, type JobState, type Lane, type Placement, type RunsOn, type Stage } from '../../contracts/domain';
 import { transition, type JobEvent } from '../queue/job-state';
 import type { Database } from './database';
 
@@ -33,6 +33,8 @@ export interface JobRecord {
   notice: string | null;
   /** A microphone recording's job (recordings leave the machine only when offload is Always). */
   live: boolean;
+  /** The user's choices for this file, over Settings. */
+  options: JobOptions;
 }
 
 export interface PlacementDecision {
@@ -48,11 +50,11 @@ const SELECT_JOB = `
   SELECT j.id, j.media_id AS mediaId, j.kind, j.lane, j.state, j.priority, j.attempts, j.stage, j.progress,
          j.error, j.created_at AS createdAt, j.queued_at AS queuedAt, j.started_at AS startedAt,
          j.finished_at AS finishedAt, m.file_name AS fileName, m.path, m.duration_sec AS durationSec,
-         m.size_bytes AS sizeBytes, m.content_hash AS contentHash, j.engine, j.diarization, j.placement, j.runs_on AS runsOn, j.decision, j.notice,
+         m.size_bytes AS sizeBytes, m.content_hash AS contentHash, j.engine, j.diarization, j.placement, j.runs_on AS runsOn, j.decision, j.notice, j.options,
          EXISTS (SELECT 1 FROM live_sessions l WHERE l.media_id = m.id) AS live
   FROM jobs j JOIN media m ON m.id = j.media_id`;
 
-type JobRow = Omit<JobRecord, 'engine' | 'diarization' | 'decision' | 'live'> & { engine: string | null; diarization: string | null; decision: string | null; live: number };
+type JobRow = Omit<JobRecord, 'engine' | 'diarization' | 'decision' | 'live' | 'options'> & { engine: string | null; diarization: string | null; decision: string | null; live: number; options: string };
 
 function toRecord(row: JobRow): JobRecord;
 function toRecord(row: JobRow | undefined): JobRecord | undefined;
@@ -66,6 +68,8 @@ function toRecord(row: JobRow | undefined): JobRecord | undefined {
     diarization: diarization?.success ? diarization.data : null,
     decision: row.decision ? (JSON.parse(row.decision) as PlacementDecision) : null,
     live: row.live === 1,
+    // Checked again on the way out: options a newer version wrote are ignored, not trusted.
+    options: JobOptions.catch({}).parse(JSON.parse(row.options)),
   };
 }
 
@@ -75,11 +79,11 @@ const LANE_ORDER = 'ORDER BY j.priority DESC, j.queued_at, j.id';
 export class JobStore {
   constructor(private readonly db: Database) {}
 
-  create(mediaId: number, kind: JobKind, priority = 0, now = Date.now()): number {
+  create(mediaId: number, kind: JobKind, options: JobOptions = {}, now = Date.now()): number {
     const result = this.db.run(
-      `INSERT INTO jobs (media_id, kind, lane, state, priority, created_at, queued_at)
-       VALUES (?, ?, ?, 'queued', ?, ?, ?)`,
-      [mediaId, kind, JOB_KINDS[kind].lane, priority, now, now],
+      `INSERT INTO jobs (media_id, kind, lane, state, priority, options, created_at, queued_at)
+       VALUES (?, ?, ?, 'queued', 0, ?, ?, ?)`,
+      [mediaId, kind, JOB_KINDS[kind].lane, JSON.stringify(options), now, now],
     );
     return Number(result.lastInsertRowid);
   }
@@ -165,6 +169,10 @@ export class JobStore {
       }
       return this.get(id)!;
     });
+  }
+
+  setOptions(id: number, options: JobOptions): void {
+    this.db.run('UPDATE jobs SET options = ? WHERE id = ?', [JSON.stringify(options), id]);
   }
 
   setPlacement(id: number, placement: Placement): void {

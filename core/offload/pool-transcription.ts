@@ -2,6 +2,7 @@
 // byte), submit (idempotent), follow the pool's stages, fetch the result and store it in one
 // transaction as a normal transcript that says where it ran. A lost job is resubmitted once; a job
 // the pool refuses or fails goes back to the queue to run here, and the user is told once.
+import { settingsFor } from '../transcription/job-settings';
 import type { JobOptionsInput, PoolJobView } from '../../contracts/cloud-api';
 import type { Settings, Transcript } from '../../contracts/domain';
 import { BackToQueueError, CanceledError } from '../errors';
@@ -111,7 +112,7 @@ export function poolTranscriptionRunner(deps: PoolTranscriptionDeps): JobRunner 
 /** Uploads the file (resuming an earlier upload) and submits it; returns the pool's job id. */
 async function submit(job: JobRecord, context: RunContext, deps: PoolTranscriptionDeps): Promise<string> {
   const client = deps.link.current()!;
-  const options = jobOptions(deps.settings());
+  const options = jobOptions(settingsFor(job, deps.settings()));
   let record = deps.poolJobs.get(job.id)!;
   for (let attempt = 0; ; attempt += 1) {
     if (!record.uploadId) {

@@ -1,5 +1,6 @@
 // A transcription job run on this machine: the model (downloaded first if need be), the supervised
 // engine process, the transcript kept the moment it exists, then decoded audio and speakers.
+import { settingsFor } from './job-settings';
 import type { Settings } from '../../contracts/domain';
 import type { LiveSettings } from '../../contracts/live-protocol';
 import type { DecodeRequest, TranscribeSettings } from '../../contracts/worker-protocol';
@@ -85,17 +86,19 @@ export class LocalTranscription {
   readonly runner: JobRunner = async (job, context) => {
     const { d } = this;
     d.beforeRun(job);
-    const settings = d.appSettings.get();
+    const settings = settingsFor(job, d.appSettings.get());
     const onDownload = ({ receivedBytes, totalBytes }: { receivedBytes: number; totalBytes: number }): void =>
       context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 });
     const model = await d.models.ensure(settings.model, onDownload, context.signal);
     const diarize = await d.speakerModels.settings(settings.diarization, { speakers: settings.speakers, device: settings.device }, onDownload, context.signal);
     const transcribe = this.transcribeSettings(settings, model);
-    // The files queued next, with the settings they will run under unless these change meanwhile.
+    // The files queued next for the same model, with the settings they will run under unless these change meanwhile.
     const ahead = d
       .upNext(job)
+      .map((queued) => ({ queued, settings: settingsFor(queued, d.appSettings.get()) }))
+      .filter(({ settings: next }) => next.model === settings.model)
       .slice(0, FILES_AHEAD)
-      .map((queued) => ({ ...this.decodeRequest(queued), transcribe, diarize: null }));
+      .map(({ queued, settings: next }) => ({ ...this.decodeRequest(queued), transcribe: this.transcribeSettings(next, model), diarize: null }));
     const { output } = await d.supervisor.run({
       jobId: job.id,
       kind: job.kind,

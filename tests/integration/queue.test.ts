@@ -50,7 +50,9 @@ function setup(file = path.join(scratchDir('queue'), 'library.sqlite')) {
   const queue = new JobQueue(store, { runners: { 'process-media': runner.run, export: runner.run }, onChange: () => undefined });
   const addJob = (name: string, priority = 0, kind: JobKind = 'process-media'): number => {
     const { id } = media.upsert({ path: `/recordings/${name}`, contentHash: name, sizeBytes: 1000 });
-    return store.create(id, kind, priority);
+    const jobId = store.create(id, kind);
+    if (priority !== 0) store.setPriority(jobId, priority);
+    return jobId;
   };
   return { db, store, runner, queue, addJob, file };
 }

@@ -18,7 +18,9 @@ describe('settings', () => {
   const defaults = { ffmpegPath: null, ffprobePath: null, model: 'whisper-tiny', language: 'auto', task: 'transcribe', device: 'auto', initialPrompt: null,
     diarization: 'auto', speakers: { exact: null, min: null, max: null }, storageDir: null, theme: 'system',
     // Nothing leaves the machine until the user turns offload on.
-    offloadMode: 'off', poolUrl: null, poolCaPath: null };
+    offloadMode: 'off', poolUrl: null, poolCaPath: null,
+    // Adding files asks for their language, speakers and model, starting from Settings.
+    askWhenAdding: true, addOptions: {} };
 
   it('start at the defaults, persist what the user sets, and survive a restart', async () => {
     const dataDir = scratchDir('data');

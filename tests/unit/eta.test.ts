@@ -9,7 +9,7 @@ function job(fields: Partial<JobRecord>): JobRecord {
     id: nextId++, mediaId: 1, kind: 'process-media', lane: 'heavy', state: 'queued', priority: 0, attempts: 0,
     stage: null, progress: 0, error: null, createdAt: now, queuedAt: now, startedAt: null, finishedAt: null,
     fileName: 'a.wav', path: '/a.wav', durationSec: null, sizeBytes: null, contentHash: null, engine: null, diarization: null,
-    placement: 'auto', runsOn: null, decision: null, notice: null, live: false, ...fields,
+    placement: 'auto', runsOn: null, decision: null, notice: null, live: false, options: {}, ...fields,
   };
 }
 const inputs = { audioSecPerSec: 10, bytesPerAudioSec: 16_000, now };

@@ -5,6 +5,7 @@ import editing from './004-editing';
 import liveRecordings from './005-live-recordings';
 import offload from './006-offload';
 import structuralEdits from './007-structural-edits';
+import jobOptions from './008-job-options';
 
 /** Schema history, oldest first. The position in this list is the schema version. */
-export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings, offload, structuralEdits];
+export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings, offload, structuralEdits, jobOptions];

@@ -7,6 +7,7 @@ import { useMediaStore } from '../stores/media-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { useTranscriptStore } from '../stores/transcript-store';
 import { attempt } from '../stores/toast-store';
+import { AddSheet } from './AddSheet';
 import { DropZone } from './DropZone';
 import { FirstRun } from './FirstRun';
 import { Sidebar } from './Sidebar';
@@ -97,6 +98,7 @@ export function App() {
           <Sidebar />
           {recorderOpen ? <RecorderPanel /> : <TranscriptPane />}
         </main>
+        <AddSheet />
         <Toasts />
       </div>
     </DropZone>

@@ -4,6 +4,7 @@ import { useLibraryStore } from '../stores/library-store';
 import { useTranscriptStore } from '../stores/transcript-store';
 import { ChoiceSelect } from './ChoiceSelect';
 import { LibraryList } from './LibraryList';
+import { TranscribeAgainButton } from './TranscribeAgainButton';
 
 const SORT_LABEL: Record<LibrarySort, string> = { date: 'Date added', name: 'Name', duration: 'Duration' };
 
@@ -51,6 +52,7 @@ export function LibraryPanel() {
               {format.toUpperCase()}
             </button>
           ))}
+          <TranscribeAgainButton mediaIds={checked} subject={`${checked.length} ${checked.length === 1 ? 'recording' : 'recordings'}`} edited />
           <button type="button" className="button ghost small" onClick={clearChecked}>
             Clear
           </button>

@@ -1,6 +1,6 @@
 import { cloneElement, useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import { DEVICES, DIARIZATION_MODES, Task, THEMES, type Device, type DiarizationMode, type SpeakerCount, type Theme } from '../../../contracts/domain';
-import { LANGUAGES } from '../languages';
+import { LANGUAGES_BY_NAME } from '../../../contracts/languages';
 import { useSettingsStore } from '../stores/settings-store';
 import { ChoiceSelect } from './ChoiceSelect';
 import { CloudOffloadSettings } from './CloudOffloadSettings';
@@ -48,7 +48,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             <Field label="Language">
               <select value={settings.language} onChange={(event) => void update({ language: event.target.value })}>
                 <option value="auto">Detect automatically</option>
-                {LANGUAGES.map(([code, name]) => (
+                {LANGUAGES_BY_NAME.map(([code, name]) => (
                   <option key={code} value={code}>
                     {name}
                   </option>
@@ -70,6 +70,10 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
               </p>
             )}
             <PromptField value={settings.initialPrompt} onSave={(initialPrompt) => void update({ initialPrompt })} />
+            <label className="setting-check">
+              <input type="checkbox" checked={settings.askWhenAdding} onChange={(event) => void update({ askWhenAdding: event.target.checked })} /> Show the options sheet (speakers, model…)
+              when adding files
+            </label>
           </Section>
           <Section title="Speakers">
             <Field label="Speaker labels">

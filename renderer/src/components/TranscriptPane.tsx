@@ -69,13 +69,13 @@ export function TranscriptPane() {
             </dd>
           </dl>
           <Player key={mediaId} mediaId={mediaId} durationSec={info.durationSec} waveform={detail.waveform} segments={transcript?.segments ?? []} />
-          {transcript && <TranscriptView mediaId={mediaId} transcript={transcript} />}
+          {transcript && <TranscriptView mediaId={mediaId} fileName={detail?.fileName ?? item?.fileName ?? ''} transcript={transcript} />}
         </>
       ) : transcript ? (
         // Made on the pool and not decoded here (yet): the transcript, and the user's own file to play.
         <>
           <Player key={mediaId} mediaId={mediaId} durationSec={transcript.durationSec} waveform={null} segments={transcript.segments} />
-          <TranscriptView mediaId={mediaId} transcript={transcript} />
+          <TranscriptView mediaId={mediaId} fileName={detail?.fileName ?? item?.fileName ?? ''} transcript={transcript} />
         </>
       ) : (
         job?.state !== 'failed' && <p className="muted">Details appear once the file has been read.</p>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { languageName } from '../../../contracts/languages';
 import { EXPORT_FORMATS, type EditableTranscript, type EngineRun } from '../../../contracts/domain';
 import { usePlayerStore } from '../stores/player-store';
 import { useTranscriptStore } from '../stores/transcript-store';
@@ -6,6 +7,7 @@ import { neighbourSegment, positionAt } from '../transcript-position';
 import { SegmentRow } from './SegmentRow';
 import { ShortcutHelp } from './ShortcutHelp';
 import { SpeakerList } from './SpeakerList';
+import { TranscribeAgainButton } from './TranscribeAgainButton';
 
 const PROVIDER_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'NVIDIA GPU (CUDA)', webgpu: 'GPU (WebGPU)', dml: 'GPU (DirectML)', coreml: 'Apple Neural Engine / GPU (Core ML)' };
 
@@ -20,7 +22,7 @@ export function engineSummary(engine: EngineRun): string {
 
 const reducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-export function TranscriptView({ mediaId, transcript }: { mediaId: number; transcript: EditableTranscript }) {
+export function TranscriptView({ mediaId, fileName, transcript }: { mediaId: number; fileName: string; transcript: EditableTranscript }) {
   const { exportAs, undo, redo } = useTranscriptStore.getState();
   const [editing, setEditing] = useState<number | null>(null);
   const list = useRef<HTMLOListElement>(null);
@@ -82,7 +84,7 @@ export function TranscriptView({ mediaId, transcript }: { mediaId: number; trans
     <div className="transcript" data-testid="transcript">
       <div className="transcript-head">
         <p className="muted" data-testid="engine">
-          {engineSummary(transcript.engine)} · {transcript.language}
+          {engineSummary(transcript.engine)} · {languageName(transcript.language)}
           {transcript.task === 'translate' ? ' → English' : ''}
         </p>
         <div className="transcript-actions">
@@ -94,6 +96,17 @@ export function TranscriptView({ mediaId, transcript }: { mediaId: number; trans
               Redo
             </button>
           </div>
+          <TranscribeAgainButton
+            mediaIds={[mediaId]}
+            subject={fileName}
+            current={{
+              model: transcript.engine.model,
+              language: transcript.language === 'und' ? 'auto' : transcript.language,
+              task: transcript.task,
+              ...(transcript.diarization === null ? { diarization: 'off' as const } : {}),
+            }}
+            edited={transcript.history.undo > 0}
+          />
           <div className="export-buttons" role="group" aria-label="Export transcript">
             {EXPORT_FORMATS.map((format) => (
               <button key={format} type="button" className="button ghost small" onClick={() => void exportAs([mediaId], format)}>

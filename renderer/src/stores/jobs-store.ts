@@ -1,15 +1,24 @@
 import { create } from 'zustand';
-import type { JobView, Placement } from '../../../contracts/domain';
+import type { AddOutcome, JobOptions, JobView, Placement } from '../../../contracts/domain';
 import { api } from '../platform/api';
 import { useLibraryStore } from './library-store';
-import { attempt } from './toast-store';
+import { useSettingsStore } from './settings-store';
+import { attempt, useToastStore } from './toast-store';
 
 interface JobsState {
   /** Transcription jobs; exports are quick and show as their download instead. */
   jobs: Record<number, JobView>;
   load(): Promise<void>;
   merge(changed: readonly JobView[]): void;
+  /** Files dropped or picked: the options sheet first, unless the user turned it off. */
   addFiles(files: readonly File[]): Promise<void>;
+  /** Paths waiting for the options sheet's answer. */
+  pendingAdd: string[] | null;
+  /** Queues files with options for them alone (none: Settings as they are). */
+  add(paths: readonly string[], options?: JobOptions): Promise<void>;
+  /** Queues recordings again with new options (Transcribe again…). */
+  retranscribe(mediaIds: readonly number[], options: JobOptions): Promise<void>;
+  cancelAdd(): void;
   cancel(id: number): Promise<void>;
   retry(id: number): Promise<void>;
   /** Run here, Run in the cloud, or decide for me. */
@@ -33,10 +42,29 @@ export const useJobsStore = create<JobsState>((set, get) => ({
     });
   },
 
+  pendingAdd: null,
+
   async addFiles(files) {
     if (files.length === 0) return;
-    const added = await attempt('adding files', async () => api.invoke('media.add', { paths: await api.pathsForFiles(files) }));
-    if (added?.[0] && useLibraryStore.getState().selectedId === null) useLibraryStore.getState().select(added[0].mediaId);
+    const paths = await attempt('adding files', () => api.pathsForFiles(files));
+    if (!paths?.length) return;
+    const settings = useSettingsStore.getState().settings;
+    if (settings?.askWhenAdding === false) await get().add(paths, settings.addOptions);
+    else set({ pendingAdd: paths });
+  },
+
+  cancelAdd() {
+    set({ pendingAdd: null });
+  },
+
+  async add(paths, options) {
+    set({ pendingAdd: null });
+    const added = await attempt('adding files', () => api.invoke('media.add', { paths: [...paths], ...(options ? { options } : {}) }));
+    if (added) opened(added);
+  },
+
+  async retranscribe(mediaIds, options) {
+    await attempt('transcribing again', () => api.invoke('media.retranscribe', { mediaIds: [...mediaIds], options }));
   },
 
   async place(id, placement) {
@@ -72,4 +100,23 @@ export function orderedJobs(jobs: Record<number, JobView>): JobView[] {
       (b.finishedAt ?? b.createdAt) - (a.finishedAt ?? a.createdAt) ||
       b.id - a.id,
   );
+}
+
+/** The first file added opens; one already in the library is opened, and it says so. */
+function opened(added: readonly AddOutcome[]): void {
+  const library = useLibraryStore.getState();
+  const [first] = added;
+  if (!first) return;
+  const known = added.filter((outcome) => outcome.duplicate);
+  if (known.length === added.length && added.length === 1) {
+    library.select(first.mediaId);
+    useToastStore.getState().push(`“${fileName(first.path)}” is already in your library, so it was opened. To run it with other choices, use Transcribe again….`);
+  } else {
+    if (library.selectedId === null) library.select(first.mediaId);
+    if (known.length) useToastStore.getState().push(`${known.length} of these ${added.length} files were already in your library; they were not added again.`);
+  }
+}
+
+function fileName(file: string): string {
+  return file.split(/[\\/]/).pop() ?? file;
 }
