@@ -6,6 +6,7 @@ import { Database } from '../../core/library/database';
 import { JobStore, type JobRecord } from '../../core/library/job-store';
 import { MediaStore } from '../../core/library/media-store';
 import { JobQueue, type JobRunner, type RunContext } from '../../core/queue/job-queue';
+import { MediaIntake } from '../../core/queue/media-intake';
 import { scratchDir } from '../helpers/media';
 
 /** A runner the test drives by hand: each started job waits until the test settles it. */
@@ -54,7 +55,7 @@ function setup(file = path.join(scratchDir('queue'), 'library.sqlite')) {
     if (priority !== 0) store.setPriority(jobId, priority);
     return jobId;
   };
-  return { db, store, runner, queue, addJob, file };
+  return { db, store, media, runner, queue, addJob, file };
 }
 
 describe('job queue', () => {
@@ -206,5 +207,32 @@ describe('job queue', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('transcribing again: a running job refuses before anything changes, a waiting one takes the new options, a finished one gets a new job with them', async () => {
+    const { store, media, runner, queue, addJob } = open();
+    const changed: number[][] = [];
+    const intake = new MediaIntake({ media, jobs: store, queue, mark: () => undefined, changed: (ids) => changed.push(ids) });
+    const first = addJob('first.wav');
+    const second = addJob('second.wav');
+    queue.start();
+    const [firstMedia, secondMedia] = [store.get(first)!.mediaId, store.get(second)!.mediaId];
+    const english = { language: 'en', speakers: { exact: 2, min: null, max: null } };
+    expect(() => intake.retranscribe([secondMedia, firstMedia], english)).toThrow('“first.wav” is being transcribed right now');
+    expect(store.get(second)!.options).toEqual({});
+    expect(changed).toEqual([]);
+
+    expect(intake.retranscribe([secondMedia], english).map((outcome) => outcome.jobId)).toEqual([second]);
+    expect(store.get(second)!.options).toEqual(english);
+    runner.finish(first);
+    await settle();
+    expect(runner.started.at(-1)).toMatchObject({ id: second, options: english });
+    runner.finish(second);
+    await settle();
+
+    const [again] = intake.retranscribe([firstMedia], { diarization: 'off' });
+    expect(again!.jobId).not.toBe(first);
+    expect(runner.started.at(-1)).toMatchObject({ id: again!.jobId, mediaId: firstMedia, options: { diarization: 'off' } });
+    expect(() => intake.retranscribe([9999], {})).toThrow('There is no media 9999.');
   });
 });
