@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DiarizationRun, Transcript } from '../../../contracts/domain';
 import { NEURAL_MODELS, NEURAL_NOT_INSTALLED } from '../../../contracts/models';
+import { formatBytes } from '../format';
 import { useSettingsStore } from '../stores/settings-store';
 import { useTranscriptStore } from '../stores/transcript-store';
 
@@ -15,10 +16,14 @@ export function diarizationSummary(run: DiarizationRun, speakerCount: number): s
   return `${speakerCount} ${speakerCount === 1 ? 'speaker' : 'speakers'} · ${TIER_NAMES[run.tier]} on ${device}`;
 }
 
-/** Stable per speaker index, so a voice keeps its colour when others are merged away. */
+/**
+ * Stable per speaker index, so a voice keeps its colour when others are merged away; the theme
+ * picks the shade (styles.css), each one AA against both themes' backgrounds.
+ */
 export function speakerColour(speaker: number): string {
-  return `hsl(${(speaker * 137) % 360} 55% 42%)`;
+  return `var(--speaker-${speaker % SPEAKER_COLOURS})`;
 }
+const SPEAKER_COLOURS = 8;
 
 /** The transcript's speakers: rename one, or merge two labels found for one person. */
 export function SpeakerList({ mediaId, transcript }: { mediaId: number; transcript: Transcript }) {
@@ -41,7 +46,6 @@ export function SpeakerList({ mediaId, transcript }: { mediaId: number; transcri
       <p className="muted" data-testid="diarization">
         {diarizationSummary(run, transcript.speakers.length)}
       </p>
-      {run.fallbacks.some((fallback) => fallback.provider === 'neural' && fallback.reason === NEURAL_NOT_INSTALLED) && <NeuralModelsOffer />}
       {run.fallbacks.length > 0 && (
         <details className="fallbacks">
           <summary>Why this speaker method?</summary>
@@ -110,11 +114,17 @@ export function SpeakerList({ mediaId, transcript }: { mediaId: number; transcri
   );
 }
 
+/** Whether the built-in tier stood in for neural models that are not installed. */
+export function needsNeuralModels(transcript: Transcript): boolean {
+  return transcript.diarization?.fallbacks.some((fallback) => fallback.provider === 'neural' && fallback.reason === NEURAL_NOT_INSTALLED) ?? false;
+}
+
 /**
- * One line where the built-in tier stood in for missing neural models (a source checkout; the
- * packaged app ships them), with their download. Files transcribed afterwards use them.
+ * One line above the transcript where the built-in tier stood in for missing neural models (a
+ * source checkout; the packaged app ships them), with their download and its size. Files
+ * transcribed afterwards use them.
  */
-function NeuralModelsOffer() {
+export function NeuralModelsOffer() {
   const { models, downloads, download, loadModels } = useSettingsStore();
   const wanted = NEURAL_MODELS.map((id) => models.find((model) => model.id === id));
   const missing = wanted.filter((model) => model && model.installed === null);
@@ -131,7 +141,7 @@ function NeuralModelsOffer() {
         : 'Labelled by the built-in method: the neural speaker models are not installed.'}{' '}
       {!installed && (
         <button type="button" className="button small" disabled={busy || models.length === 0} onClick={() => missing.forEach((model) => void download(model!.id))}>
-          {busy ? 'Downloading…' : 'Download speaker models'}
+          {busy ? 'Downloading…' : `Download speaker models (${formatBytes(missing.reduce((total, model) => total + model!.sizeBytes, 0))})`}
         </button>
       )}
       {failed?.state === 'failed' && <span className="job-error"> Download failed: {failed.error}</span>}

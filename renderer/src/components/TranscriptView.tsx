@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { languageName } from '../../../contracts/languages';
 import { EXPORT_FORMATS, type EditableTranscript, type EngineRun } from '../../../contracts/domain';
 import { usePlayerStore } from '../stores/player-store';
@@ -6,7 +6,7 @@ import { useTranscriptStore } from '../stores/transcript-store';
 import { neighbourSegment, positionAt } from '../transcript-position';
 import { SegmentRow } from './SegmentRow';
 import { ShortcutHelp } from './ShortcutHelp';
-import { SpeakerList } from './SpeakerList';
+import { NeuralModelsOffer, SpeakerList, needsNeuralModels } from './SpeakerList';
 import { TranscribeAgainButton } from './TranscribeAgainButton';
 
 const PROVIDER_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'NVIDIA GPU (CUDA)', webgpu: 'GPU (WebGPU)', dml: 'GPU (DirectML)', coreml: 'Apple Neural Engine / GPU (Core ML)' };
@@ -22,10 +22,15 @@ export function engineSummary(engine: EngineRun): string {
 
 const reducedMotion = (): boolean => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-export function TranscriptView({ mediaId, fileName, transcript }: { mediaId: number; fileName: string; transcript: EditableTranscript }) {
+/**
+ * A transcript: its toolbar (undo, transcribe again, export), the segments, and beside them the
+ * side panel with `details` (the file's facts) and how it was made, when the panel is open.
+ */
+export function TranscriptView({ mediaId, fileName, transcript, details }: { mediaId: number; fileName: string; transcript: EditableTranscript; details: ReactNode | null }) {
   const { exportAs, undo, redo } = useTranscriptStore.getState();
   const [editing, setEditing] = useState<number | null>(null);
   const list = useRef<HTMLOListElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const { segments } = transcript;
   // A string, so the view re-renders only when the playing word changes, not every frame.
   const playingKey = usePlayerStore((state) => {
@@ -39,10 +44,16 @@ export function TranscriptView({ mediaId, fileName, transcript }: { mediaId: num
   const onEditing = useCallback((index: number, on: boolean) => setEditing(on ? index : null), []);
   const onSave = useCallback((index: number, text: string) => void useTranscriptStore.getState().editSegment(mediaId, index, text), [mediaId]);
 
-  // Keeps the playing segment in view, unless the user is editing.
+  // Keeps the playing segment in the middle third of the view (reading ahead needs room below it),
+  // unless the user is editing.
   useEffect(() => {
-    if (!playing || activeSegment === null || editing !== null) return;
-    list.current?.children[activeSegment]?.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
+    const row = list.current?.children[activeSegment ?? -1] as HTMLElement | undefined;
+    const view = scroller.current;
+    if (!playing || !row || !view || editing !== null) return;
+    const box = view.getBoundingClientRect();
+    const at = row.getBoundingClientRect();
+    if (at.top >= box.top + box.height / 3 && at.bottom <= box.top + (box.height * 2) / 3) return;
+    view.scrollBy({ top: at.top + at.height / 2 - (box.top + box.height / 2), behavior: reducedMotion() ? 'auto' : 'smooth' });
   }, [activeSegment, playing, editing]);
 
   useEffect(() => {
@@ -83,74 +94,82 @@ export function TranscriptView({ mediaId, fileName, transcript }: { mediaId: num
   return (
     <div className="transcript" data-testid="transcript">
       <div className="transcript-head">
-        <p className="muted" data-testid="engine">
-          {engineSummary(transcript.engine)} · {languageName(transcript.language)}
-          {transcript.task === 'translate' ? ' → English' : ''}
-        </p>
-        <div className="transcript-actions">
-          <div role="group" aria-label="Edit history">
-            <button type="button" className="button ghost small" disabled={transcript.history.undo === 0} onClick={() => void undo(mediaId)} title="Undo (Ctrl/Cmd+Z)">
-              Undo
+        <div role="group" aria-label="Edit history">
+          <button type="button" className="button ghost small" disabled={transcript.history.undo === 0} onClick={() => void undo(mediaId)} title="Undo (Ctrl/Cmd+Z)">
+            Undo
+          </button>
+          <button type="button" className="button ghost small" disabled={transcript.history.redo === 0} onClick={() => void redo(mediaId)} title="Redo (Ctrl/Cmd+Shift+Z)">
+            Redo
+          </button>
+        </div>
+        <TranscribeAgainButton
+          mediaIds={[mediaId]}
+          subject={fileName}
+          current={{
+            model: transcript.engine.model,
+            language: transcript.language === 'und' ? 'auto' : transcript.language,
+            task: transcript.task,
+            ...(transcript.diarization === null ? { diarization: 'off' as const } : {}),
+          }}
+          edited={transcript.history.undo > 0}
+        />
+        <div className="export-buttons" role="group" aria-label="Export transcript">
+          {EXPORT_FORMATS.map((format) => (
+            <button key={format} type="button" className="button ghost small" onClick={() => void exportAs([mediaId], format)}>
+              {format.toUpperCase()}
             </button>
-            <button type="button" className="button ghost small" disabled={transcript.history.redo === 0} onClick={() => void redo(mediaId)} title="Redo (Ctrl/Cmd+Shift+Z)">
-              Redo
-            </button>
-          </div>
-          <TranscribeAgainButton
-            mediaIds={[mediaId]}
-            subject={fileName}
-            current={{
-              model: transcript.engine.model,
-              language: transcript.language === 'und' ? 'auto' : transcript.language,
-              task: transcript.task,
-              ...(transcript.diarization === null ? { diarization: 'off' as const } : {}),
-            }}
-            edited={transcript.history.undo > 0}
-          />
-          <div className="export-buttons" role="group" aria-label="Export transcript">
-            {EXPORT_FORMATS.map((format) => (
-              <button key={format} type="button" className="button ghost small" onClick={() => void exportAs([mediaId], format)}>
-                {format.toUpperCase()}
-              </button>
-            ))}
-          </div>
+          ))}
         </div>
       </div>
-      {transcript.engine.fallbacks.length > 0 && (
-        <details className="fallbacks">
-          <summary>Why not a faster device?</summary>
-          <ul>
-            {transcript.engine.fallbacks.map((fallback, index) => (
-              <li key={index}>
-                <strong>{fallback.provider}</strong>: {fallback.reason}
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
-      <SpeakerList mediaId={mediaId} transcript={transcript} />
-      <ShortcutHelp />
-      {segments.length === 0 ? (
-        <p className="muted">No speech was found in this recording.</p>
-      ) : (
-        <ol className="segments" ref={list} aria-label="Segments">
-          {segments.map((segment, index) => (
-            <SegmentRow
-              key={index}
-              mediaId={mediaId}
-              index={index}
-              segment={segment}
-              speakerName={segment.speaker !== null && segment.speaker !== segments[index - 1]?.speaker ? (names.get(segment.speaker) ?? `Speaker ${segment.speaker + 1}`) : null}
-              speakers={transcript.speakers}
-              isLast={index === segments.length - 1}
-              activeWord={activeSegment === index ? (activeWord ?? -1) : null}
-              editing={editing === index}
-              onEditing={onEditing}
-              onSave={onSave}
-            />
-          ))}
-        </ol>
-      )}
+      {needsNeuralModels(transcript) && <NeuralModelsOffer />}
+      <div className="detail-body">
+        <div className="transcript-main" ref={scroller}>
+          {segments.length === 0 ? (
+            <p className="muted">No speech was found in this recording.</p>
+          ) : (
+            <ol className="segments" ref={list} aria-label="Segments">
+              {segments.map((segment, index) => (
+                <SegmentRow
+                  key={index}
+                  mediaId={mediaId}
+                  index={index}
+                  segment={segment}
+                  speakerName={segment.speaker !== null && segment.speaker !== segments[index - 1]?.speaker ? (names.get(segment.speaker) ?? `Speaker ${segment.speaker + 1}`) : null}
+                  speakers={transcript.speakers}
+                  isLast={index === segments.length - 1}
+                  activeWord={activeSegment === index ? (activeWord ?? -1) : null}
+                  editing={editing === index}
+                  onEditing={onEditing}
+                  onSave={onSave}
+                />
+              ))}
+            </ol>
+          )}
+        </div>
+        {details !== null && (
+          <aside className="detail-side" id="detail-side" aria-label="Details">
+            {details}
+            <p className="muted" data-testid="engine">
+              {engineSummary(transcript.engine)} · {languageName(transcript.language)}
+              {transcript.task === 'translate' ? ' → English' : ''}
+            </p>
+            {transcript.engine.fallbacks.length > 0 && (
+              <details className="fallbacks">
+                <summary>Why not a faster device?</summary>
+                <ul>
+                  {transcript.engine.fallbacks.map((fallback, index) => (
+                    <li key={index}>
+                      <strong>{fallback.provider}</strong>: {fallback.reason}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
+            <SpeakerList mediaId={mediaId} transcript={transcript} />
+            <ShortcutHelp />
+          </aside>
+        )}
+      </div>
     </div>
   );
 }

@@ -63,7 +63,7 @@ const SpeakerBand = memo(function SpeakerBand({ segments, durationSec }: { segme
   return (
     <svg className="speaker-band" viewBox={`0 0 ${Math.max(durationSec, 0.001)} 1`} preserveAspectRatio="none" aria-hidden>
       {segments.map((segment, index) =>
-        segment.speaker === null ? null : <rect key={index} x={segment.start} width={Math.max(0, segment.end - segment.start)} y={0} height={1} fill={speakerColour(segment.speaker)} />,
+        segment.speaker === null ? null : <rect key={index} x={segment.start} width={Math.max(0, segment.end - segment.start)} y={0} height={1} style={{ fill: speakerColour(segment.speaker) }} />,
       )}
     </svg>
   );
