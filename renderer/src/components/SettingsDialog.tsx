@@ -1,8 +1,7 @@
 import { cloneElement, useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import { DEVICES, DIARIZATION_MODES, Task, THEMES, type Device, type DiarizationMode, type SpeakerCount, type Theme } from '../../../contracts/domain';
-import { LANGUAGES_BY_NAME } from '../../../contracts/languages';
 import { useSettingsStore } from '../stores/settings-store';
-import { ChoiceSelect } from './ChoiceSelect';
+import { ChoiceSelect, LanguageSelect, TASK_LABEL } from './ChoiceSelect';
 import { CloudOffloadSettings } from './CloudOffloadSettings';
 import { ModelList } from './ModelList';
 import { providerName } from './TranscriptView';
@@ -21,7 +20,6 @@ const DIARIZATION_LABEL: Record<DiarizationMode, string> = {
   builtin: 'On: built-in method (no models)',
   off: 'Off: no speaker labels',
 };
-const TASK_LABEL: Record<Task, string> = { transcribe: 'Transcribe (in the language spoken)', translate: 'Translate into English' };
 const THEME_LABEL: Record<Theme, string> = { system: 'Like the system', light: 'Light', dark: 'Dark' };
 
 /** Every setting, saved to the library the moment it changes. A modal dialog: Escape closes it. */
@@ -46,14 +44,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         <div className="settings-body">
           <Section title="Transcription">
             <Field label="Language">
-              <select value={settings.language} onChange={(event) => void update({ language: event.target.value })}>
-                <option value="auto">Detect automatically</option>
-                {LANGUAGES_BY_NAME.map(([code, name]) => (
-                  <option key={code} value={code}>
-                    {name}
-                  </option>
-                ))}
-              </select>
+              <LanguageSelect value={settings.language} onChange={(language) => void update({ language })} />
             </Field>
             <Field label="Task">
               <ChoiceSelect value={settings.task} choices={Task.options} labels={TASK_LABEL} onChange={(task) => void update({ task })} />

@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import type { JobOptions, Settings } from '../../../contracts/domain';
-import { LANGUAGES_BY_NAME } from '../../../contracts/languages';
+import { Task, type JobOptions, type Settings } from '../../../contracts/domain';
 import { formatBytes } from '../format';
 import { useSettingsStore } from '../stores/settings-store';
+import { ChoiceSelect, LanguageSelect, TASK_LABEL } from './ChoiceSelect';
 
 /** Every choice resolved: what the dialog edits. */
 export type ResolvedOptions = Required<JobOptions>;
@@ -42,7 +42,7 @@ export function TranscribeOptionsDialog({ title, subject, submitLabel, initial, 
   const [ask, setAsk] = useState(askAgain ?? true);
   const chosen = useRef(false);
   const speakerMode: SpeakerMode = choice.diarization === 'off' ? 'off' : choice.speakers.exact !== null ? 'exact' : 'auto';
-  const ids = { language: useId(), speakers: useId(), count: useId(), model: useId(), task: useId() };
+  const ids = { title: useId(), language: useId(), speakers: useId(), model: useId(), task: useId() };
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -58,7 +58,7 @@ export function TranscribeOptionsDialog({ title, subject, submitLabel, initial, 
     <dialog
       ref={dialog}
       className="sheet"
-      aria-labelledby={`${ids.language}-title`}
+      aria-labelledby={ids.title}
       data-testid="transcribe-options"
       onClose={() => {
         if (!chosen.current) onCancel();
@@ -73,18 +73,11 @@ export function TranscribeOptionsDialog({ title, subject, submitLabel, initial, 
           onSubmit(choice, ask);
         }}
       >
-        <h2 id={`${ids.language}-title`}>{title}</h2>
+        <h2 id={ids.title}>{title}</h2>
         <p className="muted sheet-subject">{subject}</p>
         <div className="sheet-fields">
           <Row label="Language" id={ids.language}>
-            <select id={ids.language} value={choice.language} onChange={(event) => setChoice({ ...choice, language: event.target.value })}>
-              <option value="auto">Detect automatically</option>
-              {LANGUAGES_BY_NAME.map(([code, name]) => (
-                <option key={code} value={code}>
-                  {name}
-                </option>
-              ))}
-            </select>
+            <LanguageSelect id={ids.language} value={choice.language} onChange={(language) => setChoice({ ...choice, language })} />
           </Row>
           <Row label="Speakers" id={ids.speakers}>
             <div className="row">
@@ -95,7 +88,6 @@ export function TranscribeOptionsDialog({ title, subject, submitLabel, initial, 
               </select>
               {speakerMode === 'exact' && (
                 <input
-                  id={ids.count}
                   type="number"
                   className="count"
                   min={1}
@@ -118,10 +110,7 @@ export function TranscribeOptionsDialog({ title, subject, submitLabel, initial, 
             </select>
           </Row>
           <Row label="Task" id={ids.task}>
-            <select id={ids.task} value={choice.task} onChange={(event) => setChoice({ ...choice, task: event.target.value as ResolvedOptions['task'] })}>
-              <option value="transcribe">Transcribe (in the language spoken)</option>
-              <option value="translate">Translate into English</option>
-            </select>
+            <ChoiceSelect id={ids.task} value={choice.task} choices={Task.options} labels={TASK_LABEL} onChange={(task) => setChoice({ ...choice, task })} />
           </Row>
         </div>
         {warning && (
