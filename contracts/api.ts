@@ -48,6 +48,8 @@ export const apiRequests = {
   'jobs.list': { params: z.object({}).strict(), result: z.array(JobView) },
   'jobs.cancel': { params: JobRef, result: z.null() },
   'jobs.retry': { params: JobRef, result: z.null() },
+  /** Clear finished: forgets the done and canceled transcription jobs (their transcripts stay); answers with their ids. */
+  'jobs.clearFinished': { params: z.object({}).strict(), result: z.array(Id) },
   'jobs.setPriority': {
     params: z.object({ jobId: Id, priority: z.number().int().min(-100).max(100) }).strict(),
     result: z.null(),

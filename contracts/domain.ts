@@ -102,6 +102,8 @@ export const JobView = z.object({
   stage: Stage.nullable(),
   progress: z.number().min(0).max(1),
   error: z.string().nullable(),
+  /** Whether Retry could help: false for a file that can never work (no audio track). */
+  retryable: z.boolean(),
   createdAt: z.number(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
@@ -160,6 +162,18 @@ export const AddOutcome = z.object({
 });
 export type AddOutcome = z.infer<typeof AddOutcome>;
 
+/** How exports are written: times in documents, speaker names, and the subtitle line length. */
+export const ExportOptions = z.object({
+  /** [0:12] before each paragraph of Markdown and DOCX (subtitles always carry their times). */
+  timestamps: z.boolean(),
+  /** Speaker names in every format; off, the speaker labels are left out. */
+  speakers: z.boolean(),
+  /** Characters per subtitle line (SRT, VTT); 42 is the broadcasters' rule. */
+  lineChars: z.number().int().min(20).max(80),
+});
+export type ExportOptions = z.infer<typeof ExportOptions>;
+export const DEFAULT_EXPORT_OPTIONS: ExportOptions = { timestamps: true, speakers: true, lineChars: 42 };
+
 export const EXPORT_FORMATS = ['txt', 'srt', 'vtt', 'json', 'docx', 'md'] as const;
 export const ExportFormat = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormat>;
@@ -177,6 +191,9 @@ export const SearchHit = z.object({
   start: z.number(),
   end: z.number(),
   parts: z.array(SnippetPart),
+  /** Who says it (null: no speaker labels), and whether the search found it by that name. */
+  speaker: z.string().nullable(),
+  speakerMatch: z.boolean(),
 });
 export type SearchHit = z.infer<typeof SearchHit>;
 
@@ -266,6 +283,7 @@ export const Settings = z.object({
   askWhenAdding: z.boolean(),
   /** What was last chosen there: the next files start from it. */
   addOptions: JobOptions,
+  exportOptions: ExportOptions,
 });
 export type Settings = z.infer<typeof Settings>;
 

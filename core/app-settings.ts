@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Settings } from '../contracts/domain';
+import { DEFAULT_EXPORT_OPTIONS, Settings } from '../contracts/domain';
 import type { ToolPaths } from '../contracts/worker-protocol';
 import { JobError } from './errors';
 import type { SettingsStore } from './library/settings-store';
@@ -24,6 +24,7 @@ const DEFAULTS: Settings = {
   poolCaPath: null,
   askWhenAdding: true,
   addOptions: {},
+  exportOptions: DEFAULT_EXPORT_OPTIONS,
 };
 /** Where the settings live in the library's key-value table. */
 export const SETTINGS_KEY = 'app.settings';

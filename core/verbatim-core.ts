@@ -214,7 +214,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       log: this.log,
     });
     this.live.on('library.changed', (mediaIds) => this.emit('library.changed', mediaIds));
-    this.exports = new ExportJobs({ jobs: this.jobs, media: this.media, transcripts: this.transcripts, wakeQueue: () => this.queue.wake() });
+    this.exports = new ExportJobs({ jobs: this.jobs, media: this.media, transcripts: this.transcripts, wakeQueue: () => this.queue.wake(), options: () => this.appSettings.get().exportOptions });
     this.queue = new JobQueue(this.jobs, {
       runners: { 'process-media': this.local.runner, export: this.exports.runner },
       remote: this.offload.dispatch,
@@ -308,6 +308,14 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
 
   retry(jobId: number): void {
     this.queue.retry(jobId);
+  }
+
+  /** Forgets the finished transcription jobs; their recordings and transcripts stay in the library. */
+  clearFinished(): number[] {
+    const mediaIds = this.jobs.list().filter((job) => job.kind === 'process-media' && (job.state === 'done' || job.state === 'canceled')).map((job) => job.mediaId);
+    const cleared = this.jobs.deleteFinished('process-media');
+    if (mediaIds.length) this.emit('library.changed', [...new Set(mediaIds)]);
+    return cleared;
   }
 
   setPriority(jobId: number, priority: number): void {

@@ -1,4 +1,4 @@
-import type { ExportFormat } from '../../contracts/domain';
+import type { ExportFormat, ExportOptions } from '../../contracts/domain';
 import { JobError } from '../errors';
 import type { JobRecord, JobStore } from '../library/job-store';
 import type { MediaStore } from '../library/media-store';
@@ -20,7 +20,7 @@ interface ExportRequest {
 export class ExportJobs {
   private readonly requests = new Map<number, ExportRequest>();
 
-  constructor(private readonly o: { jobs: JobStore; media: MediaStore; transcripts: TranscriptStore; wakeQueue(): void }) {}
+  constructor(private readonly o: { jobs: JobStore; media: MediaStore; transcripts: TranscriptStore; wakeQueue(): void; options(): ExportOptions }) {}
 
   /** The file for one transcript, or a ZIP of one file each for several. */
   async exportTranscripts(mediaIds: readonly number[], format: ExportFormat): Promise<NamedExport> {
@@ -46,11 +46,11 @@ export class ExportJobs {
     request.file = await this.exportTranscript(job.mediaId, request.format);
   };
 
-  /** A transcript as a file's contents, with the file name it would be saved under. */
-  async exportTranscript(mediaId: number, format: ExportFormat): Promise<NamedExport> {
+  /** A transcript as a file's contents, with the file name it would be saved under; `options` default to Settings'. */
+  async exportTranscript(mediaId: number, format: ExportFormat, options = this.o.options()): Promise<NamedExport> {
     const media = this.exportable(mediaId);
     const base = media.fileName.replace(/\.[^.]+$/, '') || media.fileName;
-    return { fileName: `${base}.${format}`, ...(await exporters[format](this.o.transcripts.get(mediaId)!, media)) };
+    return { fileName: `${base}.${format}`, ...(await exporters[format](this.o.transcripts.get(mediaId)!, media, options)) };
   }
 
   /** Settles an export whose job ended; false when the job was not an export. */

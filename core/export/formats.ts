@@ -1,5 +1,5 @@
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
-import type { ExportFormat, Transcript } from '../../contracts/domain';
+import { DEFAULT_EXPORT_OPTIONS, type ExportFormat, type ExportOptions, type Transcript } from '../../contracts/domain';
 import { speakerBlocks, speakerNames } from './speaker-blocks';
 import { buildCues, type Cue } from './subtitle-cues';
 
@@ -12,12 +12,14 @@ export interface ExportedFile {
 /** An exported file with the name it is offered under. */
 export type NamedExport = ExportedFile & { fileName: string };
 
-type Exporter = (transcript: Transcript, source: { fileName: string }) => Promise<ExportedFile> | ExportedFile;
+type Exporter = (transcript: Transcript, source: { fileName: string }, options: ExportOptions) => Promise<ExportedFile> | ExportedFile;
+/** An exporter as called: the options default to the app's defaults. */
+type Export = (transcript: Transcript, source: { fileName: string }, options?: ExportOptions) => Promise<ExportedFile> | ExportedFile;
 
 const text = (content: string, mimeType: string): ExportedFile => ({ content, mimeType });
 
 /** Every exporter: a transcript in, the file out. Speaker names are the user's, as renamed. */
-export const exporters: Record<ExportFormat, Exporter> = {
+const formats: Record<ExportFormat, Exporter> = {
   txt: (transcript) => {
     const blocks = speakerBlocks(transcript);
     const labelled = blocks.some((block) => block.speaker !== null);
@@ -25,21 +27,22 @@ export const exporters: Record<ExportFormat, Exporter> = {
     const body = blocks.map((block) => (block.speaker === null ? block.text : `${block.speaker}: ${block.text}`)).join(labelled ? '\n\n' : '\n');
     return text(body + (blocks.length ? '\n' : ''), 'text/plain');
   },
-  md: (transcript, source) => {
+  md: (transcript, source, options) => {
     const lines = [`# ${source.fileName}`, ''];
     for (const block of speakerBlocks(transcript)) {
-      lines.push(block.speaker === null ? `*[${clock(block.start)}]* ${block.text}` : `**${block.speaker}** *[${clock(block.start)}]*  \n${block.text}`, '');
+      const time = options.timestamps ? `*[${clock(block.start)}]*` : '';
+      lines.push(block.speaker === null ? [time, block.text].filter(Boolean).join(' ') : `**${block.speaker}**${time ? ` ${time}` : ''}  \n${block.text}`, '');
     }
     return text(lines.join('\n'), 'text/markdown');
   },
-  srt: (transcript) => {
-    const cues = labelChanges(buildCues(transcript.segments), speakerNames(transcript));
+  srt: (transcript, _source, options) => {
+    const cues = labelChanges(buildCues(transcript.segments, options.lineChars), speakerNames(transcript));
     const body = cues.map((cue, index) => `${index + 1}\n${timestamp(cue.start, ',')} --> ${timestamp(cue.end, ',')}\n${cue.lines.join('\n')}\n`).join('\n');
     return text(body, 'application/x-subrip');
   },
-  vtt: (transcript) => {
+  vtt: (transcript, _source, options) => {
     const nameOf = speakerNames(transcript);
-    const cues = buildCues(transcript.segments).map((cue) => {
+    const cues = buildCues(transcript.segments, options.lineChars).map((cue) => {
       const name = nameOf(cue.speaker);
       // WebVTT's voice span: players can style or announce who speaks.
       const lines = name === null ? cue.lines : [`<v ${name.replace(/[<>&]/g, '')}>${cue.lines[0]}`, ...cue.lines.slice(1)];
@@ -72,10 +75,10 @@ export const exporters: Record<ExportFormat, Exporter> = {
       )}\n`,
       'application/json',
     ),
-  docx: async (transcript, source) => {
+  docx: async (transcript, source, options) => {
     const paragraphs = [new Paragraph({ text: source.fileName, heading: HeadingLevel.HEADING_1 })];
     for (const block of speakerBlocks(transcript)) {
-      const runs = [new TextRun({ text: `[${clock(block.start)}] `, color: '777777' })];
+      const runs = options.timestamps ? [new TextRun({ text: `[${clock(block.start)}] `, color: '777777' })] : [];
       if (block.speaker !== null) runs.push(new TextRun({ text: block.speaker, bold: true }));
       // Under the speaker's name, on its own line.
       runs.push(new TextRun({ text: block.text, break: block.speaker === null ? 0 : 1 }));
@@ -85,6 +88,26 @@ export const exporters: Record<ExportFormat, Exporter> = {
     return { content: new Uint8Array(await Packer.toBuffer(document)), mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' };
   },
 };
+
+/**
+ * Every format, with the user's export options: without speakers, the transcript is written as if
+ * it had no labels (every format already knows that case).
+ */
+export const exporters = Object.fromEntries(
+  Object.entries(formats).map(([format, write]) => [
+    format,
+    ((transcript, source, options = DEFAULT_EXPORT_OPTIONS) => write(options.speakers ? transcript : withoutSpeakers(transcript), source, options)) satisfies Export,
+  ]),
+) as Record<ExportFormat, Export>;
+
+function withoutSpeakers(transcript: Transcript): Transcript {
+  return {
+    ...transcript,
+    speakers: [],
+    turns: [],
+    segments: transcript.segments.map((segment) => ({ ...segment, speaker: null, words: segment.words.map((word) => ({ ...word, speaker: null })) })),
+  };
+}
 
 /** SRT has no voice markup: a cue where the speaker changes starts with their name. */
 function labelChanges(cues: Cue[], nameOf: (speaker: number | null) => string | null): Cue[] {

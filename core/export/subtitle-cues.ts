@@ -16,11 +16,11 @@ export interface Cue {
  * speaker's turn), at most two lines of 42 characters and 7 seconds, at least one second
  * where the next cue leaves room.
  */
-export function buildCues(segments: readonly Segment[]): Cue[] {
+export function buildCues(segments: readonly Segment[], lineChars: number = CUE_LIMITS.maxLineChars): Cue[] {
   const cues: Cue[] = [];
   for (const segment of segments) {
-    for (const chunk of splitSegment(segment.words.length ? segment.words : spreadWords(segment))) {
-      cues.push({ start: chunk[0]!.start, end: chunk[chunk.length - 1]!.end, lines: layoutLines(chunk.map((word) => word.text).join(' ')), speaker: segment.speaker });
+    for (const chunk of splitSegment(segment.words.length ? segment.words : spreadWords(segment), lineChars)) {
+      cues.push({ start: chunk[0]!.start, end: chunk[chunk.length - 1]!.end, lines: layoutLines(chunk.map((word) => word.text).join(' '), lineChars), speaker: segment.speaker });
     }
   }
   for (const [index, cue] of cues.entries()) {
@@ -37,17 +37,17 @@ type TimedWord = Pick<Word, 'text' | 'start' | 'end'>;
  * As few cues as fit, and of even length: filling each cue greedily would leave a lone word in the
  * last one, so the greedy count is only the starting point for an even split.
  */
-function splitSegment(words: readonly TimedWord[]): TimedWord[][] {
+function splitSegment(words: readonly TimedWord[], lineChars: number): TimedWord[][] {
   const greedy: TimedWord[][] = [];
   for (let rest = words; rest.length > 0; ) {
     let count = 1;
-    while (count < rest.length && fits(rest.slice(0, count + 1))) count++;
+    while (count < rest.length && fits(rest.slice(0, count + 1), lineChars)) count++;
     greedy.push(rest.slice(0, count));
     rest = rest.slice(count);
   }
   for (let count = greedy.length; count <= Math.min(words.length, greedy.length + 3); count++) {
     const even = evenChunks(words, count);
-    if (even.every(fits)) return even;
+    if (even.every((chunk) => fits(chunk, lineChars))) return even;
   }
   return greedy;
 }
@@ -72,22 +72,22 @@ function evenChunks(words: readonly TimedWord[], count: number): TimedWord[][] {
   return chunks;
 }
 
-function fits(words: readonly TimedWord[]): boolean {
+function fits(words: readonly TimedWord[], lineChars: number): boolean {
   if (words[words.length - 1]!.end - words[0]!.start > CUE_LIMITS.maxSec) return false;
-  const lines = layoutLines(words.map((word) => word.text).join(' '));
-  return lines.length <= CUE_LIMITS.maxLines && lines.every((line) => line.length <= CUE_LIMITS.maxLineChars);
+  const lines = layoutLines(words.map((word) => word.text).join(' '), lineChars);
+  return lines.length <= CUE_LIMITS.maxLines && lines.every((line) => line.length <= lineChars);
 }
 
 /** Breaks text into as few lines as fit, balanced (a short second line reads badly). */
-export function layoutLines(text: string): string[] {
+export function layoutLines(text: string, lineChars: number = CUE_LIMITS.maxLineChars): string[] {
   const words = text.split(/\s+/).filter(Boolean);
   const joined = words.join(' ');
-  if (joined.length <= CUE_LIMITS.maxLineChars) return [joined];
+  if (joined.length <= lineChars) return [joined];
   let best: string[] | null = null;
   for (let cut = 1; cut < words.length; cut++) {
     const first = words.slice(0, cut).join(' ');
     const second = words.slice(cut).join(' ');
-    if (first.length > CUE_LIMITS.maxLineChars || second.length > CUE_LIMITS.maxLineChars) continue;
+    if (first.length > lineChars || second.length > lineChars) continue;
     if (!best || Math.abs(first.length - second.length) < Math.abs(best[0]!.length - best[1]!.length)) best = [first, second];
   }
   if (best) return best;
@@ -95,7 +95,7 @@ export function layoutLines(text: string): string[] {
   const lines: string[] = [];
   for (const word of words) {
     const last = lines[lines.length - 1];
-    if (last !== undefined && `${last} ${word}`.length <= CUE_LIMITS.maxLineChars) lines[lines.length - 1] = `${last} ${word}`;
+    if (last !== undefined && `${last} ${word}`.length <= lineChars) lines[lines.length - 1] = `${last} ${word}`;
     else lines.push(word);
   }
   return lines;

@@ -13,6 +13,8 @@ export interface JobRecord {
   stage: Stage | null;
   progress: number;
   error: string | null;
+  /** The failure's code, where it had one ('no-audio'…). */
+  errorCode: string | null;
   createdAt: number;
   queuedAt: number;
   startedAt: number | null;
@@ -48,7 +50,7 @@ export interface PlacementDecision {
 
 const SELECT_JOB = `
   SELECT j.id, j.media_id AS mediaId, j.kind, j.lane, j.state, j.priority, j.attempts, j.stage, j.progress,
-         j.error, j.created_at AS createdAt, j.queued_at AS queuedAt, j.started_at AS startedAt,
+         j.error, j.error_code AS errorCode, j.created_at AS createdAt, j.queued_at AS queuedAt, j.started_at AS startedAt,
          j.finished_at AS finishedAt, m.file_name AS fileName, m.path, m.duration_sec AS durationSec,
          m.size_bytes AS sizeBytes, m.content_hash AS contentHash, j.engine, j.diarization, j.placement, j.runs_on AS runsOn, j.decision, j.notice, j.options,
          EXISTS (SELECT 1 FROM live_sessions l WHERE l.media_id = m.id) AS live
@@ -119,7 +121,7 @@ export class JobStore {
   apply(
     id: number,
     event: JobEvent,
-    details: { error?: string | null; refundAttempt?: boolean; runsOn?: RunsOn } = {},
+    details: { error?: string | null; errorCode?: string | null; refundAttempt?: boolean; runsOn?: RunsOn } = {},
     now = Date.now(),
   ): JobRecord {
     return this.db.transaction(() => {
@@ -130,7 +132,7 @@ export class JobStore {
         case 'start':
           this.db.run(
             `UPDATE jobs SET state = ?, attempts = attempts + 1, started_at = ?, finished_at = NULL,
-               error = NULL, stage = NULL, progress = 0, runs_on = ? WHERE id = ?`,
+               error = NULL, error_code = NULL, stage = NULL, progress = 0, runs_on = ? WHERE id = ?`,
             [to, now, details.runsOn ?? 'local', id],
           );
           break;
@@ -146,7 +148,7 @@ export class JobStore {
           // A retry asked for by the user is new work: to the back of the line, with fresh attempts.
           this.db.run(
             `UPDATE jobs SET state = ?, queued_at = ?, started_at = NULL, finished_at = NULL, stage = NULL,
-               progress = 0, error = NULL, attempts = 0 WHERE id = ?`,
+               progress = 0, error = NULL, error_code = NULL, attempts = 0 WHERE id = ?`,
             [to, now, id],
           );
           break;
@@ -159,15 +161,25 @@ export class JobStore {
           break;
         case 'fail':
         case 'cancel':
-          this.db.run('UPDATE jobs SET state = ?, finished_at = ?, error = ? WHERE id = ?', [
+          this.db.run('UPDATE jobs SET state = ?, finished_at = ?, error = ?, error_code = ? WHERE id = ?', [
             to,
             now,
             details.error ?? null,
+            details.errorCode ?? null,
             id,
           ]);
           break;
       }
       return this.get(id)!;
+    });
+  }
+
+  /** Forgets the finished (done or canceled) jobs of a kind; their transcripts stay. Returns their ids. */
+  deleteFinished(kind: JobKind): number[] {
+    return this.db.transaction(() => {
+      const ids = this.db.all<{ id: number }>("SELECT id FROM jobs WHERE kind = ? AND state IN ('done', 'canceled')", [kind]).map((row) => row.id);
+      this.db.run("DELETE FROM jobs WHERE kind = ? AND state IN ('done', 'canceled')", [kind]);
+      return ids;
     });
   }
 

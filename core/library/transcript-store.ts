@@ -169,23 +169,43 @@ export class TranscriptStore {
    * Segments matching a full-text query; each word of the query must appear, the last one as a
    * prefix (results come while typing). Newest segments first: FTS5 walks its rowids in order and
    * stops at the limit, where ranking would score every match (all of them, for a short prefix).
+   * Then what speakers the user named say, when the query matches their name ("Dr Okafor").
    */
   search(query: string, limit = 50): SearchHit[] {
     const terms = query.match(/[\p{L}\p{N}]+/gu) ?? [];
     if (terms.length === 0) return [];
     // Quoted terms: user input never reaches FTS5's query syntax.
     const match = terms.map((term, index) => (index === terms.length - 1 ? `"${term}"*` : `"${term}"`)).join(' ');
-    const rows = this.db.all<Omit<SearchHit, 'parts'> & { marked: string }>(
-      `SELECT t.media_id AS mediaId, m.file_name AS fileName, s.seq AS segment, s.start_sec AS start, s.end_sec AS end,
-              highlight(segments_fts, 0, char(1), char(2)) AS marked
-       FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
-       JOIN transcripts t ON t.id = s.transcript_id JOIN media m ON m.id = t.media_id
-       WHERE segments_fts MATCH ? ORDER BY segments_fts.rowid DESC LIMIT ?`,
-      [match, limit],
-    );
-    return rows.map(({ marked, ...hit }) => ({ ...hit, parts: snippetParts(marked) }));
+    const byText = this.db
+      .all<HitRow & { marked: string }>(
+        `SELECT t.media_id AS mediaId, m.file_name AS fileName, s.seq AS segment, s.start_sec AS start, s.end_sec AS end, sp.name AS speaker,
+                highlight(segments_fts, 0, char(1), char(2)) AS marked
+         FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
+         JOIN transcripts t ON t.id = s.transcript_id JOIN media m ON m.id = t.media_id
+         LEFT JOIN speakers sp ON sp.transcript_id = t.id AND sp.speaker = s.speaker
+         WHERE segments_fts MATCH ? ORDER BY segments_fts.rowid DESC LIMIT ?`,
+        [match, limit],
+      )
+      .map(({ marked, ...hit }) => ({ ...hit, parts: snippetParts(marked), speakerMatch: false }));
+    if (byText.length >= limit) return byText;
+    // Each term starts a word of the name (terms are letters and digits only, so nothing in them is a
+    // LIKE wildcard); the default "Speaker N" names are everyone's, so they never match.
+    const byName = this.db
+      .all<HitRow & { text: string }>(
+        `SELECT t.media_id AS mediaId, m.file_name AS fileName, s.seq AS segment, s.start_sec AS start, s.end_sec AS end, sp.name AS speaker, s.text
+         FROM speakers sp JOIN transcripts t ON t.id = sp.transcript_id JOIN media m ON m.id = t.media_id
+         JOIN segments s ON s.transcript_id = t.id AND s.speaker = sp.speaker
+         WHERE sp.name NOT GLOB 'Speaker [0-9]*' ${terms.map(() => "AND (' ' || sp.name) LIKE ?").join(' ')}
+         ORDER BY s.id DESC LIMIT ?`,
+        [...terms.map((term) => `% ${term}%`), limit],
+      )
+      .map(({ text, ...hit }) => ({ ...hit, parts: [{ text, match: false }], speakerMatch: true }));
+    const seen = new Set(byText.map((hit) => `${hit.mediaId}:${hit.segment}`));
+    return [...byText, ...byName.filter((hit) => !seen.has(`${hit.mediaId}:${hit.segment}`))].slice(0, limit);
   }
 }
+
+type HitRow = Omit<SearchHit, 'parts' | 'speakerMatch'>;
 
 /** FTS5's highlight() output, with \x01…\x02 around matches, as parts the UI can mark safely. */
 export function snippetParts(marked: string): SnippetPart[] {

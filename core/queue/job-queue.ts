@@ -185,7 +185,7 @@ export class JobQueue {
             ? `${error.message} Gave up after ${job.attempts} attempts.`
             : oneLine(error);
         if (!(error instanceof JobError)) this.options.log?.(`[queue] job ${job.id} failed: ${String(error)}`);
-        this.finishWith(this.store.apply(job.id, 'fail', { error: message }));
+        this.finishWith(this.store.apply(job.id, 'fail', { error: message, errorCode: error instanceof JobError ? error.code : null }));
       }
     }
   }

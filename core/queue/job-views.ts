@@ -71,6 +71,9 @@ export class JobViews {
   }
 }
 
+/** Failures no retry can mend: the file itself lacks what transcription needs. */
+const NEVER_WORKS = new Set(['no-audio']);
+
 function toView(job: JobRecord, estimate: Estimate | undefined, offloadOn: boolean): JobView {
   // A waiting job's side is only a plan while offload is on; once it ran, where it ran stays.
   const runsOn = job.state === 'queued' ? (offloadOn && job.decision ? job.decision.where : null) : job.runsOn;
@@ -87,6 +90,7 @@ function toView(job: JobRecord, estimate: Estimate | undefined, offloadOn: boole
     stage: job.stage,
     progress: job.progress,
     error: job.error,
+    retryable: (job.state === 'failed' || job.state === 'canceled') && !NEVER_WORKS.has(job.errorCode ?? ''),
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,

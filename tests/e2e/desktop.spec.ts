@@ -14,6 +14,7 @@ async function picture(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
 }
 
+const clockSec = (clock: string): number => clock.split(':').reduce((total, part) => total * 60 + Number(part), 0);
 const audioTime = (page: Page): Promise<number> => page.getByTestId('audio').evaluate((audio) => (audio as unknown as { currentTime: number }).currentTime);
 
 async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
@@ -65,10 +66,14 @@ test.describe('the desktop experience in the real UI', () => {
     await expect(hit.locator('mark')).toHaveText(/^microphones?$/i);
     await picture(page, 'search');
     await hit.click();
-    const hitStart = Number((await hit.locator('.hit-source').innerText()).split(' · ')[1]!.split(':').reduce((total, part) => total * 60 + Number(part), 0));
+    const hitStart = clockSec(await hit.locator('.hit-source').innerText());
     await expect.poll(() => audioTime(page)).toBeGreaterThanOrEqual(hitStart);
     expect(await audioTime(page)).toBeLessThan(hitStart + 1);
+    // The term is marked in the transcript it opened, until Esc clears the search.
+    const marked = page.getByTestId('transcript').locator('.word.search-match');
+    await expect(marked.first()).toHaveText(/^microphones?/i);
     await page.getByRole('searchbox', { name: 'Search all transcripts' }).press('Escape');
+    await expect(marked).toHaveCount(0);
 
     // The player plays the dropped file itself, at its own quality.
     await expect(page.getByTestId('audio')).toHaveAttribute('data-source', 'original');
@@ -143,8 +148,12 @@ test.describe('the desktop experience in the real UI', () => {
     }
     // Opened from a search hit: the moment asked for survives the switch to the decoded copy.
     await page.getByRole('searchbox', { name: 'Search all transcripts' }).fill('thanks');
-    const later = page.getByTestId('search-hit').filter({ hasText: /^Notes\.wav · 0:0[1-9]/ });
-    const laterStart = Number((await later.locator('.hit-source').innerText()).split(' · ')[1]!.split(':').reduce((total, part) => total * 60 + Number(part), 0));
+    // Hits come grouped by recording, in time order within one.
+    const group = page.getByTestId('search-group').filter({ has: page.getByRole('heading', { name: /^Notes\.wav/ }) });
+    const times = (await group.locator('.hit-source').allInnerTexts()).map(clockSec);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const later = group.getByTestId('search-hit').filter({ hasText: /^0:0[1-9]/ });
+    const laterStart = clockSec(await later.locator('.hit-source').innerText());
     await later.click();
     await page.getByRole('searchbox', { name: 'Search all transcripts' }).press('Escape');
     await expect(page.getByTestId('audio')).toHaveAttribute('data-source', 'decoded');

@@ -38,6 +38,20 @@ test.describe('a large library in the real UI', () => {
     await expect(reopened).toBeInViewport();
     await expect(reopened).toHaveAttribute('aria-current', 'true');
 
+    // The list is one tab stop: arrows open recordings, Space ticks one, Enter goes into its transcript, Esc comes back.
+    await reopened.focus();
+    await page.keyboard.press('ArrowUp');
+    const next = page.getByRole('button', { name: /interview-1\.m4a/ });
+    await expect(next).toBeFocused();
+    await expect(page.getByRole('region', { name: 'Transcript' }).getByRole('heading')).toHaveText('interview-1.m4a');
+    await expect(page.locator('.library-main[tabindex="0"]')).toHaveCount(1);
+    await page.keyboard.press(' ');
+    await expect(page.getByRole('checkbox', { name: 'Select interview-1.m4a for export' })).toBeChecked();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('segment').first()).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(next).toBeFocused();
+
     // Oldest first: every row changes place.
     await page.getByRole('button', { name: 'Descending; switch to ascending' }).click();
     await scroller.evaluate((element) => element.scrollTo({ top: 0 }));

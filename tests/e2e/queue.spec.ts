@@ -76,6 +76,17 @@ test.describe('queue through the real UI', () => {
     await expect(rows).toHaveCount(3);
     expect(await snapshot()).toEqual(before);
     expect(await durations()).toEqual(shown);
+
+    // Clear finished: the two done jobs leave the queue, the failed one stays; the library keeps all three.
+    await page.getByRole('tab', { name: /Queue/ }).click();
+    await page.getByRole('button', { name: 'Clear finished (2)' }).click();
+    await expect(rows).toHaveCount(1);
+    await expect(rows).toHaveAttribute('data-state', 'failed');
+    await page.reload();
+    await page.getByRole('tab', { name: /Queue/ }).click();
+    await expect(rows).toHaveCount(1);
+    await page.getByRole('tab', { name: 'Library' }).click();
+    await expect(page.getByTestId('library-item')).toHaveCount(3);
   });
 
   test('a failed job can be retried from the UI once its file is fixed', async ({ page }) => {

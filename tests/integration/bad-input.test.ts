@@ -53,6 +53,8 @@ describe('every kind of bad input fails its own job with a human message; the re
     expect(job.error).not.toMatch(/\n|\bat .+:\d+|Error:/);
     // Bad input is not retried as if the worker had crashed.
     expect(job.attempts).toBe(1);
+    // Retry is offered where running it again could help: a file can be fixed, a video has no sound to find.
+    expect(job.retryable).toBe(kind !== 'videoOnly');
   });
 
   it('keeps what can be read of a recording cut off mid-way (a recorder that crashed)', () => {

@@ -20,7 +20,8 @@ describe('settings', () => {
     // Nothing leaves the machine until the user turns offload on.
     offloadMode: 'off', poolUrl: null, poolCaPath: null,
     // Adding files asks for their language, speakers and model, starting from Settings.
-    askWhenAdding: true, addOptions: {} };
+    askWhenAdding: true, addOptions: {},
+    exportOptions: { timestamps: true, speakers: true, lineChars: 42 } };
 
   it('start at the defaults, persist what the user sets, and survive a restart', async () => {
     const dataDir = scratchDir('data');

@@ -111,3 +111,21 @@ describe('fixing who said what', () => {
     db.close();
   });
 });
+
+describe('search by who said it', () => {
+  it('finds what a named speaker says, marking the name; default names never match', () => {
+    const { db, store, edits, mediaId } = open(path.join(scratchDir('edits'), 'library.sqlite'));
+    store.save(mediaId, null, transcript);
+    expect(store.search('speaker')).toEqual([]);
+    edits.renameSpeaker(mediaId, 1, 'Dr Ngozi Okafor');
+    const hits = store.search('ngozi oka');
+    expect(hits.map((hit) => [hit.segment, hit.speaker, hit.speakerMatch])).toEqual([[2, 'Dr Ngozi Okafor', true]]);
+    expect(hits[0]!.parts).toEqual([{ text: 'All day long.', match: false }]);
+    // Text hits say who speaks too, and come first.
+    expect(store.search('day').map((hit) => [hit.segment, hit.speaker, hit.speakerMatch])).toEqual([
+      [2, 'Dr Ngozi Okafor', false],
+      [1, 'Speaker 1', false],
+    ]);
+    db.close();
+  });
+});

@@ -7,7 +7,7 @@ let nextId = 1;
 function job(fields: Partial<JobRecord>): JobRecord {
   return {
     id: nextId++, mediaId: 1, kind: 'process-media', lane: 'heavy', state: 'queued', priority: 0, attempts: 0,
-    stage: null, progress: 0, error: null, createdAt: now, queuedAt: now, startedAt: null, finishedAt: null,
+    stage: null, progress: 0, error: null, errorCode: null, createdAt: now, queuedAt: now, startedAt: null, finishedAt: null,
     fileName: 'a.wav', path: '/a.wav', durationSec: null, sizeBytes: null, contentHash: null, engine: null, diarization: null,
     placement: 'auto', runsOn: null, decision: null, notice: null, live: false, options: {}, ...fields,
   };

@@ -126,4 +126,23 @@ describe('exporters', () => {
     expect(layoutLines('A short line.')).toEqual(['A short line.']);
     expect(timestamp(3723.4567, ',')).toBe('01:02:03,457');
   });
+
+  it('export options: no speaker names, no times in documents, shorter subtitle lines', async () => {
+    const options = { speakers: false, timestamps: false, lineChars: 24 };
+    const txt = await exporters.txt(labelled, { fileName: 'a.wav' }, options);
+    expect(txt.content).toBe('Good morning everyone.\nThanks.\nBefore we start, can we review the budget for the new recording studio this quarter?\n');
+    const md = await exporters.md(labelled, { fileName: 'a.wav' }, options);
+    expect(md.content).toBe('# a.wav\n\nGood morning everyone.\n\nThanks.\n\nBefore we start, can we review the budget for the new recording studio this quarter?\n');
+    const srt = (await exporters.srt(labelled, { fileName: 'a.wav' }, options)).content as string;
+    const lines = srt.split('\n').filter((line) => line && !/^\d+$/.test(line) && !line.includes('-->'));
+    expect(lines.join(' ')).toBe('Good morning everyone. Thanks. Before we start, can we review the budget for the new recording studio this quarter?');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(24);
+    expect(lines.some((line) => line.length > 20)).toBe(true);
+    const json = JSON.parse((await exporters.json(labelled, { fileName: 'a.wav' }, options)).content as string);
+    expect([json.speakers, json.speakerTurns, json.segments.map((each: Segment) => each.speaker)]).toEqual([[], [], [null, null, null]]);
+    // Times kept, names dropped: DOCX paragraphs are [time] text.
+    const docx = await exporters.docx(labelled, { fileName: 'a.wav' }, { ...options, timestamps: true });
+    const texts = [...zipEntry(Buffer.from(docx.content as Uint8Array), 'word/document.xml').matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((match) => match[1]);
+    expect(texts.slice(0, 3)).toEqual(['a.wav', '[00:00:00] ', 'Good morning everyone.']);
+  });
 });

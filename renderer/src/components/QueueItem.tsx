@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { PLACEMENTS, type JobView, type Placement } from '../../../contracts/domain';
 import { formatClock, formatEta } from '../format';
+import { api } from '../platform/api';
 import { useJobsStore } from '../stores/jobs-store';
 import { useLibraryStore } from '../stores/library-store';
 import { useSettingsStore } from '../stores/settings-store';
@@ -58,7 +59,7 @@ export const QueueItem = memo(function QueueItem({ job, first, last }: { job: Jo
       aria-current={selected ? 'true' : undefined}
     >
       <button type="button" className="job-main" onClick={() => select(job.mediaId)}>
-        <span className="job-name" title={job.path}>
+        <span className="job-name" title={api.nativePaths ? job.path : job.fileName}>
           {job.fileName}
         </span>
         <span className={`badge ${job.state}`}>{STATE_LABEL[job.state]}</span>
@@ -109,7 +110,7 @@ export const QueueItem = memo(function QueueItem({ job, first, last }: { job: Jo
             Cancel
           </button>
         )}
-        {(job.state === 'failed' || job.state === 'canceled') && (
+        {job.retryable && (
           <button type="button" className="button ghost" onClick={() => void retry(job.id)}>
             Retry
           </button>

@@ -5,8 +5,16 @@ import { QueueItem } from './QueueItem';
 export function QueueList() {
   const jobs = useJobsStore(useShallow((state) => orderedJobs(state.jobs)));
   const waiting = jobs.filter((job) => job.state === 'queued').map((job) => job.id);
+  const finished = jobs.filter((job) => job.state === 'done' || job.state === 'canceled').length;
   return (
     <section className="queue" aria-label="Queue">
+      {finished > 0 && (
+        <div className="queue-controls">
+          <button type="button" className="button ghost small" onClick={() => void useJobsStore.getState().clearFinished()}>
+            Clear finished ({finished})
+          </button>
+        </div>
+      )}
       {jobs.length === 0 ? (
         <div className="empty">
           <p className="empty-title">Nothing here yet</p>

@@ -9,6 +9,17 @@ import { speakerColour } from './SpeakerList';
 /** Words the model was less sure of than this are marked for the reader to check. */
 export const LOW_CONFIDENCE = 0.5;
 
+/** A search query's words as the transcript marks them: any word starting with one of them. */
+export function searchTerms(query: string): readonly string[] {
+  return (query.toLocaleLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((term) => term.length > 0);
+}
+
+function matches(word: string, terms: readonly string[]): boolean {
+  if (terms.length === 0) return false;
+  const bare = word.toLocaleLowerCase().replace(/^[^\p{L}\p{N}]+/u, '');
+  return terms.some((term) => bare.startsWith(term));
+}
+
 interface SegmentRowProps {
   mediaId: number;
   index: number;
@@ -19,6 +30,8 @@ interface SegmentRowProps {
   isLast: boolean;
   /** The playing word's index in this segment (-1: between words); null when this segment is not playing. */
   activeWord: number | null;
+  /** Search terms to mark (the same array for every row until the query changes). */
+  searched: readonly string[];
   editing: boolean;
   /** Both the same function for every row, so a row re-renders only when its own props change. */
   onEditing(index: number, on: boolean): void;
@@ -31,7 +44,7 @@ interface SegmentRowProps {
  * it, splits it at a word or merges it with the next. The row is one tab stop, so the keyboard
  * walks segments, not every word.
  */
-export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, speakerName, speakers, isLast, activeWord, editing, onEditing, onSave }: SegmentRowProps) {
+export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, speakerName, speakers, isLast, activeWord, searched, editing, onEditing, onSave }: SegmentRowProps) {
   const row = useRef<HTMLLIElement>(null);
   const [actions, setActions] = useState<ActionsView>(null);
   const [splitting, setSplitting] = useState(false);
@@ -124,7 +137,7 @@ export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, sp
                 <span key={wordIndex}>
                   {wordIndex > 0 && ' '}
                   <span
-                    className={`word${word.probability < LOW_CONFIDENCE ? ' low-confidence' : ''}${activeWord === wordIndex ? ' current' : ''}`}
+                    className={`word${word.probability < LOW_CONFIDENCE ? ' low-confidence' : ''}${activeWord === wordIndex ? ' current' : ''}${matches(word.text, searched) ? ' search-match' : ''}`}
                     data-testid="word"
                     data-start={word.start}
                     title={`${formatClock(word.start, true)} · ${Math.round(word.probability * 100)} % sure`}

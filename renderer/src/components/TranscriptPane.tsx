@@ -6,6 +6,7 @@ import { useLibraryStore } from '../stores/library-store';
 import { useMediaStore } from '../stores/media-store';
 import { useTranscriptStore } from '../stores/transcript-store';
 import { attempt } from '../stores/toast-store';
+import { api } from '../platform/api';
 import { Player } from './Player';
 import { TranscriptView } from './TranscriptView';
 
@@ -61,9 +62,8 @@ export function TranscriptPane() {
 
   const facts = (
     <>
-      <p className="detail-path" title={detail?.path}>
-        {detail?.path}
-      </p>
+      {/* In a browser the file is an uploaded copy: its folder is Verbatim's, not the user's, so it is not shown. */}
+      {api.nativePaths && <p className="detail-path">{detail?.path}</p>}
       {info && (
         <dl className="facts">
           <dt>Duration</dt>

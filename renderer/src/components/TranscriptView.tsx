@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { languageName } from '../../../contracts/languages';
 import { EXPORT_FORMATS, type EditableTranscript, type EngineRun } from '../../../contracts/domain';
+import { useLibraryStore } from '../stores/library-store';
 import { usePlayerStore } from '../stores/player-store';
 import { useTranscriptStore } from '../stores/transcript-store';
 import { neighbourSegment, positionAt } from '../transcript-position';
-import { SegmentRow } from './SegmentRow';
+import { SegmentRow, searchTerms } from './SegmentRow';
 import { ShortcutHelp } from './ShortcutHelp';
+import { ExportOptionsButton } from './ExportOptionsButton';
 import { NeuralModelsOffer, SpeakerList, needsNeuralModels } from './SpeakerList';
 import { TranscribeAgainButton } from './TranscribeAgainButton';
 
@@ -41,6 +43,9 @@ export function TranscriptView({ mediaId, fileName, transcript, details }: { med
   const playing = usePlayerStore((state) => state.playing);
   const [activeSegment = null, activeWord = null] = playingKey ? playingKey.split(':').map((part) => (part === '' ? null : Number(part))) : [];
   const names = new Map(transcript.speakers.map((speaker) => [speaker.id, speaker.name]));
+  // The library's search terms, marked in the transcript it opened, until the search is cleared.
+  const query = useLibraryStore((state) => state.query);
+  const searched = useMemo(() => searchTerms(query), [query]);
   const onEditing = useCallback((index: number, on: boolean) => setEditing(on ? index : null), []);
   const onSave = useCallback((index: number, text: string) => void useTranscriptStore.getState().editSegment(mediaId, index, text), [mediaId]);
 
@@ -81,6 +86,8 @@ export function TranscriptView({ mediaId, fileName, transcript, details }: { med
         p: () => jump(-1),
       };
       let action = command || event.altKey ? undefined : actions[event.key];
+      // Esc from the transcript goes back to the library list, to the recording it came from.
+      if (event.key === 'Escape' && target.closest('[data-testid=transcript]')) action = () => document.querySelector<HTMLElement>('.library-main[tabindex="0"]')?.focus();
       if (command && event.key.toLowerCase() === 'z') action = () => void (event.shiftKey ? redo(mediaId) : undo(mediaId));
       if (command && event.key.toLowerCase() === 'y') action = () => void redo(mediaId);
       if (!action) return;
@@ -113,12 +120,13 @@ export function TranscriptView({ mediaId, fileName, transcript, details }: { med
           }}
           edited={transcript.history.undo > 0}
         />
-        <div className="export-buttons" role="group" aria-label="Export transcript">
+        <div className="export-buttons" role="group" aria-label="Export transcript" title={segments.length === 0 ? 'Nothing to export: no speech was found in this recording.' : undefined}>
           {EXPORT_FORMATS.map((format) => (
-            <button key={format} type="button" className="button ghost small" onClick={() => void exportAs([mediaId], format)}>
+            <button key={format} type="button" className="button ghost small" disabled={segments.length === 0} onClick={() => void exportAs([mediaId], format)}>
               {format.toUpperCase()}
             </button>
           ))}
+          <ExportOptionsButton />
         </div>
       </div>
       {needsNeuralModels(transcript) && <NeuralModelsOffer />}
@@ -138,6 +146,7 @@ export function TranscriptView({ mediaId, fileName, transcript, details }: { med
                   speakers={transcript.speakers}
                   isLast={index === segments.length - 1}
                   activeWord={activeSegment === index ? (activeWord ?? -1) : null}
+                  searched={searched}
                   editing={editing === index}
                   onEditing={onEditing}
                   onSave={onSave}

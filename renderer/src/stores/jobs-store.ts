@@ -19,6 +19,8 @@ interface JobsState {
   /** Queues recordings again with new options (Transcribe again…). */
   retranscribe(mediaIds: readonly number[], options: JobOptions): Promise<void>;
   cancelAdd(): void;
+  /** Takes the done and canceled jobs off the queue; their transcripts stay. */
+  clearFinished(): Promise<void>;
   cancel(id: number): Promise<void>;
   retry(id: number): Promise<void>;
   /** Run here, Run in the cloud, or decide for me. */
@@ -61,6 +63,16 @@ export const useJobsStore = create<JobsState>((set, get) => ({
     set({ pendingAdd: null });
     const added = await attempt('adding files', () => api.invoke('media.add', { paths: [...paths], ...(options ? { options } : {}) }));
     if (added) opened(added);
+  },
+
+  async clearFinished() {
+    const cleared = await attempt('clearing finished jobs', () => api.invoke('jobs.clearFinished', {}));
+    if (!cleared) return;
+    set((state) => {
+      const jobs = { ...state.jobs };
+      for (const id of cleared) delete jobs[id];
+      return { jobs };
+    });
   },
 
   async retranscribe(mediaIds, options) {
