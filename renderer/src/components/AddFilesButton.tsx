@@ -1,3 +1,4 @@
+import { FilePlus, FolderPlus } from 'lucide-react';
 import { useRef } from 'react';
 import { isMediaFileName } from '../../../contracts/media-types';
 import { useJobsStore } from '../stores/jobs-store';
@@ -16,10 +17,10 @@ export function AddFilesButton() {
   return (
     <>
       <button type="button" className="button primary" onClick={() => files.current?.click()}>
-        Add files…
+        <FilePlus size={15} aria-hidden /> Add files…
       </button>
       <button type="button" className="button" onClick={() => folder.current?.click()}>
-        Add folder…
+        <FolderPlus size={15} aria-hidden /> Add folder…
       </button>
       <input ref={files} type="file" multiple hidden accept="audio/*,video/*" data-testid="file-input" aria-label="Add files" onChange={(event) => take(event.currentTarget)} />
       <input

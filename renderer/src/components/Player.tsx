@@ -1,3 +1,4 @@
+import { Pause, Play, RotateCcw, RotateCw } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { PlaybackSource } from '../../../contracts/api';
 import type { Segment, Waveform as WaveformData } from '../../../contracts/domain';
@@ -82,13 +83,13 @@ export function Player({ mediaId, durationSec, waveform, segments }: { mediaId: 
       {waveform && <Waveform waveform={waveform} durationSec={durationSec} positionSec={currentSec} segments={segments} onSeek={(sec) => seek(mediaId, sec)} />}
       <div className="player-controls" role="group" aria-label="Playback">
         <button type="button" className="button ghost" onClick={() => skip(-5)} aria-label="Back 5 seconds" title="Back 5 s (←)">
-          −5 s
+          <RotateCcw size={14} aria-hidden /> 5 s
         </button>
         <button type="button" className="button primary play" onClick={toggle} aria-label={playing ? 'Pause' : 'Play'} title="Play/pause (Space)" disabled={unavailable}>
-          {playing ? 'Pause' : 'Play'}
+          {playing ? <Pause size={15} aria-hidden /> : <Play size={15} aria-hidden />} {playing ? 'Pause' : 'Play'}
         </button>
         <button type="button" className="button ghost" onClick={() => skip(5)} aria-label="Forward 5 seconds" title="Forward 5 s (→)">
-          +5 s
+          5 s <RotateCw size={14} aria-hidden />
         </button>
         <span className="player-time" data-testid="player-time" aria-label="Position">
           {formatClock(currentSec, true)} / {formatClock(durationSec)}

@@ -1,3 +1,4 @@
+import { Ellipsis } from 'lucide-react';
 import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { Segment, Speaker } from '../../../contracts/domain';
@@ -92,7 +93,7 @@ export function SegmentActions({ mediaId, index, segment, speakers, isLast, view
         aria-label={`More actions for the segment at ${at}`}
         onClick={() => onView(view ? null : 'menu')}
       >
-        ⋯
+        <Ellipsis size={16} aria-hidden />
       </button>
       {view &&
         createPortal(

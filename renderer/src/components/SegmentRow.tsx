@@ -1,3 +1,4 @@
+import { Pencil } from 'lucide-react';
 import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Segment, Speaker } from '../../../contracts/domain';
 import { formatClock } from '../format';
@@ -155,7 +156,7 @@ export const SegmentRow = memo(function SegmentRow({ mediaId, index, segment, sp
       {!editing && (
         <div className="segment-tools">
           <button type="button" className="button ghost small segment-edit" tabIndex={-1} onClick={() => onEditing(index, true)} aria-label={`Edit the text at ${formatClock(segment.start)}`}>
-            Edit
+            <Pencil size={13} aria-hidden /> Edit
           </button>
           <SegmentActions mediaId={mediaId} index={index} segment={segment} speakers={speakers} isLast={isLast} view={actions} onView={setActions} onSplit={() => setSplitting(true)} />
         </div>

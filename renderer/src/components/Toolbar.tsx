@@ -1,3 +1,4 @@
+import { Settings } from 'lucide-react';
 import { useState } from 'react';
 import { formatClock } from '../format';
 import { useLiveStore } from '../live/live-store';
@@ -27,7 +28,7 @@ export function Toolbar() {
         )}
         <AddFilesButton />
         <button type="button" className="button" onClick={() => setSettingsOpen(true)}>
-          Settings
+          <Settings size={15} aria-hidden /> Settings
         </button>
       </div>
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}

@@ -1,3 +1,4 @@
+import { RefreshCw } from 'lucide-react';
 import { useState } from 'react';
 import type { JobOptions } from '../../../contracts/domain';
 import { useJobsStore } from '../stores/jobs-store';
@@ -22,7 +23,7 @@ export function TranscribeAgainButton({ mediaIds, subject, current = {}, edited,
   return (
     <>
       <button type="button" className={className} disabled={!settings} onClick={() => setOpen(true)}>
-        Transcribe again…
+        <RefreshCw size={13} aria-hidden /> Transcribe again…
       </button>
       {open && settings && (
         <TranscribeOptionsDialog

@@ -1,3 +1,4 @@
+import { PanelRight, Trash2 } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { languageName } from '../../../contracts/languages';
 import { formatChannels, formatClock, formatContainer } from '../format';
@@ -85,7 +86,7 @@ export function TranscriptPane() {
           if (window.confirm(`Remove “${fileName || 'this recording'}” and its transcript from the library? The file itself stays where it is.`)) void remove(mediaId);
         }}
       >
-        Remove from library
+        <Trash2 size={13} aria-hidden /> Remove from library
       </button>
     </>
   );
@@ -98,7 +99,7 @@ export function TranscriptPane() {
           {meta.length > 0 && <p className="detail-meta">{meta.join(' · ')}</p>}
         </div>
         <button type="button" className="button ghost small" aria-expanded={detailsOpen} aria-controls="detail-side" onClick={toggleDetails}>
-          {detailsOpen ? 'Hide details' : 'Details'}
+          <PanelRight size={14} aria-hidden /> {detailsOpen ? 'Hide details' : 'Details'}
         </button>
       </header>
       {error && job?.state === 'failed' && (

@@ -1,3 +1,4 @@
+import { Redo2, Undo2 } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { languageName } from '../../../contracts/languages';
 import { EXPORT_FORMATS, type EditableTranscript, type EngineRun } from '../../../contracts/domain';
@@ -103,10 +104,10 @@ export function TranscriptView({ mediaId, fileName, transcript, details }: { med
       <div className="transcript-head">
         <div role="group" aria-label="Edit history">
           <button type="button" className="button ghost small" disabled={transcript.history.undo === 0} onClick={() => void undo(mediaId)} title="Undo (Ctrl/Cmd+Z)">
-            Undo
+            <Undo2 size={14} aria-hidden /> Undo
           </button>
           <button type="button" className="button ghost small" disabled={transcript.history.redo === 0} onClick={() => void redo(mediaId)} title="Redo (Ctrl/Cmd+Shift+Z)">
-            Redo
+            <Redo2 size={14} aria-hidden /> Redo
           </button>
         </div>
         <TranscribeAgainButton
