@@ -11,7 +11,15 @@ const screenshots = process.env.UPDATE_SCREENSHOTS ? path.join(projectRoot, 'doc
 async function picture(page: Page, name: string): Promise<void> {
   if (!screenshots) return;
   mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const html = page.locator('html');
+  const theme = await html.getAttribute('data-theme');
+  // The README shows each view in both themes; the theme is only drawn, not saved.
+  for (const [suffix, shown] of [['', 'light'], ['-dark', 'dark']] as const) {
+    await html.evaluate((element, value) => (element.dataset.theme = value), shown);
+    await page.screenshot({ path: path.join(screenshots, `${name}${suffix}.png`) });
+  }
+  await html.evaluate((element, value) => (element.dataset.theme = value ?? 'system'), theme);
 }
 
 const clockSec = (clock: string): number => clock.split(':').reduce((total, part) => total * 60 + Number(part), 0);
