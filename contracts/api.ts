@@ -2,7 +2,7 @@
 // core pushes. Electron IPC and the web host's WebSocket both carry exactly these messages.
 import { z } from 'zod';
 import { API_TOKEN_PATTERN, PoolStatus } from './cloud-api';
-import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobOptions, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, Placement, SearchHit, Settings } from './domain';
+import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobOptions, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, Placement, SearchHit, Segment, Settings } from './domain';
 import { LiveCaption, PcmBytes } from './live-protocol';
 import { ModelStatus } from './models';
 
@@ -79,6 +79,8 @@ export const apiRequests = {
     result: z.array(LibraryItem),
   },
   'transcripts.get': { params: MediaRef, result: EditableTranscript.nullable() },
+  /** While a recording is transcribed here: the segments found so far, in time order; null when none is. */
+  'transcripts.partial': { params: MediaRef, result: z.array(Segment).nullable() },
   /** One transcript's file, or a ZIP of one file each for several; made by export jobs in the light lane. Saving it is the renderer's. */
   'transcripts.export': {
     params: z.object({ mediaIds: z.array(Id).min(1).max(1000), format: ExportFormat }).strict(),

@@ -118,6 +118,8 @@ export const FromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('progress'), jobId: Id, update: WorkerProgress }),
   z.object({ type: z.literal('checkpoint'), jobId: Id, checkpoint: TranscribeCheckpoint }),
+  /** The segments a batch of windows just gave (in no particular order): shown while the rest is transcribed. */
+  z.object({ type: z.literal('segments'), jobId: Id, segments: z.array(Segment) }),
   /** The transcript as soon as transcription ends, before diarization: saved at once, so a later stage's failure cannot lose it. */
   z.object({ type: z.literal('transcript'), jobId: Id, transcript: Transcript }),
   z.object({

@@ -19,6 +19,7 @@ function handlersFor(core: VerbatimCore): Handlers {
     'media.remove': async ({ mediaId }) => (await core.removeMedia(mediaId), null),
     'library.list': ({ sort, descending }) => core.library(sort, descending),
     'transcripts.get': ({ mediaId }) => core.editing.get(mediaId),
+    'transcripts.partial': ({ mediaId }) => core.partialTranscript(mediaId),
     'transcripts.export': async ({ mediaIds, format }) => {
       const file = await core.exports.exportTranscripts(mediaIds, format);
       const binary = typeof file.content !== 'string';

@@ -15,6 +15,7 @@ import type {
   ModelDownload,
   Placement,
   SearchHit,
+  Segment,
   Settings,
 } from '../contracts/domain';
 import { AppSettings } from './app-settings';
@@ -371,6 +372,11 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     const next = await this.appSettings.update(patch);
     this.offload.settingsSaved();
     return next;
+  }
+
+  partialTranscript(mediaId: number): Segment[] | null {
+    this.getMedia(mediaId);
+    return this.local.partial(mediaId);
   }
 
   searchTranscripts(query: string, limit?: number): SearchHit[] {

@@ -73,6 +73,7 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
       ahead,
       yieldGate,
       onCheckpoint: (checkpoint) => port.send({ type: 'checkpoint', jobId, checkpoint }),
+      onSegments: (segments) => port.send({ type: 'segments', jobId, segments }),
     });
     if (controller.signal.aborted) port.send({ type: 'canceled', jobId });
     else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024, modelsOpened: warm.opened - openedBefore });

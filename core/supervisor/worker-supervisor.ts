@@ -6,7 +6,7 @@ import {
   type TranscribeCheckpoint,
   type WorkerProgress,
 } from '../../contracts/worker-protocol';
-import type { JobKind, Transcript } from '../../contracts/domain';
+import type { JobKind, Segment, Transcript } from '../../contracts/domain';
 import { CanceledError, JobError, JobTimeoutError, WorkerCrashError } from '../errors';
 import { describeExit, type WorkerExit, type WorkerHandle, type WorkerSpawner } from './worker-handle';
 
@@ -36,6 +36,8 @@ export interface RunRequest {
   onTranscript?(transcript: Transcript): void;
   /** Where transcription stands after each batch of windows (asked for with `input.checkpoints`). */
   onCheckpoint?(checkpoint: TranscribeCheckpoint): void;
+  /** Each batch of windows' new segments, while transcription runs. */
+  onSegments?(segments: Segment[]): void;
   /** This job's time limit; defaults to the supervisor's. */
   timeoutMs?: number;
   /** The files queued next, in order: the worker decodes them, and may transcribe them, while this job runs. */
@@ -54,6 +56,7 @@ interface ActiveJob {
   onProgress(update: WorkerProgress): void;
   onTranscript?(transcript: Transcript): void;
   onCheckpoint?(checkpoint: TranscribeCheckpoint): void;
+  onSegments?(segments: Segment[]): void;
 }
 
 interface LiveWorker {
@@ -142,6 +145,7 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
         onProgress: request.onProgress,
         onTranscript: request.onTranscript,
         onCheckpoint: request.onCheckpoint,
+        onSegments: request.onSegments,
         settle: (outcome) => {
           if (worker.active !== active) return;
           worker.active = undefined;
@@ -226,6 +230,9 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
           break;
         case 'checkpoint':
           if (worker.active?.jobId === message.jobId) worker.active.onCheckpoint?.(message.checkpoint);
+          break;
+        case 'segments':
+          if (worker.active?.jobId === message.jobId) worker.active.onSegments?.(message.segments);
           break;
         case 'transcript':
           if (worker.active?.jobId === message.jobId) worker.active.onTranscript?.(message.transcript);

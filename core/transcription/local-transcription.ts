@@ -1,7 +1,7 @@
 // A transcription job run on this machine: the model (downloaded first if need be), the supervised
 // engine process, the transcript kept the moment it exists, then decoded audio and speakers.
 import { settingsFor } from './job-settings';
-import type { Settings } from '../../contracts/domain';
+import type { Segment, Settings } from '../../contracts/domain';
 import type { LiveSettings } from '../../contracts/live-protocol';
 import type { DecodeRequest, TranscribeSettings } from '../../contracts/worker-protocol';
 import type { AppSettings } from '../app-settings';
@@ -13,7 +13,7 @@ import type { TranscriptStore } from '../library/transcript-store';
 import type { ModelManager } from '../models/model-manager';
 import type { SpeakerModels } from '../models/speaker-models';
 import type { libraryPaths, resourcePaths } from '../paths';
-import type { JobRunner } from '../queue/job-queue';
+import type { JobRunner, RunContext } from '../queue/job-queue';
 import { estimatedAudioSec, jobTimeLimitMs } from '../queue/eta';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 
@@ -45,6 +45,8 @@ export interface LocalTranscriptionDeps {
 
 export class LocalTranscription {
   private decoding: Promise<void> = Promise.resolve();
+  /** The segments of recordings being transcribed, by media, until their transcript is saved. */
+  private readonly growing = new Map<number, Segment[]>();
 
   constructor(private readonly d: LocalTranscriptionDeps) {}
 
@@ -83,7 +85,21 @@ export class LocalTranscription {
     return this.transcribeSettings(settings, model);
   }
 
+  /** What transcription has found so far in a recording it is working on, in time order; null when none is. */
+  partial(mediaId: number): Segment[] | null {
+    const segments = this.growing.get(mediaId);
+    return segments ? [...segments].sort((a, b) => a.start - b.start) : null;
+  }
+
   readonly runner: JobRunner = async (job, context) => {
+    try {
+      await this.run(job, context);
+    } finally {
+      this.growing.delete(job.mediaId);
+    }
+  };
+
+  private async run(job: JobRecord, context: RunContext): Promise<void> {
     const { d } = this;
     d.beforeRun(job);
     const settings = settingsFor(job, d.appSettings.get());
@@ -108,9 +124,13 @@ export class LocalTranscription {
         if (update.engine) d.jobs.saveEngine(job.id, { ...update.engine, ranOn: 'local' });
         context.progress(update);
       },
+      onSegments: (segments) => {
+        this.growing.set(job.mediaId, [...(this.growing.get(job.mediaId) ?? []), ...segments]);
+      },
       // Kept the moment transcription ends: a diarization that fails, or a crash, cannot take it away.
       onTranscript: (transcript) => {
         d.transcripts.save(job.mediaId, job.id, local(transcript));
+        this.growing.delete(job.mediaId);
         d.stored(job.mediaId);
       },
       timeoutMs: d.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, d.bytesPerAudioSec())),
@@ -126,7 +146,7 @@ export class LocalTranscription {
       }
     });
     d.stored(job.mediaId);
-  };
+  }
 
   /** Settings as the engine takes them, with an installed model. */
   private transcribeSettings(settings: Settings, model: { id: string; dir: string; dtypeSuffix: string }): TranscribeSettings {

@@ -38,6 +38,8 @@ export interface TranscribeRequest {
   resume?: TranscribeCheckpoint;
   /** Hears where transcription stands after every batch of windows. */
   onCheckpoint?: (checkpoint: TranscribeCheckpoint) => void;
+  /** The recording's new segments after each batch of windows, for the transcript to grow while it runs. */
+  onSegments?: (segments: Segment[]) => void;
 }
 
 /** Longest prompt Whisper accepts: half its 448-token context, less the control tokens. */
@@ -216,10 +218,14 @@ async function transcribeWindows(
     const kept = await decodeWithFallback(model, encoded, prompt, batch, seed, signal);
     seed += batch.length;
     const tails: AudioWindow[] = [];
+    const fresh: Segment[] = [];
     kept.forEach((attempt, index) => {
       if (!attempt) return;
       const window = batch[index]!;
-      for (const { source, segment } of windowSegments(attempt, model, window, language!)) bySource[source]!.push(segment);
+      for (const { source, segment } of windowSegments(attempt, model, window, language!)) {
+        bySource[source]!.push(segment);
+        if (source === 0) fresh.push(segment);
+      }
       const tail = windowTail(window, coveredSec(attempt.decoded, model, window.durationSec));
       if (tail) tails.push(tail);
     });
@@ -228,6 +234,7 @@ async function transcribeWindows(
     for (const window of batch) if (original.has(window)) doneSec += window.durationSec;
     const reached = batch.flatMap((window) => window.pieces.filter((piece) => piece.source === 0).map((piece) => piece.end));
     context.progress(doneSec / Math.max(totalSec, 1e-9), Math.max(0, ...reached));
+    if (fresh.length) request.onSegments?.(fresh);
     if (key && request.onCheckpoint) request.onCheckpoint({ key, language, seed, doneSec, pending: structuredClone(pending), original: pending.map((window) => original.has(window)), segments: [...bySource[0]!] });
   }
   // Tails were decoded after the windows that follow them.

@@ -1,4 +1,4 @@
-import type { Transcript } from '../../contracts/domain';
+import type { Segment, Transcript } from '../../contracts/domain';
 import type { ProcessMediaInput, ProcessMediaOutput, TranscribeCheckpoint, WorkerProgress } from '../../contracts/worker-protocol';
 import { assignSpeakers } from '../engine/diarize/assign-speakers';
 import { diarize } from '../engine/diarize/diarize';
@@ -30,7 +30,13 @@ export async function processMedia(
   /** Hears the transcript before diarization starts, so it can be kept whatever happens next. */
   onTranscript: (transcript: Transcript) => void = () => undefined,
   /** The worker's long-lived parts: models kept open between jobs, and the work done ahead on queued files. */
-  engine: { warm?: WarmSessions; ahead?: WorkAhead; yieldGate?: YieldGate; onCheckpoint?: (checkpoint: TranscribeCheckpoint) => void } = {},
+  engine: {
+    warm?: WarmSessions;
+    ahead?: WorkAhead;
+    yieldGate?: YieldGate;
+    onCheckpoint?: (checkpoint: TranscribeCheckpoint) => void;
+    onSegments?: (segments: Segment[]) => void;
+  } = {},
 ): Promise<ProcessMediaOutput> {
   let last: WorkerProgress = { stage: 'probe', progress: 0, processedSec: 0 };
   const weights = { ...STAGE_WEIGHTS, diarize: input.diarize ? DIARIZE_WEIGHT[input.diarize.tier] : 0 };
@@ -68,6 +74,7 @@ export async function processMedia(
         speech: early?.ready?.speech,
         resume: input.resume,
         onCheckpoint: input.checkpoints ? engine.onCheckpoint : undefined,
+        onSegments: engine.onSegments,
       },
       { detectSpeech: stages['detect-speech'], transcribe: stages.transcribe },
       (run) => report({ ...last, engine: run }),

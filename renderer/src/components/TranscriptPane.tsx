@@ -8,6 +8,7 @@ import { useMediaStore } from '../stores/media-store';
 import { useTranscriptStore } from '../stores/transcript-store';
 import { attempt } from '../stores/toast-store';
 import { api } from '../platform/api';
+import { GrowingTranscript } from './GrowingTranscript';
 import { Player } from './Player';
 import { TranscriptView } from './TranscriptView';
 
@@ -111,7 +112,13 @@ export function TranscriptPane() {
         <TranscriptView mediaId={mediaId} fileName={fileName} transcript={transcript} details={detailsOpen ? facts : null} />
       ) : (
         <div className="detail-body">
-          <div className="transcript-main">{job?.state !== 'failed' && <p className="muted">{info ? 'The transcript appears here as it is made.' : 'Details appear once the file has been read.'}</p>}</div>
+          <div className="transcript-main">
+            {job?.state === 'running' && job.runsOn !== 'pool' ? (
+              <GrowingTranscript mediaId={mediaId} job={job} />
+            ) : (
+              job?.state !== 'failed' && <p className="muted">{info ? 'The transcript appears here as it is made.' : 'Details appear once the file has been read.'}</p>
+            )}
+          </div>
           {detailsOpen && (
             <aside className="detail-side" id="detail-side" aria-label="Details">
               {facts}
