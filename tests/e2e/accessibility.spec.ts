@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readSpeech } from '../../bench/lib/read-speech';
-import { sharedAudio, scratchDir } from '../helpers/media';
+import path from 'node:path';
+import { ffmpeg, sharedAudio, scratchDir } from '../helpers/media';
 import { callHost, startWebHost, type RunningHost } from '../helpers/web-host';
 
 /** Serious and critical WCAG 2.1 A/AA violations on the page as it is now, as readable lines. */
@@ -17,11 +18,15 @@ test.describe('accessibility of the main views', () => {
   test.beforeAll(async () => {
     host = await startWebHost(scratchDir('e2e-a11y'));
     await callHost(host.url, 'settings.update', { model: 'whisper-tiny' });
-    const [utterance] = readSpeech(sharedAudio);
-    const [added] = (await callHost(host.url, 'media.add', { paths: [utterance!.wav], options: { diarization: 'builtin', speakers: { exact: 2, min: null, max: null } } })) as Array<{ jobId: number }>;
+    const [utterance, other] = readSpeech(sharedAudio);
+    // A video: a test picture with a real reader's voice.
+    const video = path.join(scratchDir('e2e-video'), 'Interview clip.webm');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=15', '-i', other!.wav, '-shortest', '-c:v', 'libvpx', '-deadline', 'realtime', '-c:a', 'libopus', video);
+    await callHost(host.url, 'media.add', { paths: [video], options: { diarization: 'off' } });
+    await callHost(host.url, 'media.add', { paths: [utterance!.wav], options: { diarization: 'builtin', speakers: { exact: 2, min: null, max: null } } });
     await expect
-      .poll(async () => ((await callHost(host.url, 'jobs.list', {})) as Array<{ id: number; state: string }>).find((job) => job.id === added!.jobId)?.state, { timeout: 120_000 })
-      .toBe('done');
+      .poll(async () => ((await callHost(host.url, 'jobs.list', {})) as Array<{ state: string }>).map((job) => job.state), { timeout: 120_000 })
+      .toEqual(['done', 'done']);
   });
   test.afterAll(async () => host.stop());
 
@@ -41,6 +46,18 @@ test.describe('accessibility of the main views', () => {
       expect(line.y + line.height, 'the player never covers a line').toBeLessThanOrEqual(player.y);
       expect(player.y + player.height).toBeLessThanOrEqual(height);
     }
+  });
+
+  test('a video plays with its picture, which can be hidden', async ({ page }) => {
+    await page.goto(host.url);
+    await page.getByTestId('library-item').filter({ hasText: 'Interview clip.webm' }).getByRole('button').click();
+    const picture = page.getByRole('region', { name: 'Transcript' }).locator('video');
+    await expect(picture).toBeVisible();
+    await expect.poll(() => picture.evaluate((element) => (element as unknown as { videoWidth: number }).videoWidth)).toBe(320);
+    await page.getByRole('button', { name: 'Hide picture' }).click();
+    await expect(picture).toBeHidden();
+    await page.getByRole('button', { name: 'Show picture' }).click();
+    await expect(picture).toBeVisible();
   });
 
   for (const theme of ['light', 'dark'] as const) {

@@ -1,4 +1,5 @@
-import { Pause, Play, RotateCcw, RotateCw } from 'lucide-react';
+import { Eye, EyeOff, Pause, Play, RotateCcw, RotateCw } from 'lucide-react';
+import { isVideoFileName } from '../../../contracts/media-types';
 import { useEffect, useRef, useState } from 'react';
 import type { PlaybackSource } from '../../../contracts/api';
 import type { Segment, Waveform as WaveformData } from '../../../contracts/domain';
@@ -13,8 +14,9 @@ const SPEEDS = [0.75, 1, 1.25, 1.5, 2];
  * The recording's audio with its waveform. While playing, the position is read every animation
  * frame (timeupdate fires only about four times a second, too coarse to follow words).
  */
-export function Player({ mediaId, durationSec, waveform, segments }: { mediaId: number; durationSec: number; waveform: WaveformData | null; segments: readonly Segment[] }) {
-  const audio = useRef<HTMLAudioElement>(null);
+export function Player({ mediaId, fileName, durationSec, waveform, segments }: { mediaId: number; fileName: string; durationSec: number; waveform: WaveformData | null; segments: readonly Segment[] }) {
+  const audio = useRef<HTMLMediaElement>(null);
+  const [picture, setPicture] = useState(true);
   const [speed, setSpeed] = useState(1);
   const [source, setSource] = useState<PlaybackSource>('original');
   const [unavailable, setUnavailable] = useState(false);
@@ -69,17 +71,23 @@ export function Player({ mediaId, durationSec, waveform, segments }: { mediaId: 
     setSource('decoded');
   };
 
+  // The user's own video plays with its picture; the decoded copy is sound only.
+  const video = isVideoFileName(fileName) && source === 'original';
+  const media = {
+    src: api.audioUrl(mediaId, source),
+    preload: 'metadata',
+    'data-testid': 'audio',
+    'data-source': source,
+    onError: failed,
+    onLoadedData: () => setUnavailable(false),
+  } as const;
   return (
     <div className="player" data-testid="player">
-      <audio
-        ref={audio}
-        src={api.audioUrl(mediaId, source)}
-        preload="metadata"
-        data-testid="audio"
-        data-source={source}
-        onError={failed}
-        onLoadedData={() => setUnavailable(false)}
-      />
+      {video ? (
+        <video ref={audio as React.RefObject<HTMLVideoElement>} {...media} className="player-video" hidden={!picture} playsInline aria-label={`Picture of ${fileName}`} />
+      ) : (
+        <audio ref={audio as React.RefObject<HTMLAudioElement>} {...media} />
+      )}
       {waveform && <Waveform waveform={waveform} durationSec={durationSec} positionSec={currentSec} segments={segments} onSeek={(sec) => seek(mediaId, sec)} />}
       <div className="player-controls" role="group" aria-label="Playback">
         <button type="button" className="button ghost" onClick={() => skip(-5)} aria-label="Back 5 seconds" title="Back 5 s (←)">
@@ -94,6 +102,11 @@ export function Player({ mediaId, durationSec, waveform, segments }: { mediaId: 
         <span className="player-time" data-testid="player-time" aria-label="Position">
           {formatClock(currentSec, true)} / {formatClock(durationSec)}
         </span>
+        {video && (
+          <button type="button" className="button ghost small" aria-pressed={picture} onClick={() => setPicture(!picture)}>
+            {picture ? <EyeOff size={14} aria-hidden /> : <Eye size={14} aria-hidden />} {picture ? 'Hide picture' : 'Show picture'}
+          </button>
+        )}
         <label className="player-speed">
           Speed{' '}
           <select value={speed} onChange={(event) => setSpeed(Number(event.target.value))}>

@@ -128,7 +128,7 @@ export function TranscriptPane() {
       )}
       {durationSec !== null && (info || transcript) && (
         // Made on the pool and not decoded here (yet): no waveform, but the user's own file plays.
-        <Player key={mediaId} mediaId={mediaId} durationSec={durationSec} waveform={info ? detail.waveform : null} segments={transcript?.segments ?? []} />
+        <Player key={mediaId} mediaId={mediaId} fileName={fileName} durationSec={durationSec} waveform={info ? detail.waveform : null} segments={transcript?.segments ?? []} />
       )}
     </section>
   );
