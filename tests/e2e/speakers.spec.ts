@@ -23,7 +23,8 @@ test.describe('fixing who said what in the real UI', () => {
   });
   test.afterEach(async () => host.stop());
 
-  test('give a segment to a new speaker, split one at a word, merge two; undo, a reload and the SRT all agree', async ({ page }) => {
+  test('give a segment to a new speaker, split one at a word, merge two; undo, a reload, the SRT and the clipboard all agree', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     test.setTimeout(180_000);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(host.url);
@@ -60,6 +61,9 @@ test.describe('fixing who said what in the real UI', () => {
     const srt = await exportSrt(page);
     expect(srt).toMatch(/^1\n[\d:,]+ --> [\d:,]+\nNarrator: /);
     expect(srt.split('\n\n').filter((cue) => cue.includes('Narrator: '))).toHaveLength(2);
+    // Copy puts the whole transcript on the clipboard, as a script: a paragraph per turn, names first.
+    await page.getByTestId('transcript').getByRole('button', { name: 'Copy', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^Narrator: /);
 
     // Merge the halves: one row again, and Undo takes exactly that back.
     await segmentMenu(page, 1, 'Merge with next');

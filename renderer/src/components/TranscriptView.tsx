@@ -1,4 +1,4 @@
-import { Redo2, Undo2 } from 'lucide-react';
+import { Copy, Redo2, Undo2 } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { languageName } from '../../../contracts/languages';
 import { EXPORT_FORMATS, type EditableTranscript, type EngineRun } from '../../../contracts/domain';
@@ -127,6 +127,9 @@ export function TranscriptView({ mediaId, fileName, transcript, details }: { med
               {format.toUpperCase()}
             </button>
           ))}
+          <button type="button" className="button ghost small" disabled={segments.length === 0} onClick={() => void useTranscriptStore.getState().copyAll(mediaId)}>
+            <Copy size={13} aria-hidden /> Copy
+          </button>
           <ExportOptionsButton />
         </div>
       </div>

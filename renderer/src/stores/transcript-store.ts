@@ -10,6 +10,8 @@ interface TranscriptState {
   fetch(mediaId: number): Promise<void>;
   /** Saves transcripts in a format, several as one ZIP: a download in a browser, a save dialog in the app. */
   exportAs(mediaIds: readonly number[], format: ExportFormat): Promise<void>;
+  /** The whole transcript as text (the TXT export, with the export options) on the clipboard. */
+  copyAll(mediaId: number): Promise<void>;
   editSegment(mediaId: number, segment: number, text: string): Promise<void>;
   undo(mediaId: number): Promise<void>;
   redo(mediaId: number): Promise<void>;
@@ -44,6 +46,14 @@ export const useTranscriptStore = create<TranscriptState>((set) => {
       link.click();
       // Revoked on the next turn: the click has started the download by then.
       setTimeout(() => URL.revokeObjectURL(url), 0);
+    },
+    async copyAll(mediaId) {
+      await attempt('copying the transcript', async () => {
+        const file = await api.invoke('transcripts.export', { mediaIds: [mediaId], format: 'txt' });
+        await navigator.clipboard.writeText(file.content).catch(() => {
+          throw new Error('The transcript could not be copied: this window may not use the clipboard.');
+        });
+      });
     },
     async editSegment(mediaId, segment, text) {
       keep(mediaId, await attempt('saving your edit', () => api.invoke('transcripts.editSegment', { mediaId, segment, text })));
