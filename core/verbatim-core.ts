@@ -41,6 +41,8 @@ import { JobQueue } from './queue/job-queue';
 import { JobViews } from './queue/job-views';
 import { MediaIntake } from './queue/media-intake';
 import { ThroughputMeter } from './queue/throughput';
+import { ModelSpeeds } from './queue/model-speeds';
+import { settingsFor } from './transcription/job-settings';
 import { Offload } from './offload/offload';
 import { FileSecretStore, type SecretStore } from './offload/pool-credentials';
 import { LocalTranscription } from './transcription/local-transcription';
@@ -110,7 +112,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   readonly offload: Offload;
   private readonly resources: ReturnType<typeof resourcePaths>;
   private readonly queue: JobQueue;
-  private readonly throughput: ThroughputMeter;
+  private readonly speeds: ModelSpeeds;
   private readonly coalescer: ChangeCoalescer;
   private readonly paths: ReturnType<typeof libraryPaths>;
   private readonly log: (message: string) => void;
@@ -145,7 +147,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     const speakerModels = new SpeakerModels(this.models, this.log);
     this.downloads = new ModelDownloads(this.models);
     this.downloads.on('models.changed', (downloads) => this.emit('models.changed', downloads));
-    this.throughput = new ThroughputMeter(settingsStore, 'throughput.transcribe', DEFAULT_SPEED);
+    this.speeds = new ModelSpeeds(settingsStore, new ThroughputMeter(settingsStore, 'throughput.transcribe', DEFAULT_SPEED));
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
     this.supervisor = new WorkerSupervisor({ ...options.supervisor, spawn: options.spawnWorker });
     this.supervisor.on('log', this.log);
@@ -162,7 +164,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       settings: () => this.appSettings.get(),
       env,
       secrets: options.secrets ?? new FileSecretStore(this.paths.poolToken),
-      localAudioSecPerSec: () => this.throughput.audioSecPerSec,
+      localAudioSecPerSec: () => this.speeds.overall.audioSecPerSec,
       localBusySec: () => this.localBusySec(),
       audioSecOf: (job) => estimatedAudioSec(job, this.bytesPerAudioSec) ?? 0,
       decodeHere: (job, signal) => this.local.decodeOnly(job, signal, this.log),
@@ -174,7 +176,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.offload.on('changed', (status) => this.emit('offload.changed', status));
     this.jobViews = new JobViews({
       jobs: this.jobs,
-      audioSecPerSec: () => this.throughput.audioSecPerSec,
+      speedOf: (job) => this.speedOf(job),
       bytesPerAudioSec: () => this.bytesPerAudioSec,
       offloadOn: () => this.appSettings.get().offloadMode !== 'off',
       remoteView: (id) => this.offload.remoteView(id),
@@ -393,18 +395,27 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     if (!this.exports.finished(job)) this.learnFrom(job);
   }
 
+  /** The model a job runs (or ran) with: what the engine reported, else its own choice over Settings. */
+  private modelOf(job: JobRecord): string {
+    return job.engine?.model ?? settingsFor(job, this.appSettings.get()).model;
+  }
+
+  private speedOf(job: JobRecord): number {
+    return this.speeds.of(this.modelOf(job));
+  }
+
   private learnFrom(job: JobRecord): void {
     if (job.state !== 'done' || job.startedAt === null || job.finishedAt === null) return;
     const finished = this.jobs.get(job.id);
     // This machine's speed: a job the pool ran says nothing about it.
-    if (finished?.durationSec && finished.runsOn !== 'pool') this.throughput.record(finished.durationSec, (job.finishedAt - job.startedAt) / 1000);
+    if (finished?.durationSec && finished.runsOn !== 'pool') this.speeds.record(this.modelOf(finished), finished.durationSec, (job.finishedAt - job.startedAt) / 1000);
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
   }
 
   /** Seconds until the jobs running on this machine now are done. */
   private localBusySec(): number {
     const running = this.jobs.inState('running').filter((job) => job.lane === 'heavy' && job.runsOn !== 'pool');
-    const estimates = estimateLane(running, [], { audioSecPerSec: this.throughput.audioSecPerSec, bytesPerAudioSec: this.bytesPerAudioSec, now: Date.now() });
+    const estimates = estimateLane(running, [], { speedOf: (each) => this.speedOf(each), bytesPerAudioSec: this.bytesPerAudioSec, now: Date.now() });
     return Math.max(0, ...[...estimates.values()].map((estimate) => estimate.etaSec ?? 0));
   }
 }

@@ -63,7 +63,7 @@ test.describe('fixing who said what in the real UI', () => {
     expect(srt.split('\n\n').filter((cue) => cue.includes('Narrator: '))).toHaveLength(2);
     // Copy puts the whole transcript on the clipboard, as a script: a paragraph per turn, names first.
     await page.getByTestId('transcript').getByRole('button', { name: 'Copy', exact: true }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^Narrator: /);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toMatch(/^Narrator: /);
 
     // Merge the halves: one row again, and Undo takes exactly that back.
     await segmentMenu(page, 1, 'Merge with next');

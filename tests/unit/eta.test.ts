@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../core/library/job-store';
+import { Database } from '../../core/library/database';
+import { SettingsStore } from '../../core/library/settings-store';
 import { estimateLane, jobTimeLimitMs } from '../../core/queue/eta';
+import { ModelSpeeds } from '../../core/queue/model-speeds';
+import { ThroughputMeter } from '../../core/queue/throughput';
 
 const now = 1_000_000;
 let nextId = 1;
@@ -12,7 +16,7 @@ function job(fields: Partial<JobRecord>): JobRecord {
     placement: 'auto', runsOn: null, decision: null, notice: null, live: false, options: {}, ...fields,
   };
 }
-const inputs = { audioSecPerSec: 10, bytesPerAudioSec: 16_000, now };
+const inputs = { speedOf: () => 10, bytesPerAudioSec: 16_000, now };
 
 describe('queue position and ETA', () => {
   it('adds up the jobs ahead in the lane, at the measured speed', () => {
@@ -36,6 +40,29 @@ describe('queue position and ETA', () => {
     const estimates = estimateLane([], [mystery, after], inputs);
     expect(estimates.get(mystery.id)).toEqual({ position: 1, etaSec: null });
     expect(estimates.get(after.id)).toEqual({ position: 2, etaSec: null });
+  });
+});
+
+describe('speed per model', () => {
+  it('estimates each file at its own model’s measured speed, and a model never run at all of them together', () => {
+    const db = new Database(':memory:');
+    const speeds = new ModelSpeeds(new SettingsStore(db), new ThroughputMeter(new SettingsStore(db), 'throughput.transcribe', 10));
+    speeds.record('whisper-tiny', 300, 10);
+    speeds.record('whisper-base', 100, 20);
+    expect(speeds.of('whisper-tiny')).toBeCloseTo(30);
+    expect(speeds.of('whisper-base')).toBeCloseTo(5);
+    // Never run: the overall average, which both jobs moved from its starting 10.
+    const overall = speeds.of('whisper-small');
+    expect(overall).toBeGreaterThan(5);
+    expect(overall).toBeLessThan(30);
+    const tiny = job({ durationSec: 60, options: { model: 'whisper-tiny' } });
+    const base = job({ durationSec: 60, options: { model: 'whisper-base' } });
+    const estimates = estimateLane([], [tiny, base], { ...inputs, speedOf: (each) => speeds.of(each.options.model!) });
+    expect(estimates.get(tiny.id)!.etaSec).toBeCloseTo(2);
+    expect(estimates.get(base.id)!.etaSec).toBeCloseTo(14);
+    // Measurements outlive a restart.
+    expect(new ModelSpeeds(new SettingsStore(db), new ThroughputMeter(new SettingsStore(db), 'throughput.transcribe', 10)).of('whisper-base')).toBeCloseTo(5);
+    db.close();
   });
 });
 
