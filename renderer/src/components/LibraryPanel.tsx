@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { EXPORT_FORMATS, LIBRARY_SORTS, type LibrarySort } from '../../../contracts/domain';
 import { useLibraryStore } from '../stores/library-store';
 import { useTranscriptStore } from '../stores/transcript-store';
+import { AddFilesButton } from './AddFilesButton';
 import { ChoiceSelect } from './ChoiceSelect';
 import { LibraryList } from './LibraryList';
 import { TranscribeAgainButton } from './TranscribeAgainButton';
@@ -19,7 +20,10 @@ export function LibraryPanel() {
     return (
       <div className="empty" data-testid="library-empty">
         <p className="empty-title">Your library is empty</p>
-        <p>Drop audio or video files or folders anywhere in this window, or choose Add files.</p>
+        <p>Drop audio or video files or folders anywhere in this window.</p>
+        <p>
+          <AddFilesButton filesOnly />
+        </p>
       </div>
     );
   }

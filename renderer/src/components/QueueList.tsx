@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { orderedJobs, useJobsStore } from '../stores/jobs-store';
+import { AddFilesButton } from './AddFilesButton';
 import { QueueItem } from './QueueItem';
 
 export function QueueList() {
@@ -18,7 +19,10 @@ export function QueueList() {
       {jobs.length === 0 ? (
         <div className="empty">
           <p className="empty-title">Nothing here yet</p>
-          <p>Drop audio or video files anywhere in this window, or choose Add files.</p>
+          <p>Drop audio or video files anywhere in this window.</p>
+          <p>
+            <AddFilesButton filesOnly />
+          </p>
         </div>
       ) : (
         <ul className="queue-list">
