@@ -3,7 +3,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ffmpeg, probeDuration, scratchDir, dialogueWav, sharedAudio } from '../helpers/media';
 import { dropFiles } from '../helpers/ui';
-import { startWebHost, type RunningHost } from '../helpers/web-host';
+import { callHost, startWebHost, type RunningHost } from '../helpers/web-host';
 
 function parseClock(text: string): number {
   const parts = text.split(':').map(Number);
@@ -95,9 +95,10 @@ test.describe('queue through the real UI', () => {
     await dropFiles(page, [corrupt]);
     const row = page.getByTestId('job-row');
     await expect(row).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
-    // The host keeps the dropped copy at the path the row shows; replace it with a sound file.
-    const keptAt = await row.locator('.job-name').getAttribute('title');
-    copyFileSync(wav, keptAt!);
+    // The web host keeps the dropped copy in its imports folder (the row shows only the name): replace it with a sound file.
+    await expect(row.locator('.job-name')).toHaveAttribute('title', 'corrupt take.mp3');
+    const [job] = (await callHost(host.url, 'jobs.list', {})) as Array<{ path: string }>;
+    copyFileSync(wav, job!.path);
     await row.getByRole('button', { name: 'Retry' }).click();
     await expect(row).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
     await expect(row.getByTestId('job-error')).toHaveCount(0);
