@@ -176,7 +176,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.offload.on('changed', (status) => this.emit('offload.changed', status));
     this.jobViews = new JobViews({
       jobs: this.jobs,
-      speedOf: (job) => this.speedOf(job),
+      speeds: () => this.speedsNow(),
       bytesPerAudioSec: () => this.bytesPerAudioSec,
       offloadOn: () => this.appSettings.get().offloadMode !== 'off',
       remoteView: (id) => this.offload.remoteView(id),
@@ -396,12 +396,14 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   }
 
   /** The model a job runs (or ran) with: what the engine reported, else its own choice over Settings. */
-  private modelOf(job: JobRecord): string {
-    return job.engine?.model ?? settingsFor(job, this.appSettings.get()).model;
+  private modelOf(job: JobRecord, settings = this.appSettings.get()): string {
+    return job.engine?.model ?? settingsFor(job, settings).model;
   }
 
-  private speedOf(job: JobRecord): number {
-    return this.speeds.of(this.modelOf(job));
+  /** Each job's model's speed, Settings read once: views are built ten times a second over the whole queue. */
+  private speedsNow(): (job: JobRecord) => number {
+    const settings = this.appSettings.get();
+    return (job) => this.speeds.of(this.modelOf(job, settings));
   }
 
   private learnFrom(job: JobRecord): void {
@@ -415,7 +417,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   /** Seconds until the jobs running on this machine now are done. */
   private localBusySec(): number {
     const running = this.jobs.inState('running').filter((job) => job.lane === 'heavy' && job.runsOn !== 'pool');
-    const estimates = estimateLane(running, [], { speedOf: (each) => this.speedOf(each), bytesPerAudioSec: this.bytesPerAudioSec, now: Date.now() });
+    const estimates = estimateLane(running, [], { speedOf: this.speedsNow(), bytesPerAudioSec: this.bytesPerAudioSec, now: Date.now() });
     return Math.max(0, ...[...estimates.values()].map((estimate) => estimate.etaSec ?? 0));
   }
 }

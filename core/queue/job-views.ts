@@ -10,8 +10,8 @@ type Estimate = { position: number | null; etaSec: number | null };
 
 export interface JobViewsDeps {
   jobs: JobStore;
-  /** This machine's speed for the job's model. */
-  speedOf(job: JobRecord): number;
+  /** This machine's speed for a job's model, with Settings read once for the whole view. */
+  speeds(): (job: JobRecord) => number;
   bytesPerAudioSec(): number;
   offloadOn(): boolean;
   remoteView(jobId: number): PoolJobView | undefined;
@@ -37,7 +37,7 @@ export class JobViews {
     const active: JobRecord[] = [];
     const allRunning = jobs.inState('running');
     const offloadOn = this.d.offloadOn();
-    const inputs = { speedOf: (job: JobRecord) => this.d.speedOf(job), bytesPerAudioSec: this.d.bytesPerAudioSec(), now: Date.now() };
+    const inputs = { speedOf: this.d.speeds(), bytesPerAudioSec: this.d.bytesPerAudioSec(), now: Date.now() };
     const onPool = (job: JobRecord): boolean => offloadOn && job.runsOn === 'pool';
     for (const lane of ['heavy', 'light'] as Lane[]) {
       const running = allRunning.filter((job) => job.lane === lane);

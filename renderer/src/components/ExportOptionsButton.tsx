@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { useDismissOutside } from './use-dismiss';
 import { DEFAULT_EXPORT_OPTIONS, type ExportOptions } from '../../../contracts/domain';
 import { useSettingsStore } from '../stores/settings-store';
 
@@ -8,14 +9,8 @@ export function ExportOptionsButton() {
   const box = useRef<HTMLDivElement>(null);
   const options = useSettingsStore((state) => state.settings?.exportOptions ?? DEFAULT_EXPORT_OPTIONS);
   const save = (patch: Partial<ExportOptions>): void => void useSettingsStore.getState().update({ exportOptions: { ...options, ...patch } });
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: PointerEvent): void => {
-      if (!box.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    return () => document.removeEventListener('pointerdown', onPointer);
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismissOutside(open, [box], close);
   return (
     <div
       className="export-options"

@@ -1,11 +1,12 @@
 import { Ellipsis } from 'lucide-react';
-import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { Segment, Speaker } from '../../../contracts/domain';
 import { formatClock } from '../format';
 import { useTranscriptStore } from '../stores/transcript-store';
 import { useToastStore } from '../stores/toast-store';
 import { speakerColour } from './SpeakerList';
+import { useDismissOutside } from './use-dismiss';
 
 /** What a row's actions can open: its menu, or straight to choosing who said it. */
 export type ActionsView = 'menu' | 'speaker' | null;
@@ -48,17 +49,12 @@ export function SegmentActions({ mediaId, index, segment, speakers, isLast, view
     setPlace({ position: 'fixed', right: window.innerWidth - rect.right, ...(below ? { top: rect.bottom + 4 } : { bottom: window.innerHeight - rect.top + 4 }) });
   }, [view]);
 
+  const dismiss = useCallback(() => onView(null), [onView]);
+  useDismissOutside(view !== null, [box, layer], dismiss);
   useEffect(() => {
-    if (!view) return;
-    const onPointer = (event: PointerEvent): void => {
-      const target = event.target as Node;
-      if (!box.current?.contains(target) && !layer.current?.contains(target)) onView(null);
-    };
-    document.addEventListener('pointerdown', onPointer);
     // The first item gets focus, so the keyboard carries on inside the menu.
-    layer.current?.querySelector<HTMLElement>('[role=menuitem]:not(:disabled), [role=menuitemradio], input')?.focus();
-    return () => document.removeEventListener('pointerdown', onPointer);
-  }, [view, onView]);
+    if (view) layer.current?.querySelector<HTMLElement>('[role=menuitem]:not(:disabled), [role=menuitemradio], input')?.focus();
+  }, [view]);
 
   const run = (action: () => Promise<void>): void => {
     close();
