@@ -38,12 +38,12 @@ async function main(): Promise<void> {
   const warm = scratchDir('bench-offload-warm');
   const warmCore = openCore(warm, { settingsDefaults: SETTINGS });
   await batch(warmCore, [readSpeechTake(2).wav]);
-  const speed = warmCore.db.get<{ value: string }>("SELECT value FROM settings WHERE key = 'throughput.transcribe'")!.value;
+  const speeds = warmCore.db.all<{ key: string; value: string }>("SELECT key, value FROM settings WHERE key LIKE 'speed.%' OR key LIKE 'share.%'");
   await warmCore.close();
   const seeded = (name: string): string => {
     const dir = scratchDir(name);
     const seed = openCore(dir, { settingsDefaults: SETTINGS });
-    seed.db.run("INSERT INTO settings (key, value) VALUES ('throughput.transcribe', ?)", [speed]);
+    for (const { key, value } of speeds) seed.db.run('INSERT INTO settings (key, value) VALUES (?, ?)', [key, value]);
     void seed.close();
     return dir;
   };

@@ -113,6 +113,10 @@ export const WorkerProgress = z.object({
 });
 export type WorkerProgress = z.infer<typeof WorkerProgress>;
 
+/** How much of a recording is speech: transcription's cost grows with it, not with the recording's length. */
+export const SpeechFound = z.object({ durationSec: z.number().nonnegative(), speechSec: z.number().nonnegative() });
+export type SpeechFound = z.infer<typeof SpeechFound>;
+
 export const FromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
   z.object({ type: z.literal('heartbeat') }),
@@ -122,6 +126,8 @@ export const FromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('segments'), jobId: Id, segments: z.array(Segment) }),
   /** The transcript as soon as transcription ends, before diarization: saved at once, so a later stage's failure cannot lose it. */
   z.object({ type: z.literal('transcript'), jobId: Id, transcript: Transcript }),
+  /** Sent for the job's file and for each queued file the worker looked at ahead, named by its cache key. */
+  z.object({ type: z.literal('speech-found'), cacheKey: DecodeRequest.shape.cacheKey, found: SpeechFound }),
   z.object({
     type: z.literal('done'),
     jobId: Id,

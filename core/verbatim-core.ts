@@ -40,8 +40,7 @@ import { estimateLane, estimatedAudioSec } from './queue/eta';
 import { JobQueue } from './queue/job-queue';
 import { JobViews } from './queue/job-views';
 import { MediaIntake } from './queue/media-intake';
-import { ThroughputMeter } from './queue/throughput';
-import { ModelSpeeds } from './queue/model-speeds';
+import { MachineSpeeds } from './queue/machine-speeds';
 import { settingsFor } from './transcription/job-settings';
 import { Offload } from './offload/offload';
 import { FileSecretStore, type SecretStore } from './offload/pool-credentials';
@@ -112,7 +111,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   readonly offload: Offload;
   private readonly resources: ReturnType<typeof resourcePaths>;
   private readonly queue: JobQueue;
-  private readonly speeds: ModelSpeeds;
+  private readonly speeds: MachineSpeeds;
   private readonly coalescer: ChangeCoalescer;
   private readonly paths: ReturnType<typeof libraryPaths>;
   private readonly log: (message: string) => void;
@@ -147,7 +146,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     const speakerModels = new SpeakerModels(this.models, this.log);
     this.downloads = new ModelDownloads(this.models);
     this.downloads.on('models.changed', (downloads) => this.emit('models.changed', downloads));
-    this.speeds = new ModelSpeeds(settingsStore, new ThroughputMeter(settingsStore, 'throughput.transcribe', DEFAULT_SPEED));
+    this.speeds = new MachineSpeeds(settingsStore, DEFAULT_SPEED);
     this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
     this.supervisor = new WorkerSupervisor({ ...options.supervisor, spawn: options.spawnWorker });
     this.supervisor.on('log', this.log);
@@ -164,9 +163,9 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       settings: () => this.appSettings.get(),
       env,
       secrets: options.secrets ?? new FileSecretStore(this.paths.poolToken),
-      localAudioSecPerSec: () => this.speeds.overall.audioSecPerSec,
       localBusySec: () => this.localBusySec(),
       audioSecOf: (job) => estimatedAudioSec(job, this.bytesPerAudioSec) ?? 0,
+      localSecOf: (job) => this.expectedNow()(job, estimatedAudioSec(job, this.bytesPerAudioSec) ?? 0),
       decodeHere: (job, signal) => this.local.decodeOnly(job, signal, this.log),
       markJob: (id) => this.coalescer.mark(id),
       wakeQueue: () => this.queue?.wake(),
@@ -176,7 +175,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.offload.on('changed', (status) => this.emit('offload.changed', status));
     this.jobViews = new JobViews({
       jobs: this.jobs,
-      speeds: () => this.speedsNow(),
+      expectedSec: () => this.expectedNow(),
       bytesPerAudioSec: () => this.bytesPerAudioSec,
       offloadOn: () => this.appSettings.get().offloadMode !== 'off',
       remoteView: (id) => this.offload.remoteView(id),
@@ -194,6 +193,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       resources: this.resources,
       paths: this.paths,
       bytesPerAudioSec: () => this.bytesPerAudioSec,
+      speeds: this.speeds,
+      markJob: (id) => this.coalescer.mark(id),
       jobTimeoutMs: options.supervisor?.jobTimeoutMs,
       beforeRun: (job) => this.offload.abandon(job.id),
       upNext: (job) =>
@@ -223,6 +224,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       remote: this.offload.dispatch,
       maxAttempts: options.maxAttempts,
       onChange: (id) => this.coalescer.mark(id),
+      onWaitingChanged: (lane) => lane === 'heavy' && this.local.lookAhead(),
       onFinished: (job) => this.finished(job),
       log: this.log,
     });
@@ -392,32 +394,21 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   }
 
   private finished(job: JobRecord): void {
-    if (!this.exports.finished(job)) this.learnFrom(job);
+    // A transcription's speeds are learnt by the run itself (LocalTranscription); the file sizes here.
+    if (!this.exports.finished(job) && job.state === 'done') this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
   }
 
-  /** The model a job runs (or ran) with: what the engine reported, else its own choice over Settings. */
-  private modelOf(job: JobRecord, settings = this.appSettings.get()): string {
-    return job.engine?.model ?? settingsFor(job, settings).model;
-  }
-
-  /** Each job's model's speed, Settings read once: views are built ten times a second over the whole queue. */
-  private speedsNow(): (job: JobRecord) => number {
+  /** How long each job should take here, Settings read once: views are built ten times a second over the whole queue. */
+  private expectedNow(): (job: JobRecord, audioSec: number) => number {
     const settings = this.appSettings.get();
-    return (job) => this.speeds.of(this.modelOf(job, settings));
-  }
-
-  private learnFrom(job: JobRecord): void {
-    if (job.state !== 'done' || job.startedAt === null || job.finishedAt === null) return;
-    const finished = this.jobs.get(job.id);
-    // This machine's speed: a job the pool ran says nothing about it.
-    if (finished?.durationSec && finished.runsOn !== 'pool') this.speeds.record(this.modelOf(finished), finished.durationSec, (job.finishedAt - job.startedAt) / 1000);
-    this.bytesPerAudioSec = this.media.averageBytesPerSecond() ?? DEFAULT_BYTES_PER_AUDIO_SEC;
+    // The model a job runs (or ran) with: what the engine reported, else its own choice over Settings.
+    return (job, audioSec) => this.speeds.expectedSec({ model: job.engine?.model ?? settingsFor(job, settings).model, audioSec, speechSec: job.speechSec });
   }
 
   /** Seconds until the jobs running on this machine now are done. */
   private localBusySec(): number {
     const running = this.jobs.inState('running').filter((job) => job.lane === 'heavy' && job.runsOn !== 'pool');
-    const estimates = estimateLane(running, [], { speedOf: this.speedsNow(), bytesPerAudioSec: this.bytesPerAudioSec, now: Date.now() });
+    const estimates = estimateLane(running, [], { expectedSec: this.expectedNow(), bytesPerAudioSec: this.bytesPerAudioSec, now: Date.now() });
     return Math.max(0, ...[...estimates.values()].map((estimate) => estimate.etaSec ?? 0));
   }
 }

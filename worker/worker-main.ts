@@ -20,7 +20,7 @@ const WARM_IDLE_MS = 30_000;
 
 const port = connectToParent();
 const warm = new WarmSessions(WARM_IDLE_MS);
-const ahead = new WorkAhead(warm);
+const ahead = new WorkAhead(warm, (input, found) => port.send({ type: 'speech-found', cacheKey: input.cacheKey, found }));
 const yieldGate = new YieldGate();
 let current: { jobId: number; controller: AbortController } | undefined;
 
@@ -74,6 +74,7 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
       yieldGate,
       onCheckpoint: (checkpoint) => port.send({ type: 'checkpoint', jobId, checkpoint }),
       onSegments: (segments) => port.send({ type: 'segments', jobId, segments }),
+      onSpeechFound: (found) => port.send({ type: 'speech-found', cacheKey: input.cacheKey, found }),
     });
     if (controller.signal.aborted) port.send({ type: 'canceled', jobId });
     else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024, modelsOpened: warm.opened - openedBefore });

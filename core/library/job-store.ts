@@ -23,6 +23,8 @@ export interface JobRecord {
   fileName: string;
   path: string;
   durationSec: number | null;
+  /** Seconds of speech in it, once the speech detector has looked. */
+  speechSec: number | null;
   sizeBytes: number | null;
   /** The file's SHA-256, null when it could not be read when added. */
   contentHash: string | null;
@@ -51,7 +53,7 @@ export interface PlacementDecision {
 const SELECT_JOB = `
   SELECT j.id, j.media_id AS mediaId, j.kind, j.lane, j.state, j.priority, j.attempts, j.stage, j.progress,
          j.error, j.error_code AS errorCode, j.created_at AS createdAt, j.queued_at AS queuedAt, j.started_at AS startedAt,
-         j.finished_at AS finishedAt, m.file_name AS fileName, m.path, m.duration_sec AS durationSec,
+         j.finished_at AS finishedAt, m.file_name AS fileName, m.path, m.duration_sec AS durationSec, m.speech_sec AS speechSec,
          m.size_bytes AS sizeBytes, m.content_hash AS contentHash, j.engine, j.diarization, j.placement, j.runs_on AS runsOn, j.decision, j.notice, j.options,
          EXISTS (SELECT 1 FROM live_sessions l WHERE l.media_id = m.id) AS live
   FROM jobs j JOIN media m ON m.id = j.media_id`;

@@ -81,6 +81,16 @@ export class MediaStore {
     this.db.run('UPDATE media SET duration_sec = COALESCE(duration_sec, ?), updated_at = ? WHERE id = ?', [durationSec, now, id]);
   }
 
+  /** Seconds of speech in the file: null until the speech detector has looked; undefined for no such file. */
+  speechSec(id: number): number | null | undefined {
+    return this.db.get<{ speech_sec: number | null }>('SELECT speech_sec FROM media WHERE id = ?', [id])?.speech_sec;
+  }
+
+  /** What the speech detector found in the file; its length too, where the file was not probed yet. */
+  saveSpeech(id: number, found: { durationSec: number; speechSec: number }, now = Date.now()): void {
+    this.db.run('UPDATE media SET speech_sec = ?, duration_sec = COALESCE(duration_sec, ?), updated_at = ? WHERE id = ?', [found.speechSec, found.durationSec, now, id]);
+  }
+
   pcmPath(id: number): string | null {
     return this.db.get<{ pcm_path: string | null }>('SELECT pcm_path FROM media WHERE id = ?', [id])?.pcm_path ?? null;
   }

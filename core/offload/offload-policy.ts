@@ -10,11 +10,10 @@ export interface OffloadInputs {
   live: boolean;
   /** The circuit breaker's verdict: the pool failed or could not be reached lately. */
   poolAvailable: boolean;
-  job: { audioSec: number; sizeBytes: number };
-  /** Audio seconds of the jobs that run here before this one (the running one's remaining part included). */
+  /** localSec: how long it would take here, at the speeds measured here for its model and its speech. */
+  job: { audioSec: number; sizeBytes: number; localSec: number };
+  /** Seconds of the work that runs here before this one (the running job's remaining part included). */
   localAheadSec: number;
-  /** This machine's measured speed for this model, audio seconds per second. */
-  localAudioSecPerSec: number;
   /**
    * What the pool reports (GET /v1/pool): its wait for a new job and one worker's speed; null when
    * unknown. A pool that has not measured itself yet is taken to be as fast as this machine.
@@ -37,7 +36,7 @@ export interface OffloadDecision {
 export const ASSUMED_UPLOAD_BYTES_PER_SEC = 1_000_000;
 
 export function chooseWhere(inputs: OffloadInputs): OffloadDecision {
-  const localEtaSec = (inputs.localAheadSec + inputs.job.audioSec) / Math.max(inputs.localAudioSecPerSec, 1e-6);
+  const localEtaSec = inputs.localAheadSec + inputs.job.localSec;
   const poolEtaSec = poolEta(inputs);
   const decide = (where: 'local' | 'pool', reason: string): OffloadDecision => ({ where, reason, localEtaSec, poolEtaSec });
 
@@ -58,8 +57,12 @@ function poolEta(inputs: OffloadInputs): number | null {
   const { pool } = inputs;
   if (!pool || pool.waitSec === null) return null;
   const uploadSec = inputs.job.sizeBytes / (inputs.uploadBytesPerSec ?? ASSUMED_UPLOAD_BYTES_PER_SEC);
-  const speed = pool.audioSecPerSec ?? Math.max(inputs.localAudioSecPerSec, 1e-6);
-  return pool.waitSec + inputs.job.audioSec / speed + uploadSec;
+  return pool.waitSec + poolRunSec(inputs.job, pool.audioSecPerSec) + uploadSec;
+}
+
+/** A job's time on one pool worker: at the speed it reports, or this machine's time until it has measured one. */
+export function poolRunSec(job: { audioSec: number; localSec: number }, poolAudioSecPerSec: number | null): number {
+  return poolAudioSecPerSec ? job.audioSec / poolAudioSecPerSec : job.localSec;
 }
 
 function round(sec: number): number {

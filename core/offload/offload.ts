@@ -12,7 +12,7 @@ import { PoolJobStore } from '../library/pool-job-store';
 import type { SettingsStore } from '../library/settings-store';
 import type { TranscriptStore } from '../library/transcript-store';
 import type { RemoteDispatch } from '../queue/job-queue';
-import { ThroughputMeter } from '../queue/throughput';
+import { RateMeter } from '../queue/rate-meter';
 import { CircuitBreaker } from './circuit-breaker';
 import { ASSUMED_UPLOAD_BYTES_PER_SEC } from './offload-policy';
 import { planPlacement, type PlannedJob } from './placement-plan';
@@ -29,12 +29,12 @@ export interface OffloadOptions {
   settings(): Settings;
   env: NodeJS.ProcessEnv;
   secrets: SecretStore;
-  /** This machine's measured speed, audio seconds per second. */
-  localAudioSecPerSec(): number;
   /** Seconds until the jobs running here now are done. */
   localBusySec(): number;
   /** A waiting job's audio length, measured or estimated from its size. */
   audioSecOf(job: JobRecord): number;
+  /** How long a waiting job would take here. */
+  localSecOf(job: JobRecord): number;
   /** Decodes the file here (no transcription) while the pool transcribes it: its player and waveform. */
   decodeHere(job: JobRecord, signal: AbortSignal): Promise<void>;
   markJob(jobId: number): void;
@@ -52,14 +52,14 @@ export class Offload extends EventEmitter<OffloadEvents> {
   readonly link: PoolLink;
   readonly dispatch: RemoteDispatch;
   private readonly poolJobs: PoolJobStore;
-  private readonly uploadMeter: ThroughputMeter;
+  private readonly uploadMeter: RateMeter;
   private readonly remote = new Map<number, PoolJobView>();
   private plannedFor = new Map<number, PlannedJob>();
 
   constructor(private readonly o: OffloadOptions) {
     super();
     this.poolJobs = new PoolJobStore(o.db);
-    this.uploadMeter = new ThroughputMeter(o.settingsStore, 'throughput.upload', ASSUMED_UPLOAD_BYTES_PER_SEC);
+    this.uploadMeter = new RateMeter(o.settingsStore, 'throughput.upload', ASSUMED_UPLOAD_BYTES_PER_SEC);
     this.link = new PoolLink({
       config: () => this.config(),
       enabled: () => this.o.settings().offloadMode !== 'off',
@@ -178,6 +178,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
         placement: job.placement,
         live: job.live,
         audioSec: this.o.audioSecOf(job),
+        localSec: this.o.localSecOf(job),
         sizeBytes: job.sizeBytes ?? 0,
         notice: job.notice,
         startedOnPool: onPool.has(job.id),
@@ -187,8 +188,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
         poolAvailable: this.link.usable(),
         poolKnown: reported !== null,
         pool: reported && { waitSec: reported.waitSec, audioSecPerSec: reported.audioSecPerSec, workers: reported.workers },
-        uploadBytesPerSec: this.uploadMeter.audioSecPerSec,
-        localAudioSecPerSec: this.o.localAudioSecPerSec(),
+        uploadBytesPerSec: this.uploadMeter.rate,
         localBusySec: this.o.localBusySec(),
       },
     );

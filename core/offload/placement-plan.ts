@@ -3,7 +3,7 @@
 // start and every few seconds while jobs wait, so a decision follows the numbers as they change.
 import type { OffloadMode, Placement } from '../../contracts/domain';
 import type { PlacementDecision } from '../library/job-store';
-import { chooseWhere } from './offload-policy';
+import { chooseWhere, poolRunSec } from './offload-policy';
 
 export interface WaitingJob {
   id: number;
@@ -11,6 +11,8 @@ export interface WaitingJob {
   live: boolean;
   /** Its audio length, measured or estimated from the file's size. */
   audioSec: number;
+  /** How long it would take here. */
+  localSec: number;
   sizeBytes: number;
   /** Told once already: why it runs here now (the pool failed it). */
   notice: string | null;
@@ -25,7 +27,6 @@ export interface PlanInputs {
   poolKnown: boolean;
   pool: { waitSec: number | null; audioSecPerSec: number | null; workers: number } | null;
   uploadBytesPerSec: number | null;
-  localAudioSecPerSec: number;
   /** Seconds until the jobs running here now are done. */
   localBusySec: number;
 }
@@ -37,18 +38,17 @@ export interface PlannedJob extends PlacementDecision {
 
 export function planPlacement(waiting: readonly WaitingJob[], inputs: PlanInputs): Map<number, PlannedJob> {
   const plan = new Map<number, PlannedJob>();
-  let localAheadSec = inputs.localBusySec * inputs.localAudioSecPerSec;
+  let localAheadSec = inputs.localBusySec;
   let poolAheadSec = 0;
-  const poolSpeed = (inputs.pool?.audioSecPerSec ?? inputs.localAudioSecPerSec) * Math.max(1, inputs.pool?.workers ?? 1);
+  const poolWorkers = Math.max(1, inputs.pool?.workers ?? 1);
   for (const job of waiting) {
     const decision = chooseWhere({
       mode: inputs.mode,
       placement: job.placement,
       live: job.live,
       poolAvailable: inputs.poolAvailable,
-      job: { audioSec: job.audioSec, sizeBytes: job.sizeBytes },
+      job: { audioSec: job.audioSec, sizeBytes: job.sizeBytes, localSec: job.localSec },
       localAheadSec,
-      localAudioSecPerSec: inputs.localAudioSecPerSec,
       pool: inputs.pool && { waitSec: inputs.pool.waitSec === null ? null : inputs.pool.waitSec + poolAheadSec, audioSecPerSec: inputs.pool.audioSecPerSec },
       uploadBytesPerSec: inputs.uploadBytesPerSec,
     });
@@ -65,8 +65,8 @@ export function planPlacement(waiting: readonly WaitingJob[], inputs: PlanInputs
           ? 'It waits for the pool, which failed or could not be reached lately; choose Run here to run it now.'
           : decision.reason;
     plan.set(job.id, { ...decision, where, reason, hold: where === 'pool' && (!inputs.poolAvailable || asking) });
-    if (where === 'pool') poolAheadSec += job.audioSec / poolSpeed;
-    else localAheadSec += job.audioSec;
+    if (where === 'pool') poolAheadSec += poolRunSec(job, inputs.pool?.audioSecPerSec ?? null) / poolWorkers;
+    else localAheadSec += job.localSec;
   }
   return plan;
 }

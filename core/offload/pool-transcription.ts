@@ -13,7 +13,7 @@ import type { PoolJobStore } from '../library/pool-job-store';
 import type { TranscriptStore } from '../library/transcript-store';
 import { PoolRequestError } from '../pool/pool-client';
 import { CLOSING, type JobRunner, type RunContext } from '../queue/job-queue';
-import type { ThroughputMeter } from '../queue/throughput';
+import type { RateMeter } from '../queue/rate-meter';
 import { describePoolError, type PoolLink } from './pool-link';
 
 export interface PoolTranscriptionDeps {
@@ -25,7 +25,7 @@ export interface PoolTranscriptionDeps {
   link: PoolLink;
   settings(): Settings;
   /** Upload speed to the pool, bytes per second. */
-  uploadMeter: ThroughputMeter;
+  uploadMeter: RateMeter;
   /** tus chunk size; smaller chunks resume closer to where they stopped. */
   chunkBytes: number;
   /** The user's cap on upload speed, bytes per second; null: none. */

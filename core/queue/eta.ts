@@ -6,8 +6,8 @@ export interface LaneEstimate {
 }
 
 export interface EstimateInputs {
-  /** Audio seconds this job's model processes per wall-clock second here, measured on earlier jobs. */
-  speedOf(job: JobRecord): number;
+  /** Seconds this job should take here, its audio length given: from the speeds measured on earlier jobs. */
+  expectedSec(job: JobRecord, audioSec: number): number;
   /** Typical file bytes per audio second, for files whose length is not known yet. */
   bytesPerAudioSec: number;
   now: number;
@@ -55,7 +55,7 @@ export function jobTimeLimitMs(audioSec: number | null): number {
 
 function expectedSec(job: JobRecord, inputs: EstimateInputs): number | null {
   const audioSec = estimatedAudioSec(job, inputs.bytesPerAudioSec);
-  return audioSec === null ? null : audioSec / inputs.speedOf(job);
+  return audioSec === null ? null : inputs.expectedSec(job, audioSec);
 }
 
 function remainingSec(job: JobRecord, inputs: EstimateInputs): number | null {

@@ -38,6 +38,8 @@ export interface JobQueueOptions {
   /** A job whose worker crashes this many times fails for good. */
   maxAttempts?: number;
   onChange(jobId: number): void;
+  /** A lane's waiting jobs changed (added, reordered, canceled, retried): the engine's look ahead follows. */
+  onWaitingChanged?(lane: Lane): void;
   onFinished?(job: JobRecord): void;
   log?(message: string): void;
 }
@@ -89,7 +91,10 @@ export class JobQueue {
 
   /** Call after adding jobs. */
   wake(): void {
-    for (const lane of LANES) this.pump(lane);
+    for (const lane of LANES) {
+      this.pump(lane);
+      this.options.onWaitingChanged?.(lane);
+    }
   }
 
   cancel(jobId: number): void {
@@ -102,18 +107,21 @@ export class JobQueue {
     if (isFinished(job.state)) return;
     this.store.apply(jobId, 'cancel');
     this.options.onChange(jobId);
+    this.options.onWaitingChanged?.(job.lane);
   }
 
   retry(jobId: number): void {
     const job = this.store.apply(this.requireJob(jobId).id, 'retry');
     this.options.onChange(jobId);
     this.pump(job.lane);
+    this.options.onWaitingChanged?.(job.lane);
   }
 
   setPriority(jobId: number, priority: number): void {
     const job = this.requireJob(jobId);
     this.store.setPriority(jobId, priority);
     for (const queued of this.store.queued(job.lane)) this.options.onChange(queued.id);
+    this.options.onWaitingChanged?.(job.lane);
   }
 
   /**
@@ -123,7 +131,10 @@ export class JobQueue {
   reorder(jobIds: readonly number[]): void {
     const waiting = jobIds.map((id) => this.requireJob(id)).filter((job) => job.state === 'queued');
     this.store.transaction(() => waiting.forEach((job, index) => this.store.setPriority(job.id, waiting.length - index)));
-    for (const lane of new Set(waiting.map((job) => job.lane))) for (const queued of this.store.queued(lane)) this.options.onChange(queued.id);
+    for (const lane of new Set(waiting.map((job) => job.lane))) {
+      for (const queued of this.store.queued(lane)) this.options.onChange(queued.id);
+      this.options.onWaitingChanged?.(lane);
+    }
   }
 
   private pump(lane: Lane): void {

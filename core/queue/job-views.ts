@@ -10,8 +10,8 @@ type Estimate = { position: number | null; etaSec: number | null };
 
 export interface JobViewsDeps {
   jobs: JobStore;
-  /** This machine's speed for a job's model, with Settings read once for the whole view. */
-  speeds(): (job: JobRecord) => number;
+  /** How long each job should take here, with Settings read once for the whole view. */
+  expectedSec(): (job: JobRecord, audioSec: number) => number;
   bytesPerAudioSec(): number;
   offloadOn(): boolean;
   remoteView(jobId: number): PoolJobView | undefined;
@@ -37,7 +37,7 @@ export class JobViews {
     const active: JobRecord[] = [];
     const allRunning = jobs.inState('running');
     const offloadOn = this.d.offloadOn();
-    const inputs = { speedOf: this.d.speeds(), bytesPerAudioSec: this.d.bytesPerAudioSec(), now: Date.now() };
+    const inputs = { expectedSec: this.d.expectedSec(), bytesPerAudioSec: this.d.bytesPerAudioSec(), now: Date.now() };
     const onPool = (job: JobRecord): boolean => offloadOn && job.runsOn === 'pool';
     for (const lane of ['heavy', 'light'] as Lane[]) {
       const running = allRunning.filter((job) => job.lane === lane);

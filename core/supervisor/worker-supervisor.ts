@@ -3,6 +3,7 @@ import {
   FromWorker,
   type ProcessMediaInput,
   type ProcessMediaOutput,
+  type SpeechFound,
   type TranscribeCheckpoint,
   type WorkerProgress,
 } from '../../contracts/worker-protocol';
@@ -72,6 +73,8 @@ type SupervisorEvents = {
   spawn: [pid: number | undefined];
   crash: [reason: string];
   log: [message: string];
+  /** How much of a file is speech: the job's own, or a queued one the worker looked at ahead. */
+  'speech-found': [cacheKey: string, found: SpeechFound];
 };
 
 /**
@@ -172,6 +175,11 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
+  /** The files now queued after the running job: the worker drops those no longer among them and looks at the new ones. */
+  planAhead(inputs: ProcessMediaInput[]): void {
+    if (this.worker?.active) this.worker.handle.send({ type: 'ahead', inputs });
+  }
+
   /** Ends the worker; the supervisor can be used no more. */
   dispose(): void {
     this.disposed = true;
@@ -236,6 +244,9 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
           break;
         case 'transcript':
           if (worker.active?.jobId === message.jobId) worker.active.onTranscript?.(message.transcript);
+          break;
+        case 'speech-found':
+          this.emit('speech-found', message.cacheKey, message.found);
           break;
         case 'done':
           if (worker.active?.jobId === message.jobId)

@@ -3,22 +3,30 @@
 import { settingsFor } from './job-settings';
 import type { Segment, Settings } from '../../contracts/domain';
 import type { LiveSettings } from '../../contracts/live-protocol';
-import type { DecodeRequest, TranscribeSettings } from '../../contracts/worker-protocol';
+import type { DecodeRequest, ProcessMediaInput, SpeechFound, TranscribeSettings } from '../../contracts/worker-protocol';
 import type { AppSettings } from '../app-settings';
 import { JobError } from '../errors';
 import type { Database } from '../library/database';
 import type { JobRecord, JobStore } from '../library/job-store';
 import type { MediaStore } from '../library/media-store';
 import type { TranscriptStore } from '../library/transcript-store';
-import type { ModelManager } from '../models/model-manager';
+import type { InstalledModel, ModelManager } from '../models/model-manager';
 import type { SpeakerModels } from '../models/speaker-models';
 import type { libraryPaths, resourcePaths } from '../paths';
 import type { JobRunner, RunContext } from '../queue/job-queue';
+import type { MachineSpeeds } from '../queue/machine-speeds';
 import { estimatedAudioSec, jobTimeLimitMs } from '../queue/eta';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 
 /** Queued files the worker may decode, and transcribe beside the current job, ahead of their turn. */
 const FILES_AHEAD = 8;
+/** A file's decoded audio is cached under its media id: the name the engine knows it by. */
+const CACHE_KEY_PREFIX = 'media-';
+
+function mediaIdOf(cacheKey: string): number | null {
+  const id = cacheKey.startsWith(CACHE_KEY_PREFIX) ? Number(cacheKey.slice(CACHE_KEY_PREFIX.length)) : NaN;
+  return Number.isSafeInteger(id) ? id : null;
+}
 
 export interface LocalTranscriptionDeps {
   db: Database;
@@ -34,6 +42,10 @@ export interface LocalTranscriptionDeps {
   resources: ReturnType<typeof resourcePaths>;
   paths: ReturnType<typeof libraryPaths>;
   bytesPerAudioSec(): number;
+  /** This machine's speeds: each run here measures them. */
+  speeds: MachineSpeeds;
+  /** A job whose estimate changed (its file's speech was found). */
+  markJob(jobId: number): void;
   /** A fixed limit (tests); otherwise one from the file's length. */
   jobTimeoutMs?: number;
   /** Before a job runs here: what it may have left on the pool is let go. */
@@ -47,8 +59,12 @@ export class LocalTranscription {
   private decoding: Promise<void> = Promise.resolve();
   /** The segments of recordings being transcribed, by media, until their transcript is saved. */
   private readonly growing = new Map<number, Segment[]>();
+  /** The job the engine runs now, with its model: what the files ahead of it are planned for. */
+  private current: { job: JobRecord; model: InstalledModel } | undefined;
 
-  constructor(private readonly d: LocalTranscriptionDeps) {}
+  constructor(private readonly d: LocalTranscriptionDeps) {
+    d.supervisor.on('speech-found', (cacheKey, found) => this.speechFound(cacheKey, found));
+  }
 
   /**
    * Probes and decodes a file without transcribing it, one file at a time, beside whatever the
@@ -108,13 +124,9 @@ export class LocalTranscription {
     const model = await d.models.ensure(settings.model, onDownload, context.signal);
     const diarize = await d.speakerModels.settings(settings.diarization, { speakers: settings.speakers, device: settings.device }, onDownload, context.signal);
     const transcribe = this.transcribeSettings(settings, model);
-    // The files queued next for the same model, with the settings they will run under unless these change meanwhile.
-    const ahead = d
-      .upNext(job)
-      .map((queued) => ({ queued, settings: settingsFor(queued, d.appSettings.get()) }))
-      .filter(({ settings: next }) => next.model === settings.model)
-      .slice(0, FILES_AHEAD)
-      .map(({ queued, settings: next }) => ({ ...this.decodeRequest(queued), transcribe: this.transcribeSettings(next, model), diarize: null }));
+    this.current = { job, model };
+    const runStart = Date.now();
+    let scanSec: number | null = null;
     const { output } = await d.supervisor.run({
       jobId: job.id,
       kind: job.kind,
@@ -122,6 +134,8 @@ export class LocalTranscription {
       signal: context.signal,
       onProgress: (update) => {
         if (update.engine) d.jobs.saveEngine(job.id, { ...update.engine, ranOn: 'local' });
+        // Decoding and speech detection end where transcription begins: the two parts of a run's cost.
+        if (scanSec === null && (update.stage === 'transcribe' || update.stage === 'diarize')) scanSec = (Date.now() - runStart) / 1000;
         context.progress(update);
       },
       onSegments: (segments) => {
@@ -134,8 +148,8 @@ export class LocalTranscription {
         d.stored(job.mediaId);
       },
       timeoutMs: d.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, d.bytesPerAudioSec())),
-      ahead,
-    });
+      ahead: this.ahead(job, model),
+    }).finally(() => (this.current = undefined));
     d.db.transaction(() => {
       d.media.saveDecoded(job.mediaId, output);
       if (output.transcript) {
@@ -146,6 +160,37 @@ export class LocalTranscription {
       }
     });
     d.stored(job.mediaId);
+    const speechSec = d.jobs.get(job.id)?.speechSec;
+    if (output.transcript && speechSec !== null && speechSec !== undefined) {
+      const wallSec = (Date.now() - runStart) / 1000;
+      d.speeds.record({ model: settings.model, audioSec: output.info.durationSec, speechSec, scanSec: scanSec ?? wallSec, wallSec });
+    }
+  }
+
+  /** Tells the engine the files now queued after the running job (some were added, moved or canceled). */
+  lookAhead(): void {
+    if (this.current) this.d.supervisor.planAhead(this.ahead(this.current.job, this.current.model));
+  }
+
+  /** The files queued next for the same model, with the settings they will run under unless these change meanwhile. */
+  private ahead(job: JobRecord, model: InstalledModel): ProcessMediaInput[] {
+    const settings = this.d.appSettings.get();
+    return this.d
+      .upNext(job)
+      .map((queued) => ({ queued, settings: settingsFor(queued, settings) }))
+      .filter(({ settings: next }) => next.model === model.id)
+      .slice(0, FILES_AHEAD)
+      .map(({ queued, settings: next }) => ({ ...this.decodeRequest(queued), transcribe: this.transcribeSettings(next, model), diarize: null }));
+  }
+
+  /** What the engine found in a file, its job's or one queued it looked at ahead: kept, and the file's estimate follows. */
+  private speechFound(cacheKey: string, found: SpeechFound): void {
+    const mediaId = mediaIdOf(cacheKey);
+    const before = mediaId === null ? undefined : this.d.media.speechSec(mediaId);
+    if (mediaId === null || before === undefined) return;
+    this.d.media.saveSpeech(mediaId, found);
+    if (before === null) this.d.speeds.speechFound(found.durationSec, found.speechSec);
+    for (const job of this.d.jobs.unfinishedFor(mediaId)) this.d.markJob(job.id);
   }
 
   /** Settings as the engine takes them, with an installed model. */
@@ -162,7 +207,7 @@ export class LocalTranscription {
   }
 
   private decodeRequest(job: JobRecord): DecodeRequest {
-    return { path: job.path, cacheDir: this.d.paths.pcmCache, cacheKey: `media-${job.mediaId}`, tools: this.d.appSettings.toolPaths() };
+    return { path: job.path, cacheDir: this.d.paths.pcmCache, cacheKey: `${CACHE_KEY_PREFIX}${job.mediaId}`, tools: this.d.appSettings.toolPaths() };
   }
 }
 

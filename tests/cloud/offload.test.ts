@@ -53,9 +53,9 @@ function poolEnv(token: string): NodeJS.ProcessEnv {
 function desktop(name: string, env: NodeJS.ProcessEnv, localSpeed?: number): VerbatimCore {
   const dataDir = scratchDir(`offload-${name}`);
   if (localSpeed !== undefined) {
-    // This machine measured slow: its queue takes long, which is what makes the pool worth it.
+    // This machine measured slow (speech seconds transcribed per second): its queue takes long, which is what makes the pool worth it.
     const seed = openCore(dataDir, { settingsDefaults: SETTINGS });
-    new SettingsStore(seed.db).set('throughput.transcribe', { audioSec: localSpeed * 60, wallSec: 60 });
+    new SettingsStore(seed.db).set('speed.speech', { audioSec: localSpeed * 60, wallSec: 60 });
     void seed.close();
   }
   const core = openCore(dataDir, { settingsDefaults: SETTINGS, env });

@@ -2,14 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Transcript } from '../../contracts/domain';
+import type { JobView, Transcript } from '../../contracts/domain';
 import type { VerbatimCore } from '../../core/verbatim-core';
 import { normaliseEnglish } from '../../bench/lib/english-normaliser';
 import { readSpeech } from '../../bench/lib/read-speech';
 import { wordErrors, wordErrorRate } from '../../bench/lib/word-error-rate';
 import { repeatsPhrase } from '../../worker/engine/whisper/quality';
 import { allFinished, openCore, waitForJobs } from '../helpers/core';
-import { ffmpeg, longMp3, probeDuration, scratchDir, sharedAudio } from '../helpers/media';
+import { cachedMedia, ffmpeg, longMp3, probeDuration, scratchDir, sharedAudio } from '../helpers/media';
 
 const synthetic = (name: string) => path.join(sharedAudio, 'synthetic', `${name}.wav`);
 const reference = (name: string) => readFileSync(path.join(sharedAudio, 'synthetic', `${name}.txt`), 'utf8');
@@ -220,14 +220,30 @@ describe('transcription on real Whisper weights', () => {
     expect(wordErrorRate(reference('dialogue-2spk'), prompted)).toBeLessThan(wordErrorRate(reference('dialogue-2spk'), plain));
   });
 
-  it('a 10-minute recording finishes, in order, to its end', async () => {
+  it('a 10-minute recording finishes, in order, to its end, while ten silent minutes queued behind it are estimated by their speech, not their length', async () => {
     const file = longMp3(10);
+    // 128 kb/s: its size alone says ten minutes, as the estimate reads it before anything was decoded here.
+    const silent = cachedMedia('silence-10min.mp3', (partial) =>
+      ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '600', '-c:a', 'libmp3lame', '-b:a', '128k', partial),
+    );
     core = openCore(scratchDir('data'));
     // Transcription to the end is what this asks; speaker labels over long audio are the diarization
     // tests' and bench:diarize's (here they would double the test's time on two cores).
-    const [added] = await core.addFiles([file], { diarization: 'off' });
-    const [job] = await waitForJobs(core, allFinished, 480_000);
-    expect(job!.state).toBe('done');
+    const [added, quiet] = await core.addFiles([file, silent], { diarization: 'off' });
+    /** How long the silent file waits after the recording is done, by the queue's estimates. */
+    const ownPart = (jobs: JobView[]): number | null => {
+      const [running, waiting] = [added!.jobId, quiet!.jobId].map((id) => jobs.find((job) => job.id === id)!);
+      if (running!.state !== 'running' || waiting!.state !== 'queued' || running!.etaSec === null || waiting!.etaSec === null) return null;
+      return waiting!.etaSec - running!.etaSec;
+    };
+    // Before the engine looks at it: ten minutes, most of it taken for speech, at a few speech seconds per second.
+    expect(ownPart(core.listJobs()) ?? Infinity).toBeGreaterThan(60);
+    // Once the engine has looked at it, ahead, while the recording is transcribed: its decoding alone.
+    const looked = await waitForJobs(core, (jobs) => (ownPart(jobs) ?? Infinity) < 30, 400_000);
+    expect(ownPart(looked)).toBeGreaterThan(0);
+    const jobs = await waitForJobs(core, allFinished, 480_000);
+    expect(jobs.map((job) => job.state)).toEqual(['done', 'done']);
+    expect(core.editing.get(quiet!.mediaId)!.segments).toEqual([]);
     const transcript = core.editing.get(added!.mediaId)!;
     expect(transcript.durationSec).toBeCloseTo(probeDuration(file), 0);
     expectOrdered(transcript);

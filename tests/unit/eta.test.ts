@@ -3,8 +3,7 @@ import type { JobRecord } from '../../core/library/job-store';
 import { Database } from '../../core/library/database';
 import { SettingsStore } from '../../core/library/settings-store';
 import { estimateLane, jobTimeLimitMs } from '../../core/queue/eta';
-import { ModelSpeeds } from '../../core/queue/model-speeds';
-import { ThroughputMeter } from '../../core/queue/throughput';
+import { MachineSpeeds } from '../../core/queue/machine-speeds';
 
 const now = 1_000_000;
 let nextId = 1;
@@ -12,11 +11,11 @@ function job(fields: Partial<JobRecord>): JobRecord {
   return {
     id: nextId++, mediaId: 1, kind: 'process-media', lane: 'heavy', state: 'queued', priority: 0, attempts: 0,
     stage: null, progress: 0, error: null, errorCode: null, createdAt: now, queuedAt: now, startedAt: null, finishedAt: null,
-    fileName: 'a.wav', path: '/a.wav', durationSec: null, sizeBytes: null, contentHash: null, engine: null, diarization: null,
+    fileName: 'a.wav', path: '/a.wav', durationSec: null, speechSec: null, sizeBytes: null, contentHash: null, engine: null, diarization: null,
     placement: 'auto', runsOn: null, decision: null, notice: null, live: false, options: {}, ...fields,
   };
 }
-const inputs = { speedOf: () => 10, bytesPerAudioSec: 16_000, now };
+const inputs = { expectedSec: (_job: JobRecord, audioSec: number) => audioSec / 10, bytesPerAudioSec: 16_000, now };
 
 describe('queue position and ETA', () => {
   it('adds up the jobs ahead in the lane, at the measured speed', () => {
@@ -43,26 +42,52 @@ describe('queue position and ETA', () => {
   });
 });
 
-describe('speed per model', () => {
+describe('speeds measured here', () => {
+  /** A run of `audioSec` with `speechSec` of speech: `scanSec` to decode and find it, `transcribeSec` after. */
+  const run = (model: string, audioSec: number, speechSec: number, scanSec: number, transcribeSec: number) =>
+    ({ model, audioSec, speechSec, scanSec, wallSec: scanSec + transcribeSec });
+
   it('estimates each file at its own model’s measured speed, and a model never run at all of them together', () => {
     const db = new Database(':memory:');
-    const speeds = new ModelSpeeds(new SettingsStore(db), new ThroughputMeter(new SettingsStore(db), 'throughput.transcribe', 10));
-    speeds.record('whisper-tiny', 300, 10);
-    speeds.record('whisper-base', 100, 20);
-    expect(speeds.of('whisper-tiny')).toBeCloseTo(30);
-    expect(speeds.of('whisper-base')).toBeCloseTo(5);
-    // Never run: the overall average, which both jobs moved from its starting 10.
-    const overall = speeds.of('whisper-small');
-    expect(overall).toBeGreaterThan(5);
-    expect(overall).toBeLessThan(30);
-    const tiny = job({ durationSec: 60, options: { model: 'whisper-tiny' } });
-    const base = job({ durationSec: 60, options: { model: 'whisper-base' } });
-    const estimates = estimateLane([], [tiny, base], { ...inputs, speedOf: (each) => speeds.of(each.options.model!) });
-    expect(estimates.get(tiny.id)!.etaSec).toBeCloseTo(2);
-    expect(estimates.get(base.id)!.etaSec).toBeCloseTo(14);
+    const speeds = new MachineSpeeds(new SettingsStore(db), 10);
+    // Decoding and speech detection at 200× realtime for both; then 30 and 5 speech seconds per second.
+    for (let i = 0; i < 30; i++) {
+      speeds.record(run('whisper-tiny', 200, 150, 1, 5));
+      speeds.record(run('whisper-base', 200, 100, 1, 20));
+    }
+    expect(speeds.expectedSec({ model: 'whisper-tiny', audioSec: 200, speechSec: 150 })).toBeCloseTo(1 + 5, 1);
+    expect(speeds.expectedSec({ model: 'whisper-base', audioSec: 200, speechSec: 150 })).toBeCloseTo(1 + 30, 1);
+    // Never run: all models' speed, between the two.
+    const unknown = speeds.expectedSec({ model: 'whisper-small', audioSec: 200, speechSec: 150 });
+    expect(unknown).toBeGreaterThan(6);
+    expect(unknown).toBeLessThan(31);
+    const tiny = job({ durationSec: 200, speechSec: 150, options: { model: 'whisper-tiny' } });
+    const base = job({ durationSec: 200, speechSec: 150, options: { model: 'whisper-base' } });
+    const expectedSec = (each: JobRecord, audioSec: number) => speeds.expectedSec({ model: each.options.model!, audioSec, speechSec: each.speechSec });
+    const estimates = estimateLane([], [tiny, base], { ...inputs, expectedSec });
+    expect(estimates.get(tiny.id)!.etaSec).toBeCloseTo(6, 1);
+    expect(estimates.get(base.id)!.etaSec).toBeCloseTo(37, 1);
     // Measurements outlive a restart.
-    expect(new ModelSpeeds(new SettingsStore(db), new ThroughputMeter(new SettingsStore(db), 'throughput.transcribe', 10)).of('whisper-base')).toBeCloseTo(5);
+    expect(new MachineSpeeds(new SettingsStore(db), 10).expectedSec({ model: 'whisper-base', audioSec: 200, speechSec: 150 })).toBeCloseTo(31, 1);
     db.close();
+  });
+
+  it('counts speech, not length: a silent two-hour file costs its decoding, and a file not looked at yet the usual share of speech', () => {
+    const speeds = new MachineSpeeds(new SettingsStore(new Database(':memory:')), 10);
+    for (let i = 0; i < 20; i++) speeds.record(run('whisper-tiny', 600, 300, 3, 60));
+    // 200× realtime to decode and find speech, 5 speech seconds per second to transcribe.
+    const silent = speeds.expectedSec({ model: 'whisper-tiny', audioSec: 7200, speechSec: 0 });
+    expect(silent).toBeCloseTo(36, 0);
+    const talk = speeds.expectedSec({ model: 'whisper-tiny', audioSec: 7200, speechSec: 7200 });
+    expect(talk).toBeCloseTo(36 + 1440, 0);
+    // Not looked at yet: the share of speech found in earlier files (half of each, here).
+    for (let i = 0; i < 20; i++) speeds.speechFound(600, 300);
+    expect(speeds.expectedSec({ model: 'whisper-tiny', audioSec: 7200, speechSec: null })).toBeCloseTo(36 + 720, 0);
+    // A silent file found lowers that share, and a silent run leaves the transcription speed as it was.
+    speeds.speechFound(7200, 0);
+    speeds.record(run('whisper-tiny', 7200, 0, 36, 0.5));
+    expect(speeds.expectedSec({ model: 'whisper-tiny', audioSec: 7200, speechSec: null })).toBeLessThan(36 + 720);
+    expect(speeds.expectedSec({ model: 'whisper-tiny', audioSec: 7200, speechSec: 7200 })).toBeCloseTo(talk, 0);
   });
 });
 

@@ -5,15 +5,14 @@ import { CircuitBreaker } from '../../core/offload/circuit-breaker';
 import { ASSUMED_UPLOAD_BYTES_PER_SEC, chooseWhere, type OffloadInputs } from '../../core/offload/offload-policy';
 import { planPlacement, type PlanInputs, type WaitingJob } from '../../core/offload/placement-plan';
 
-/** A 10-minute file (10 MB) behind 30 minutes of local work at 10× realtime, and an idle pool at 40×. */
+/** A 10-minute file (10 MB, a minute's work here) behind 3 minutes of local work, and an idle pool at 40× realtime. */
 const busy: OffloadInputs = {
   mode: 'when-busy',
   placement: 'auto',
   live: false,
   poolAvailable: true,
-  job: { audioSec: 600, sizeBytes: 10_000_000 },
-  localAheadSec: 1800,
-  localAudioSecPerSec: 10,
+  job: { audioSec: 600, sizeBytes: 10_000_000, localSec: 60 },
+  localAheadSec: 180,
   pool: { waitSec: 0, audioSecPerSec: 40 },
   uploadBytesPerSec: 5_000_000,
 };
@@ -46,7 +45,7 @@ describe('offload policy', () => {
     expect(chooseWhere({ ...busy, poolAvailable: false }).where).toBe('local');
     expect(chooseWhere({ ...busy, mode: 'always', poolAvailable: false }).where).toBe('local');
     expect(chooseWhere({ ...busy, pool: { waitSec: null, audioSecPerSec: 40 } })).toMatchObject({ where: 'local', poolEtaSec: null });
-    // A pool that has not measured itself is taken to be as fast as this machine: 60 s of audio at 10×, plus 2 s of upload.
+    // A pool that has not measured itself is taken to be as fast as this machine: the job's 60 s here, plus 2 s of upload.
     expect(chooseWhere({ ...busy, pool: { waitSec: 0, audioSecPerSec: null } })).toMatchObject({ where: 'pool', poolEtaSec: 62 });
     expect(chooseWhere({ ...busy, pool: null, placement: 'pool' }).where).toBe('pool');
     expect(chooseWhere({ ...busy, mode: 'always', localAheadSec: 0, pool: { waitSec: 3600, audioSecPerSec: 1 } }).where).toBe('pool');
@@ -101,10 +100,9 @@ describe('placement plan', () => {
     poolKnown: true,
     pool: { waitSec: 0, audioSecPerSec: 10, workers: 1 },
     uploadBytesPerSec: 10_000_000,
-    localAudioSecPerSec: 10,
     localBusySec: 60,
   };
-  const waiting = (id: number, fields: Partial<WaitingJob> = {}): WaitingJob => ({ id, placement: 'auto', live: false, audioSec: 600, sizeBytes: 1_000_000, notice: null, startedOnPool: false, ...fields });
+  const waiting = (id: number, fields: Partial<WaitingJob> = {}): WaitingJob => ({ id, placement: 'auto', live: false, audioSec: 600, localSec: 60, sizeBytes: 1_000_000, notice: null, startedOnPool: false, ...fields });
 
   it('counts the work bound for each side ahead of the next job, so a batch splits between them', () => {
     // Here: 60 s busy, then 60 s per file. Pool: idle, 60 s per file, one worker.

@@ -15,4 +15,15 @@ describe('stage progress', () => {
       { stage: 'decode', progress: 1, processedSec: 24 },
     ]);
   });
+
+  it('moves the bar forward, never back, when a later stage turns out cheaper (a file with little speech)', () => {
+    const updates: WorkerProgress[] = [];
+    const weights = { decode: 10, transcribe: 90 };
+    const stages = stageContexts(weights, new AbortController().signal, (u) => updates.push(u));
+    stages.decode.progress(1, 60);
+    weights.transcribe = 10;
+    stages.transcribe.progress(0, 0);
+    stages.transcribe.progress(0.5, 30);
+    expect(updates.map((u) => u.progress)).toEqual([0.1, 0.5, 0.75]);
+  });
 });

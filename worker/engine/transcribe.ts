@@ -6,7 +6,7 @@ import { PcmFile, SAMPLE_RATE } from './audio/pcm-file';
 import { providerOrder } from '../../contracts/devices';
 import { openSession } from './onnx/execution-providers';
 import { speechProbabilities, VAD_FRAME_SEC } from './vad/silero-vad';
-import { speechRegions } from './vad/speech-regions';
+import { speechRegions, type TimeSpan } from './vad/speech-regions';
 import { decodeBatch, languageProbabilities, type Decoded } from './whisper/decode-loop';
 import { chooseLanguage } from './whisper/language-choice';
 import { bestOf, isSilence, needsFallback, QUALITY } from './whisper/quality';
@@ -40,6 +40,8 @@ export interface TranscribeRequest {
   onCheckpoint?: (checkpoint: TranscribeCheckpoint) => void;
   /** The recording's new segments after each batch of windows, for the transcript to grow while it runs. */
   onSegments?: (segments: Segment[]) => void;
+  /** Hears how much of the recording is speech, once that is known and before any of it is transcribed. */
+  onSpeechFound?: (speechSec: number) => void;
 }
 
 /** Longest prompt Whisper accepts: half its 448-token context, less the control tokens. */
@@ -69,7 +71,9 @@ export async function transcribe(
   try {
     const speech = request.speech ?? (await detectSpeech(pcm, await vadSession(sessions, request.vadModelPath), stages.detectSpeech));
     if (request.speech) stages.detectSpeech.progress(1, pcm.durationSec);
-    const own = packWindows(speechRegions(speech.probabilities, speech.frameSec, pcm.durationSec));
+    const regions = speechRegions(speech.probabilities, speech.frameSec, pcm.durationSec);
+    request.onSpeechFound?.(spanSeconds(regions));
+    const own = packWindows(regions);
     const candidates = request.language === null ? [] : riders;
     for (const rider of candidates) riderPcms.push(new PcmFile(rider.pcmPath));
     const { windows, packed } = packAlongside(
@@ -143,6 +147,18 @@ export function vadSession(sessions: WarmSessions, modelPath: string, kind = 'va
     async () => (await openSession(modelPath, ['cpu'], { threads: 1 })).session,
     (session) => session.release(),
   );
+}
+
+/**
+ * Seconds of speech in a recording: what transcription costs grow with (silence costs only its
+ * decoding and speech detection, hundreds of times faster).
+ */
+export function speechSeconds(speech: SpeechProbabilities, durationSec: number): number {
+  return spanSeconds(speechRegions(speech.probabilities, speech.frameSec, durationSec));
+}
+
+function spanSeconds(regions: readonly TimeSpan[]): number {
+  return regions.reduce((sum, region) => sum + (region.end - region.start), 0);
 }
 
 export interface SpeechProbabilities {

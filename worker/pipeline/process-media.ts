@@ -1,5 +1,5 @@
 import type { Segment, Transcript } from '../../contracts/domain';
-import type { ProcessMediaInput, ProcessMediaOutput, TranscribeCheckpoint, WorkerProgress } from '../../contracts/worker-protocol';
+import type { ProcessMediaInput, ProcessMediaOutput, SpeechFound, TranscribeCheckpoint, WorkerProgress } from '../../contracts/worker-protocol';
 import { assignSpeakers } from '../engine/diarize/assign-speakers';
 import { diarize } from '../engine/diarize/diarize';
 import { firstLine } from '../engine/onnx/execution-providers';
@@ -36,12 +36,21 @@ export async function processMedia(
     yieldGate?: YieldGate;
     onCheckpoint?: (checkpoint: TranscribeCheckpoint) => void;
     onSegments?: (segments: Segment[]) => void;
+    /** How much of this job's recording is speech, as soon as that is known. */
+    onSpeechFound?: (found: SpeechFound) => void;
   } = {},
 ): Promise<ProcessMediaOutput> {
   let last: WorkerProgress = { stage: 'probe', progress: 0, processedSec: 0 };
-  const weights = { ...STAGE_WEIGHTS, diarize: input.diarize ? DIARIZE_WEIGHT[input.diarize.tier] : 0 };
+  const weights: Record<keyof typeof STAGE_WEIGHTS | 'diarize', number> = { ...STAGE_WEIGHTS, diarize: input.diarize ? DIARIZE_WEIGHT[input.diarize.tier] : 0 };
   const gate = engine.yieldGate;
   const stages = stageContexts(weights, signal, (update) => report((last = update)), gate && (() => gate.wait(signal)));
+  const speechFound = (durationSec: number, speechSec: number): void => {
+    // Transcription and diarization cost by speech: a mostly silent file is mostly done once its speech is found.
+    const share = durationSec > 0 ? Math.min(1, speechSec / durationSec) : 1;
+    weights.transcribe = STAGE_WEIGHTS.transcribe * share;
+    weights.diarize *= share;
+    engine.onSpeechFound?.({ durationSec, speechSec });
+  };
 
   const early = engine.ahead?.take(input);
   let prepared: Decoded;
@@ -60,6 +69,7 @@ export async function processMedia(
   if (early?.transcribed && early.ready) {
     // Transcribed in an earlier job's spare window room: nothing left but to say so.
     ({ speech } = early.ready);
+    speechFound(early.ready.durationSec, early.ready.speechSec);
     const { segments, language, engine: run } = early.transcribed;
     report({ ...last, engine: run });
     stages.transcribe.progress(1, early.ready.durationSec);
@@ -75,6 +85,7 @@ export async function processMedia(
         resume: input.resume,
         onCheckpoint: input.checkpoints ? engine.onCheckpoint : undefined,
         onSegments: engine.onSegments,
+        onSpeechFound: (speechSec) => speechFound(decoded.decodedSec, speechSec),
       },
       { detectSpeech: stages['detect-speech'], transcribe: stages.transcribe },
       (run) => report({ ...last, engine: run }),

@@ -12,7 +12,9 @@ export interface StageContext {
 
 /**
  * Maps each stage's own 0…1 onto the job's overall 0…1 by the stages' relative cost, so the bar
- * moves steadily through the whole pipeline and says which stage it is in.
+ * moves steadily through the whole pipeline and says which stage it is in. The weights are read at
+ * each report: a job that learns its later stages are cheaper (little speech) lowers their weights,
+ * and the bar moves forward to where the job truly stands.
  */
 export function stageContexts<S extends Stage>(
   weights: Record<S, number>,
@@ -21,19 +23,18 @@ export function stageContexts<S extends Stage>(
   yieldPoint?: () => Promise<void>,
 ): Record<S, StageContext> {
   const stages = Object.keys(weights) as S[];
-  const total = stages.reduce((sum, stage) => sum + weights[stage], 0);
-  let before = 0;
   const contexts = {} as Record<S, StageContext>;
-  for (const stage of stages) {
-    const start = before / total;
-    const span = weights[stage] / total;
+  stages.forEach((stage, index) => {
     contexts[stage] = {
       signal,
       yieldPoint,
-      progress: (fraction, processedSec) =>
-        report({ stage, progress: Math.min(1, start + span * Math.min(1, Math.max(0, fraction))), processedSec }),
+      progress: (fraction, processedSec) => {
+        const total = stages.reduce((sum, each) => sum + weights[each], 0);
+        const before = stages.slice(0, index).reduce((sum, each) => sum + weights[each], 0);
+        const done = before + weights[stage] * Math.min(1, Math.max(0, fraction));
+        report({ stage, progress: Math.min(1, total > 0 ? done / total : 1), processedSec });
+      },
     };
-    before += weights[stage];
-  }
+  });
   return contexts;
 }

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { EngineRun, MediaInfo, Segment } from '../../contracts/domain';
-import type { DecodeRequest, ProcessMediaInput } from '../../contracts/worker-protocol';
+import type { DecodeRequest, ProcessMediaInput, SpeechFound } from '../../contracts/worker-protocol';
 import { PcmFile } from '../engine/audio/pcm-file';
-import { detectSpeech, vadSession, type SpeechProbabilities } from '../engine/transcribe';
+import { detectSpeech, speechSeconds, vadSession, type SpeechProbabilities } from '../engine/transcribe';
 import type { WarmSessions } from '../engine/warm-sessions';
 import { decodeToPcm, type DecodeResult } from './decode';
 import { resolveTools } from './ffmpeg-tools';
@@ -43,7 +43,7 @@ export interface AheadEntry {
   input: ProcessMediaInput;
   decoded: Promise<Decoded>;
   /** Decoded and its speech found (only for files that will be transcribed): what transcribing beside another job needs. */
-  ready?: { pcmPath: string; durationSec: number; speech: SpeechProbabilities };
+  ready?: { pcmPath: string; durationSec: number; speech: SpeechProbabilities; speechSec: number };
   transcribed?: TranscribedAhead;
 }
 
@@ -64,7 +64,11 @@ export class WorkAhead {
   private entries: AheadEntry[] = [];
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly warm: WarmSessions) {}
+  constructor(
+    private readonly warm: WarmSessions,
+    /** Hears how much of a queued file is speech, so its estimate counts speech before its job starts. */
+    private readonly onSpeechFound: (input: ProcessMediaInput, found: SpeechFound) => void = () => undefined,
+  ) {}
 
   /** The files now queued next, in order; files no longer among them are forgotten. */
   plan(inputs: readonly ProcessMediaInput[]): void {
@@ -112,7 +116,9 @@ export class WorkAhead {
           // A session of its own: the current job's speech detection may be running at the same moment.
           const session = await vadSession(this.warm, input.transcribe.vadModelPath, 'vad-ahead');
           const speech = await detectSpeech(pcm, session, quiet(never));
-          entry.ready = { pcmPath: decoded.decoded.pcmPath, durationSec: pcm.durationSec, speech };
+          const speechSec = speechSeconds(speech, pcm.durationSec);
+          entry.ready = { pcmPath: decoded.decoded.pcmPath, durationSec: pcm.durationSec, speech, speechSec };
+          this.onSpeechFound(input, { durationSec: pcm.durationSec, speechSec });
         } catch {
           // Its own job finds speech again, and says there what went wrong.
         } finally {

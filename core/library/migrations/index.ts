@@ -7,6 +7,7 @@ import offload from './006-offload';
 import structuralEdits from './007-structural-edits';
 import jobOptions from './008-job-options';
 import jobErrorCodes from './009-job-error-codes';
+import mediaSpeech from './010-media-speech';
 
 /** Schema history, oldest first. The position in this list is the schema version. */
-export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings, offload, structuralEdits, jobOptions, jobErrorCodes];
+export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings, offload, structuralEdits, jobOptions, jobErrorCodes, mediaSpeech];
