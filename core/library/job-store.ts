@@ -1,5 +1,6 @@
 import { JOB_KINDS, DiarizationRun, EngineRun, JobOptions, type JobKind, type JobState, type Lane, type Placement, type RunsOn, type Stage } from '../../contracts/domain';
 import { transition, type JobEvent } from '../queue/job-state';
+import { TranscribeCheckpoint } from '../../contracts/worker-protocol';
 import type { Database } from './database';
 
 export interface JobRecord {
@@ -77,6 +78,9 @@ function toRecord(row: JobRow | undefined): JobRecord | undefined {
   };
 }
 
+/** Progress a job keeps when it starts again: where its checkpoint left it, else nothing. */
+const KEPT_PROGRESS = 'CASE WHEN checkpoint IS NULL THEN 0 ELSE progress END';
+
 /** The order a lane runs its queued jobs in: priority, then first come first served. */
 const LANE_ORDER = 'ORDER BY j.priority DESC, j.queued_at, j.id';
 
@@ -133,15 +137,16 @@ export class JobStore {
       switch (event) {
         case 'start':
           this.db.run(
+            // A job carrying on from a checkpoint keeps its bar where it was.
             `UPDATE jobs SET state = ?, attempts = attempts + 1, started_at = ?, finished_at = NULL,
-               error = NULL, error_code = NULL, stage = NULL, progress = 0, runs_on = ? WHERE id = ?`,
+               error = NULL, error_code = NULL, stage = NULL, progress = ${KEPT_PROGRESS}, runs_on = ? WHERE id = ?`,
             [to, now, details.runsOn ?? 'local', id],
           );
           break;
         case 'requeue':
           // An interrupted job keeps its place in line.
           this.db.run(
-            `UPDATE jobs SET state = ?, started_at = NULL, finished_at = NULL, stage = NULL, progress = 0,
+            `UPDATE jobs SET state = ?, started_at = NULL, finished_at = NULL, stage = NULL, progress = ${KEPT_PROGRESS},
                error = ?, attempts = attempts - ? WHERE id = ?`,
             [to, details.error ?? null, details.refundAttempt ? 1 : 0, id],
           );
@@ -150,12 +155,12 @@ export class JobStore {
           // A retry asked for by the user is new work: to the back of the line, with fresh attempts.
           this.db.run(
             `UPDATE jobs SET state = ?, queued_at = ?, started_at = NULL, finished_at = NULL, stage = NULL,
-               progress = 0, error = NULL, error_code = NULL, attempts = 0 WHERE id = ?`,
+               progress = 0, error = NULL, error_code = NULL, attempts = 0, checkpoint = NULL WHERE id = ?`,
             [to, now, id],
           );
           break;
         case 'complete':
-          this.db.run('UPDATE jobs SET state = ?, finished_at = ?, progress = 1, error = NULL WHERE id = ?', [
+          this.db.run('UPDATE jobs SET state = ?, finished_at = ?, progress = 1, error = NULL, checkpoint = NULL WHERE id = ?', [
             to,
             now,
             id,
@@ -163,7 +168,7 @@ export class JobStore {
           break;
         case 'fail':
         case 'cancel':
-          this.db.run('UPDATE jobs SET state = ?, finished_at = ?, error = ?, error_code = ? WHERE id = ?', [
+          this.db.run('UPDATE jobs SET state = ?, finished_at = ?, error = ?, error_code = ?, checkpoint = NULL WHERE id = ?', [
             to,
             now,
             details.error ?? null,
@@ -186,7 +191,21 @@ export class JobStore {
   }
 
   setOptions(id: number, options: JobOptions): void {
-    this.db.run('UPDATE jobs SET options = ? WHERE id = ?', [JSON.stringify(options), id]);
+    // Other options, other windows: what was transcribed so far no longer applies.
+    this.db.run('UPDATE jobs SET options = ?, checkpoint = NULL, progress = 0 WHERE id = ?', [JSON.stringify(options), id]);
+  }
+
+  /** Where the running transcription stands; kept only while the job is running. */
+  saveCheckpoint(id: number, checkpoint: TranscribeCheckpoint): void {
+    this.db.run("UPDATE jobs SET checkpoint = ? WHERE id = ? AND state = 'running'", [JSON.stringify(checkpoint), id]);
+  }
+
+  /** The job's last checkpoint; one that does not parse (another version wrote it) is ignored, and the job starts over. */
+  checkpoint(id: number): TranscribeCheckpoint | null {
+    const row = this.db.get<{ checkpoint: string | null }>('SELECT checkpoint FROM jobs WHERE id = ?', [id]);
+    if (!row?.checkpoint) return null;
+    const parsed = TranscribeCheckpoint.safeParse(JSON.parse(row.checkpoint));
+    return parsed.success ? parsed.data : null;
   }
 
   setPlacement(id: number, placement: Placement): void {

@@ -68,7 +68,8 @@ export class JobQueue {
   /** Recovers jobs a crash left running, then starts working. */
   start(): void {
     for (const job of this.store.inState('running')) {
-      this.store.apply(job.id, 'requeue', { error: 'Interrupted when Verbatim closed; resuming.' });
+      // The app itself stopped (a crash, a power cut): not the job's doing, so it costs no attempt.
+      this.store.apply(job.id, 'requeue', { error: 'Interrupted when Verbatim closed; resuming.', refundAttempt: true });
       this.options.log?.(`[queue] job ${job.id} was running when the app stopped; queued again`);
     }
     this.stopped = false;

@@ -5,7 +5,7 @@ import type { Segment, Settings } from '../../contracts/domain';
 import type { LiveSettings } from '../../contracts/live-protocol';
 import type { DecodeRequest, ProcessMediaInput, SpeechFound, TranscribeSettings } from '../../contracts/worker-protocol';
 import type { AppSettings } from '../app-settings';
-import { JobError } from '../errors';
+import { BackToQueueError, JobError, WorkerCrashError } from '../errors';
 import type { Database } from '../library/database';
 import type { JobRecord, JobStore } from '../library/job-store';
 import type { MediaStore } from '../library/media-store';
@@ -127,16 +127,24 @@ export class LocalTranscription {
     this.current = { job, model };
     const runStart = Date.now();
     let scanSec: number | null = null;
-    const { output } = await d.supervisor.run({
+    // Carrying on after a crash or a restart: what the last run saved is shown at once, and the bar stays where it was.
+    const resume = d.jobs.checkpoint(job.id) ?? undefined;
+    if (resume) this.growing.set(job.mediaId, [...resume.segments]);
+    let checkpointed = false;
+    const run = d.supervisor.run({
       jobId: job.id,
       kind: job.kind,
-      input: { ...this.decodeRequest(job), transcribe, diarize },
+      input: { ...this.decodeRequest(job), transcribe, diarize, resume, checkpoints: true },
       signal: context.signal,
       onProgress: (update) => {
         if (update.engine) d.jobs.saveEngine(job.id, { ...update.engine, ranOn: 'local' });
         // Decoding and speech detection end where transcription begins: the two parts of a run's cost.
         if (scanSec === null && (update.stage === 'transcribe' || update.stage === 'diarize')) scanSec = (Date.now() - runStart) / 1000;
-        context.progress(update);
+        context.progress({ stage: update.stage, progress: Math.max(job.progress, update.progress) });
+      },
+      onCheckpoint: (checkpoint) => {
+        d.jobs.saveCheckpoint(job.id, checkpoint);
+        checkpointed = true;
       },
       onSegments: (segments) => {
         this.growing.set(job.mediaId, [...(this.growing.get(job.mediaId) ?? []), ...segments]);
@@ -149,7 +157,15 @@ export class LocalTranscription {
       },
       timeoutMs: d.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, d.bytesPerAudioSec())),
       ahead: this.ahead(job, model),
-    }).finally(() => (this.current = undefined));
+    });
+    const { output } = await run
+      .catch((error: unknown) => {
+        // A crash after this run saved progress costs no attempt: it carries on from there. One that
+        // keeps crashing at the same place still uses up its attempts, and fails with the reason.
+        if (error instanceof WorkerCrashError && checkpointed) throw new BackToQueueError(`${error.message} Carrying on from where it was.`);
+        throw error;
+      })
+      .finally(() => (this.current = undefined));
     d.db.transaction(() => {
       d.media.saveDecoded(job.mediaId, output);
       if (output.transcript) {
@@ -161,7 +177,8 @@ export class LocalTranscription {
     });
     d.stored(job.mediaId);
     const speechSec = d.jobs.get(job.id)?.speechSec;
-    if (output.transcript && speechSec !== null && speechSec !== undefined) {
+    // A run that carried on from a checkpoint did only part of the work: it says nothing of the speed.
+    if (output.transcript && !resume && speechSec !== null && speechSec !== undefined) {
       const wallSec = (Date.now() - runStart) / 1000;
       d.speeds.record({ model: settings.model, audioSec: output.info.durationSec, speechSec, scanSec: scanSec ?? wallSec, wallSec });
     }

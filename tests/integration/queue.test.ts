@@ -146,7 +146,7 @@ describe('job queue', () => {
     expect(store.get(bad)).toMatchObject({ state: 'failed', attempts: 1, error: '“bad.wav” is empty (0 bytes).' });
   });
 
-  it('puts jobs a crash left running back in the queue on the next start', async () => {
+  it('puts jobs a crash left running back in the queue on the next start, the crash costing them no attempt', async () => {
     const first = open();
     const a = first.addJob('a.wav');
     const b = first.addJob('b.wav');
@@ -156,7 +156,7 @@ describe('job queue', () => {
     const second = open(first.file);
     expect(second.store.get(a)!.state).toBe('running');
     second.queue.start();
-    expect(second.runner.started.map((job) => [job.id, job.attempts])).toEqual([[a, 2]]);
+    expect(second.runner.started.map((job) => [job.id, job.attempts])).toEqual([[a, 1]]);
     second.runner.finish(a);
     await settle();
     second.runner.finish(b);
