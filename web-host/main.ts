@@ -1,14 +1,21 @@
-// `node dist/web-host/main.cjs [--port N]`: the app's UI in any local browser, backed by the real core.
+// `node dist/web-host/main.cjs [--port N] [--allow DIR]…`: the app's UI in this machine's browser, backed
+// by the real core. Only the printed address (it carries a per-launch key) opens it.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { childProcessSpawner } from '../core/node/child-process-worker';
 import { defaultDataDir, libraryPaths } from '../core/paths';
 import { VerbatimCore } from '../core/verbatim-core';
+import { createAccess } from './access';
+import { ReadableFolders } from './readable-folders';
 import { createWebHost } from './server';
+import { diskFreeBytes } from './upload';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
+const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, allow: { type: 'string', multiple: true, default: [] } } });
+/** The largest file a browser may upload: VERBATIM_UPLOAD_LIMIT bytes, 20 GB unless set. */
+const uploadLimit = Number(process.env.VERBATIM_UPLOAD_LIMIT) > 0 ? Number(process.env.VERBATIM_UPLOAD_LIMIT) : 20e9;
 
 const dataDir = defaultDataDir();
 const core = new VerbatimCore({
@@ -19,15 +26,16 @@ const core = new VerbatimCore({
 });
 core.start();
 
-const server = createWebHost({
-  core,
-  rendererDir: path.join(here, '../renderer'),
-  uploadsDir: libraryPaths(dataDir).uploads,
-});
+const uploadsDir = libraryPaths(dataDir).uploads;
+mkdirSync(uploadsDir, { recursive: true });
+const access = createAccess();
+const readable = ReadableFolders.of([uploadsDir, ...values.allow]);
+const server = createWebHost({ core, rendererDir: path.join(here, '../renderer'), uploadsDir, access, readable, uploads: { maxBytes: uploadLimit, freeBytes: diskFreeBytes } });
 server.listen(Number(values.port), '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : values.port;
-  console.log(`Verbatim web host: http://127.0.0.1:${port}/ (library in ${dataDir})`);
+  console.log(`Verbatim web host: http://127.0.0.1:${port}/?token=${access.token} (library in ${dataDir})`);
+  if (values.allow.length) console.log(`Files may also be added by path from: ${readable.folders.slice(1).join(', ')}`);
 });
 
 let closing = false;

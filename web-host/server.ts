@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -9,11 +7,18 @@ import { decodeBinaryRequest, WsClientMessage, type WsServerMessage } from '../c
 import { createApiDispatcher, toApiError } from '../core/api-handler';
 import type { VerbatimCore } from '../core/verbatim-core';
 import { CONTENT_SECURITY_POLICY } from '../renderer/content-security-policy';
+import type { Access } from './access';
+import type { ReadableFolders } from './readable-folders';
+import { saveUpload, UploadRefused, type UploadLimits } from './upload';
 
 export interface WebHostOptions {
   core: VerbatimCore;
   rendererDir: string;
   uploadsDir: string;
+  access: Access;
+  /** Where `media.add` may read: the uploads folder and the folders named at launch. */
+  readable: ReadableFolders;
+  uploads: UploadLimits;
 }
 
 const MIME: Record<string, string> = {
@@ -30,19 +35,38 @@ const MIME: Record<string, string> = {
  * Serves the built renderer and the same API the Electron preload exposes, over a WebSocket, for
  * browsers on this machine: how Playwright drives the real UI against the real core.
  */
-export function createWebHost({ core, rendererDir, uploadsDir }: WebHostOptions): http.Server {
-  const dispatch = createApiDispatcher(core);
+export function createWebHost(options: WebHostOptions): http.Server {
+  const { core, access, readable } = options;
+  const apiDispatch = createApiDispatcher(core);
+  const dispatch = async (method: string, params: unknown): Promise<unknown> => {
+    if (method === 'media.add') {
+      const paths = (params as { paths?: unknown } | undefined)?.paths;
+      if (Array.isArray(paths)) await readable.check(paths.filter((each): each is string => typeof each === 'string'));
+    }
+    return apiDispatch(method, params);
+  };
+  const port = (): number => (server.address() as { port: number }).port;
   const server = http.createServer((request, response) => {
-    handleHttp(request, response, core, rendererDir, uploadsDir).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+    handleHttp(request, response, options, port()).catch((error: unknown) => {
+      const status = error instanceof UploadRefused ? error.status : 500;
+      if (!response.headersSent) response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
       response.end(toApiError(error).message);
     });
   });
 
   const sockets = new WebSocketServer({ noServer: true });
   server.on('upgrade', (request, socket, head) => {
-    if (request.url !== '/api/ws' || !isSameOrigin(request)) {
-      socket.destroy();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const refusal =
+      !access.allowedHost(request, port()) || !access.sameOrigin(request)
+        ? '403 Forbidden'
+        : !access.authorized(request, url, port())
+          ? '401 Unauthorized'
+          : url.pathname !== '/api/ws'
+            ? '404 Not Found'
+            : null;
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws));
@@ -93,20 +117,35 @@ export function createWebHost({ core, rendererDir, uploadsDir }: WebHostOptions)
   return server;
 }
 
-async function handleHttp(
-  request: http.IncomingMessage,
-  response: http.ServerResponse,
-  core: VerbatimCore,
-  rendererDir: string,
-  uploadsDir: string,
-): Promise<void> {
+async function handleHttp(request: http.IncomingMessage, response: http.ServerResponse, options: WebHostOptions, port: number): Promise<void> {
+  const { core, rendererDir, uploadsDir, access } = options;
   const url = new URL(request.url ?? '/', 'http://localhost');
+  const text = (status: number, message: string): void => void response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(message);
+  if (!access.allowedHost(request, port)) {
+    text(403, `Open Verbatim at the address it printed, http://127.0.0.1:${port}/…, not by another name.`);
+    return;
+  }
+  if (!access.authorized(request, url, port)) {
+    text(401, 'Open Verbatim at the address it printed when it started: that address carries the key to this library.');
+    return;
+  }
+  if (url.searchParams.has('token') && request.method === 'GET' && !url.pathname.startsWith('/api/')) {
+    // The first visit: the key moves into a cookie only this page gets, and out of the address bar and history.
+    url.searchParams.delete('token');
+    response.writeHead(303, {
+      location: `${url.pathname}${url.search}`,
+      'set-cookie': `${access.cookieName(port)}=${access.token}; Path=/; HttpOnly; SameSite=Strict`,
+      'cache-control': 'no-store',
+    });
+    response.end();
+    return;
+  }
   if (request.method === 'POST' && url.pathname === '/api/upload') {
-    if (!isSameOrigin(request)) {
-      response.writeHead(403).end();
+    if (!access.sameOrigin(request)) {
+      text(403, 'Uploads come from Verbatim’s own page only.');
       return;
     }
-    const saved = await saveUpload(request, url.searchParams.get('name') ?? 'upload', uploadsDir);
+    const saved = await saveUpload(request, url.searchParams.get('name') ?? 'upload', uploadsDir, options.uploads);
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: saved }));
     return;
   }
@@ -143,22 +182,6 @@ async function handleHttp(
   response.end(request.method === 'HEAD' ? undefined : await readFile(file));
 }
 
-/** Keeps the user's file name (spaces, quotes, any script) in a folder of its own. */
-async function saveUpload(request: http.IncomingMessage, name: string, uploadsDir: string): Promise<string> {
-  const printable = [...name].filter((char) => char.charCodeAt(0) >= 0x20).join('');
-  const safeName = path.basename(printable.replace(/[\\/]/g, '_')) || 'upload';
-  const folder = path.join(uploadsDir, randomUUID());
-  await mkdir(folder, { recursive: true });
-  const target = path.join(folder, safeName === '.' || safeName === '..' ? 'upload' : safeName);
-  await pipeline(request, createWriteStream(target));
-  return target;
-}
-
-/** Pages from other sites must not drive a local host through the user's browser. */
-function isSameOrigin(request: http.IncomingMessage): boolean {
-  const origin = request.headers.origin;
-  return origin === undefined || origin === `http://${request.headers.host}`;
-}
 
 async function isFile(file: string): Promise<boolean> {
   try {

@@ -36,7 +36,8 @@ export async function withWebHost<T>(build: Build, dataDir: string, use: (url: s
   try {
     const url = await new Promise<string>((resolve, reject) => {
       host.stdout!.on('data', (chunk: Buffer) => {
-        const found = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(chunk));
+        // Builds from before the per-launch key print no token.
+        const found = /http:\/\/127\.0\.0\.1:\d+\/(\?token=[\w-]+)?/.exec(String(chunk));
         if (found) resolve(found[0]);
       });
       host.once('exit', (code) => reject(new Error(`the web host in ${build.checkout} exited with ${code}`)));

@@ -71,11 +71,13 @@ export function longTone(minutes: number): string {
 export interface MediaSet {
   good: { wav: string; mp3: string; m4a: string; oddName: string };
   bad: Record<
-    'missing' | 'empty' | 'textAsMp3' | 'truncatedM4a' | 'videoOnly' | 'folder' | 'oddNameCorrupt' | 'unreadable',
+    'missing' | 'empty' | 'textAsMp3' | 'truncatedM4a' | 'videoOnly' | 'folder' | 'oddNameCorrupt' | 'unreadable' | 'pipe',
     string
   >;
   /** A WAV whose recording stopped mid-way (its header promises more): kept, not failed. */
   cutOffWav: string;
+  /** A WAV whose header claims 4 GB of data, as a streaming recorder leaves it, with 5 s of audio: kept. */
+  placeholderWav: string;
 }
 
 /** Every kind of input the queue must cope with, good and bad, in `dir`. */
@@ -111,6 +113,11 @@ export function makeMediaSet(dir: string): MediaSet {
   const unreadable = at('locked.wav');
   copyFileSync(path.join(sharedAudio, 'ami-debug/trn01.wav'), unreadable);
   chmodSync(unreadable, 0o000);
+  const pipe = at('live-stream.wav');
+  execFileSync('mkfifo', [pipe]);
+  // A streaming recorder's header: the data size left at its 4 GB placeholder, 5 s of real audio after it.
+  const placeholderWav = at('streamed.wav');
+  writeFileSync(placeholderWav, withPlaceholderSize(wavBytes, 5));
   return {
     good: { wav, mp3, m4a, oddName },
     bad: {
@@ -122,7 +129,20 @@ export function makeMediaSet(dir: string): MediaSet {
       folder,
       oddNameCorrupt,
       unreadable,
+      pipe,
     },
     cutOffWav,
+    placeholderWav,
   };
+}
+
+/** A 16-bit WAV's first `seconds`, its RIFF and data sizes set to the 4 GB placeholder of a recorder that never finished writing. */
+function withPlaceholderSize(wav: Buffer, seconds: number): Buffer {
+  let offset = 12;
+  while (wav.toString('ascii', offset, offset + 4) !== 'data') offset += 8 + wav.readUInt32LE(offset + 4);
+  const bytesPerSec = wav.readUInt32LE(28);
+  const out = Buffer.from(wav.subarray(0, offset + 8 + bytesPerSec * seconds));
+  out.writeUInt32LE(0xffffffff, 4);
+  out.writeUInt32LE(0xfffffff0, offset + 4);
+  return out;
 }

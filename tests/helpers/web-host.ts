@@ -4,18 +4,25 @@ import { encodeBinaryRequest } from '../../contracts/api';
 import { testEnv } from './core';
 import { once } from 'node:events';
 import path from 'node:path';
-import { projectRoot } from './media';
+import os from 'node:os';
+import { projectRoot, sharedAudio } from './media';
 
 export interface RunningHost {
+  /** The address it printed, its key included: what the user opens. */
   url: string;
+  pid: number;
   stop(): Promise<void>;
   /** Kills the host as a crash would: no chance to save anything. */
   crash(): Promise<void>;
 }
 
-/** Starts the built web host on a free loopback port with its library in `dataDir`. */
+/**
+ * Starts the built web host on a free loopback port with its library in `dataDir`. Tests add files by
+ * path from the temporary folder and the shared audio, so those are the folders it is started to allow.
+ */
 export async function startWebHost(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningHost> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, 'dist/web-host/main.cjs')], {
+  const allow = [os.tmpdir(), sharedAudio].flatMap((folder) => ['--allow', folder]);
+  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, 'dist/web-host/main.cjs'), ...allow], {
     env: { ...process.env, ...testEnv, ...env, VERBATIM_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -23,7 +30,7 @@ export async function startWebHost(dataDir: string, env: NodeJS.ProcessEnv = {})
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += String(chunk);
-      const found = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
+      const found = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(output);
       if (found) resolve(found[0]);
     });
     child.once('exit', (code) => reject(new Error(`web host exited with ${code}: ${output}`)));
@@ -33,12 +40,13 @@ export async function startWebHost(dataDir: string, env: NodeJS.ProcessEnv = {})
     child.kill(signal);
     await once(child, 'exit');
   };
-  return { url, stop: () => end('SIGTERM'), crash: () => end('SIGKILL') };
+  return { url, pid: child.pid!, stop: () => end('SIGTERM'), crash: () => end('SIGKILL') };
 }
 
 /** A connection to the host's WebSocket API, as the UI holds one (audio in `pcm` goes as a binary frame, as the UI sends it). */
 export async function hostClient(url: string): Promise<{ call(method: string, params: Record<string, unknown>): Promise<unknown>; close(): void }> {
-  const ws = new WebSocket(`${url.replace('http', 'ws')}api/ws`, { origin: url.replace(/\/$/, '') });
+  const address = new URL(url);
+  const ws = new WebSocket(`ws://${address.host}/api/ws?token=${address.searchParams.get('token')}`, { origin: address.origin });
   await once(ws, 'open');
   type Reply = { id?: number; ok: boolean; result?: unknown; error?: { message: string; code: string } };
   const waiting = new Map<number, (reply: Reply) => void>();

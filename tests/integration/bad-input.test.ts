@@ -25,7 +25,7 @@ describe('every kind of bad input fails its own job with a human message; the re
     const { good, bad } = media;
     await core.addFiles([
       bad.missing, good.wav, bad.empty, bad.textAsMp3, good.mp3, bad.truncatedM4a, media.cutOffWav,
-      bad.videoOnly, good.m4a, bad.folder, bad.oddNameCorrupt, bad.unreadable, good.oddName,
+      bad.videoOnly, good.m4a, bad.folder, bad.oddNameCorrupt, bad.unreadable, good.oddName, bad.pipe, media.placeholderWav,
     ]);
     jobs = await waitForJobs(core, allFinished, 180_000);
   }, 200_000);
@@ -43,6 +43,7 @@ describe('every kind of bad input fails its own job with a human message; the re
     ['folder', /“looks-like-audio\.mp3” is a folder with no audio or video files in it\./],
     ['oddNameCorrupt', /“Ünïcödé "broken" file's\.mp3” (is not an audio or video format|could not be decoded|contains no audio)/],
     ['unreadable', /Verbatim is not allowed to read “locked\.wav”/],
+    ['pipe', /“live-stream\.wav” is not a file but a pipe, socket or device; save the recording to a file first\./],
   ];
 
   it.each(expectations)('%s → failed: %s', (kind, message) => {
@@ -63,6 +64,12 @@ describe('every kind of bad input fails its own job with a human message; the re
     // 40 % of the bytes of a 34.4 s file, less its header.
     expect(job.durationSec).toBeGreaterThan(13.5);
     expect(job.durationSec).toBeLessThan(13.9);
+  });
+
+  it('keeps a recording whose header claims 4 GB, as a streaming recorder leaves it: what is there is decoded', () => {
+    const job = byPath(media.placeholderWav);
+    expect(job.state, String(job.error)).toBe('done');
+    expect(job.durationSec).toBeCloseTo(5, 1);
   });
 
   it('decodes every good file, whatever its name, to the right length', () => {

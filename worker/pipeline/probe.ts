@@ -11,6 +11,8 @@ export async function probeMedia(file: string, ffprobePath: string): Promise<Med
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw new MediaError('not-a-file', `“${name}” is a folder with no audio or video files in it.`);
+    // A pipe or a device would be read forever: no recording ends there.
+    if (!info.isFile()) throw new MediaError('not-a-file', `“${name}” is not a file but a pipe, socket or device; save the recording to a file first.`);
     if (info.size === 0) throw new MediaError('empty', `“${name}” is empty (0 bytes).`);
     await access(file, constants.R_OK);
     const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { formatBytes } from '../format';
+import { formatBytes } from '../../../contracts/byte-size';
 import { useSettingsStore } from '../stores/settings-store';
 
 /**

@@ -1,5 +1,5 @@
 import type { ModelStatus } from '../../../contracts/models';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../../contracts/byte-size';
 import { useSettingsStore } from '../stores/settings-store';
 
 const KIND_LABEL: Record<ModelStatus['kind'], string> = { whisper: 'Speech', segmentation: 'Speakers', 'speaker-embedding': 'Speakers' };

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DiarizationRun, Transcript } from '../../../contracts/domain';
 import { NEURAL_MODELS, NEURAL_NOT_INSTALLED } from '../../../contracts/models';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../../contracts/byte-size';
 import { useSettingsStore } from '../stores/settings-store';
 import { useTranscriptStore } from '../stores/transcript-store';
 

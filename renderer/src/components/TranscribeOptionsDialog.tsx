@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Task, type JobOptions, type Settings } from '../../../contracts/domain';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../../contracts/byte-size';
 import { useSettingsStore } from '../stores/settings-store';
 import { ChoiceSelect, LanguageSelect, TASK_LABEL } from './ChoiceSelect';
 

@@ -68,7 +68,8 @@ export function createWebSocketApi(url = `ws://${location.host}/api/ws`): Verbat
       return Promise.all(
         files.map(async (file) => {
           const response = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
-          if (!response.ok) throw new Error(`Could not import ${file.name}.`);
+          // The host says why in one sentence (too large, the disk full…).
+          if (!response.ok) throw new Error((await response.text()) || `Could not import ${file.name}.`);
           return ((await response.json()) as { path: string }).path;
         }),
       );
