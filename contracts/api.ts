@@ -132,6 +132,11 @@ export const apiRequests = {
     params: z.object({}).strict(),
     result: z.object({ order: z.array(z.string()), lastRun: EngineRun.nullable() }),
   },
+  /** Copy diagnostics: versions, OS, CPU, providers, models, the latest problems; file names only when asked. */
+  'system.diagnostics': {
+    params: z.object({ includeNames: z.boolean() }).strict(),
+    result: z.object({ text: z.string(), logsDir: z.string() }),
+  },
   /** Starts a microphone recording; audio follows as live.audio chunks, captions as live.caption events. */
   'live.start': { params: z.object({ inputLabel: z.string().max(200).nullable() }).strict(), result: LiveSessionView },
   /** One chunk of 16 kHz mono 16-bit PCM, numbered from 0 (binary over the WebSocket; bytes over IPC). */

@@ -40,6 +40,7 @@ function handlersFor(core: VerbatimCore): Handlers {
     'models.download': ({ id }) => (core.downloads.start(id), null),
     'models.cancelDownload': ({ id }) => (core.downloads.cancel(id), null),
     'system.devices': () => core.devices(),
+    'system.diagnostics': ({ includeNames }) => core.diagnostics(includeNames),
     'live.start': ({ inputLabel }) => core.live.start(inputLabel),
     'live.audio': ({ sessionId, seq, pcm }) => (core.live.audio(sessionId, seq, pcm), null),
     'live.pause': ({ sessionId }) => core.live.pause(sessionId),

@@ -18,7 +18,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string; models: string; recordings: string; poolToken: string } {
+export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string; models: string; recordings: string; poolToken: string; logs: string } {
   return {
     // Microphone recordings are the user's own files: kept beside the library, never in a cache.
     recordings: path.join(dataDir, 'recordings'),
@@ -28,6 +28,8 @@ export function libraryPaths(dataDir: string): { database: string; pcmCache: str
     uploads: path.join(dataDir, 'imports'),
     // The cloud pool's token where no keychain keeps it (web host, CLI): mode 0600.
     poolToken: path.join(dataDir, 'pool-token'),
+    // Rolled over by size, a few kept (core/node/app-log.ts).
+    logs: path.join(dataDir, 'logs'),
   };
 }
 

@@ -41,6 +41,7 @@ import { JobQueue } from './queue/job-queue';
 import { JobViews } from './queue/job-views';
 import { MediaIntake } from './queue/media-intake';
 import { MachineSpeeds } from './queue/machine-speeds';
+import { diagnosticsText } from './diagnostics';
 import { settingsFor } from './transcription/job-settings';
 import { Offload } from './offload/offload';
 import { FileSecretStore, type SecretStore } from './offload/pool-credentials';
@@ -72,6 +73,8 @@ export interface CoreOptions {
   /** Where the pool token is kept: Electron's safeStorage; by default a file of mode 0600 in the library. */
   secrets?: SecretStore;
   log?(message: string): void;
+  /** For Copy diagnostics: what the host knows of itself, and the latest problems its log recorded. */
+  about?: { appVersion: string; runtime: string; recentProblems(): string[] };
 }
 
 type CoreEvents = {
@@ -385,6 +388,14 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
 
   searchTranscripts(query: string, limit?: number): SearchHit[] {
     return this.transcripts.search(query, limit);
+  }
+
+  /** Copy diagnostics (core/diagnostics.ts): never transcript text; file names and paths only when asked for. */
+  async diagnostics(includeNames: boolean): Promise<{ text: string; logsDir: string }> {
+    const about = this.options.about ?? { appVersion: 'development', runtime: `Node ${process.versions.node}`, recentProblems: () => [] };
+    const models = (await this.downloads.list()).filter((model) => model.installed !== null).map((model) => model.id);
+    const facts = { appVersion: about.appVersion, runtime: about.runtime, devices: this.devices(), modelsInstalled: models, logsDir: this.paths.logs, problems: about.recentProblems() };
+    return { text: diagnosticsText(facts, { includeNames }), logsDir: this.paths.logs };
   }
 
   /** The providers this platform tries, in order, and what the newest transcription ran on. */

@@ -1,9 +1,10 @@
 // `node dist/web-host/main.cjs [--port N] [--allow DIR]…`: the app's UI in this machine's browser, backed
 // by the real core. Only the printed address (it carries a per-launch key) opens it.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { openAppLog } from '../core/node/app-log';
 import { childProcessSpawner } from '../core/node/child-process-worker';
 import { defaultDataDir, libraryPaths } from '../core/paths';
 import { VerbatimCore } from '../core/verbatim-core';
@@ -18,11 +19,15 @@ const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }
 const uploadLimit = Number(process.env.VERBATIM_UPLOAD_LIMIT) > 0 ? Number(process.env.VERBATIM_UPLOAD_LIMIT) : 20e9;
 
 const dataDir = defaultDataDir();
+const log = openAppLog(libraryPaths(dataDir).logs);
+const version = (JSON.parse(readFileSync(path.join(here, '../../package.json'), 'utf8')) as { version: string }).version;
 const core = new VerbatimCore({
   dataDir,
   resourcesDir: path.join(here, '../../resources'),
-  spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
-  spawnLiveWorker: childProcessSpawner(path.join(here, '../worker/live-main.cjs')),
+  spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.cjs'), { output: (line) => log.write(line, 'worker') }),
+  spawnLiveWorker: childProcessSpawner(path.join(here, '../worker/live-main.cjs'), { output: (line) => log.write(line, 'live-worker') }),
+  log: (message) => log.write(message),
+  about: { appVersion: version, runtime: `Node ${process.versions.node} (web host)`, recentProblems: () => log.recentProblems() },
 });
 core.start();
 
@@ -45,6 +50,7 @@ async function shutdown(): Promise<void> {
   server.close();
   server.closeAllConnections();
   await core.close();
+  await log.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());

@@ -1,6 +1,7 @@
 import { fork, type Serializable } from 'node:child_process';
 import type { ToWorker } from '../../contracts/worker-protocol';
 import type { WorkerHandle, WorkerSpawner } from '../supervisor/worker-handle';
+import { forwardLines } from './output-lines';
 
 /**
  * Runs the worker as a Node child process: what tests, the CLI and the web host use. It speaks
@@ -8,18 +9,23 @@ import type { WorkerHandle, WorkerSpawner } from '../supervisor/worker-handle';
  */
 export function childProcessSpawner<In = ToWorker>(
   entry: string,
-  options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; output?: (line: string) => void } = {},
 ): WorkerSpawner<In> {
   return (): WorkerHandle<In> => {
+    const printed = options.output ? 'pipe' : 'inherit';
     const child = fork(entry, [], {
       env: options.env ?? process.env,
       uid: options.uid,
       gid: options.gid,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', printed, printed, 'ipc'],
       execArgv: [],
       // Structured clone, as Electron's utility processes use: audio travels as bytes, not JSON arrays.
       serialization: 'advanced',
     });
+    if (options.output) {
+      forwardLines(child.stdout, options.output);
+      forwardLines(child.stderr, options.output);
+    }
     return {
       pid: child.pid,
       send: (message) => {

@@ -10,6 +10,8 @@ import { SafeStorageSecretStore } from './safe-storage-secrets';
 import { installMenu } from './menu';
 import { hardenWebContents } from './security';
 import { utilityProcessSpawner } from './utility-process-worker';
+import { openAppLog } from '../../core/node/app-log';
+import { libraryPaths } from '../../core/paths';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.join(here, '../renderer/index.html');
@@ -20,14 +22,17 @@ async function createWindow(): Promise<void> {
   const dataDir = process.env.VERBATIM_DATA_DIR ? path.resolve(process.env.VERBATIM_DATA_DIR) : app.getPath('userData');
   // `npm start` builds an Electron copy of better-sqlite3 here; packaged apps have it rebuilt in place.
   const devBinding = path.join(here, '../native/better_sqlite3.node');
+  const log = openAppLog(libraryPaths(dataDir).logs);
   core = new VerbatimCore({
     dataDir,
     // Packaged: electron-builder copies resources/ beside the asar (extraResources).
     resourcesDir: app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources'),
-    spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.cjs')),
-    spawnLiveWorker: utilityProcessSpawner(path.join(here, '../worker/live-main.cjs'), 'Verbatim Live Captions'),
+    spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.cjs'), 'Verbatim Engine', (line) => log.write(line, 'worker')),
+    spawnLiveWorker: utilityProcessSpawner(path.join(here, '../worker/live-main.cjs'), 'Verbatim Live Captions', (line) => log.write(line, 'live-worker')),
     sqliteBinding: existsSync(devBinding) ? devBinding : undefined,
     secrets: new SafeStorageSecretStore(path.join(dataDir, 'pool-token.sealed')),
+    log: (message) => log.write(message),
+    about: { appVersion: app.getVersion(), runtime: `Electron ${process.versions.electron} (Node ${process.versions.node})`, recentProblems: () => log.recentProblems() },
   });
   const window = new BrowserWindow({
     width: 1100,

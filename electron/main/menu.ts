@@ -1,4 +1,4 @@
-import { Menu, dialog, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { Menu, clipboard, dialog, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import type { VerbatimCore } from '../../core/verbatim-core';
 
 export function installMenu(core: VerbatimCore, window: BrowserWindow): void {
@@ -31,6 +31,14 @@ export function installMenu(core: VerbatimCore, window: BrowserWindow): void {
     { role: 'editMenu' },
     { role: 'viewMenu' },
     { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'Open Logs Folder', click: () => void core.diagnostics(false).then(({ logsDir }) => shell.openPath(logsDir)) },
+        // Without file names: what goes into a bug report is the user's to add.
+        { label: 'Copy Diagnostics', click: () => void core.diagnostics(false).then(({ text }) => clipboard.writeText(text)) },
+      ],
+    },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

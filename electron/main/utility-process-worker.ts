@@ -1,12 +1,16 @@
 import { app, utilityProcess, type Details } from 'electron';
 import type { ToWorker } from '../../contracts/worker-protocol';
 import type { WorkerExit, WorkerHandle, WorkerSpawner } from '../../core/supervisor/worker-handle';
-
+import { forwardLines } from '../../core/node/output-lines';
 
 /** Runs the worker as an Electron utility process; the supervisor treats it like any other worker. */
-export function utilityProcessSpawner<In = ToWorker>(entry: string, serviceName = 'Verbatim Engine'): WorkerSpawner<In> {
+export function utilityProcessSpawner<In = ToWorker>(entry: string, serviceName = 'Verbatim Engine', output?: (line: string) => void): WorkerSpawner<In> {
   return (): WorkerHandle<In> => {
-    const child = utilityProcess.fork(entry, [], { serviceName, stdio: 'inherit' });
+    const child = utilityProcess.fork(entry, [], { serviceName, stdio: output ? 'pipe' : 'inherit' });
+    if (output) {
+      forwardLines(child.stdout, output);
+      forwardLines(child.stderr, output);
+    }
     // Electron says why a utility process died ('oom', 'crashed', 'killed') only through the app.
     let reason: string | undefined;
     const onGone = (_: unknown, details: Details): void => {

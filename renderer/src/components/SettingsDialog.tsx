@@ -3,6 +3,7 @@ import { DEVICES, DIARIZATION_MODES, Task, THEMES, type Device, type Diarization
 import { useSettingsStore } from '../stores/settings-store';
 import { ChoiceSelect, LanguageSelect, TASK_LABEL } from './ChoiceSelect';
 import { CloudOffloadSettings } from './CloudOffloadSettings';
+import { DiagnosticsSection } from './DiagnosticsSection';
 import { ModelList } from './ModelList';
 import { providerName } from './TranscriptView';
 
@@ -90,6 +91,9 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
                 </label>
               ))}
             </fieldset>
+          </Section>
+          <Section title="Help">
+            <DiagnosticsSection />
           </Section>
         </div>
       )}
