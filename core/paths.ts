@@ -18,7 +18,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string; models: string; recordings: string; poolToken: string; logs: string } {
+export function libraryPaths(dataDir: string): { database: string; pcmCache: string; uploads: string; models: string; recordings: string; poolToken: string; logs: string; backups: string } {
   return {
     // Microphone recordings are the user's own files: kept beside the library, never in a cache.
     recordings: path.join(dataDir, 'recordings'),
@@ -30,6 +30,8 @@ export function libraryPaths(dataDir: string): { database: string; pcmCache: str
     poolToken: path.join(dataDir, 'pool-token'),
     // Rolled over by size, a few kept (core/node/app-log.ts).
     logs: path.join(dataDir, 'logs'),
+    // Copies of the library: before each migration and once a day, five kept (library/library-file.ts).
+    backups: path.join(dataDir, 'backups'),
   };
 }
 

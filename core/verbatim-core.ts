@@ -23,7 +23,8 @@ import { JobError } from './errors';
 import type { AudioResponse } from './audio/byte-ranges';
 import { originalFile } from './audio/original-file';
 import { pcmAsWav } from './audio/pcm-wav';
-import { Database } from './library/database';
+import type { Database } from './library/database';
+import { dailyBackup, openLibrary } from './library/library-file';
 import { JobStore, type JobRecord } from './library/job-store';
 import { MediaStore } from './library/media-store';
 import { SettingsStore } from './library/settings-store';
@@ -88,6 +89,8 @@ type CoreEvents = {
 const DEFAULT_BYTES_PER_AUDIO_SEC = 16_000;
 /** Whole-pipeline speed (audio seconds per second) assumed before the first job has been measured. */
 const DEFAULT_SPEED = 5;
+/** How often an open app looks whether its daily backup is due. */
+const BACKUP_CHECK_MS = 3600_000;
 
 /**
  * The application without Electron: library, queue, supervised worker and settings, behind the
@@ -95,6 +98,8 @@ const DEFAULT_SPEED = 5;
  */
 export class VerbatimCore extends EventEmitter<CoreEvents> {
   readonly db: Database;
+  private backingUp: Promise<unknown> = Promise.resolve();
+  private backupTimer: NodeJS.Timeout | undefined;
   readonly supervisor: WorkerSupervisor;
   private readonly decoder: WorkerSupervisor;
   private readonly media: MediaStore;
@@ -128,7 +133,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     super();
     this.log = options.log ?? ((message) => console.log(message));
     this.paths = libraryPaths(options.dataDir);
-    this.db = new Database(this.paths.database, { log: this.log, nativeBinding: options.sqliteBinding });
+    this.db = openLibrary(this.paths.database, this.paths.backups, { log: this.log, nativeBinding: options.sqliteBinding });
     this.media = new MediaStore(this.db);
     this.jobs = new JobStore(this.db);
     this.transcripts = new TranscriptStore(this.db);
@@ -245,6 +250,17 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.live.recover();
     this.queue.start();
     this.offload.start();
+    this.backUp();
+    // An app left open for days still gets its daily copy.
+    this.backupTimer = setInterval(() => this.backUp(), BACKUP_CHECK_MS).unref();
+  }
+
+  /** The daily copy of the library, if one is due; it runs beside everything else (SQLite's online backup). */
+  private backUp(): void {
+    this.backingUp = this.backingUp
+      .then(() => dailyBackup(this.db, this.paths.backups))
+      .then((file) => file && this.log(`[library] backed up to ${file}`))
+      .catch((error: unknown) => this.log(`[library] the daily backup failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /** Every event the API carries, as the renderer receives it: what the hosts forward. */
@@ -265,6 +281,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.supervisor.dispose();
     this.decoder.dispose();
     this.coalescer.dispose();
+    clearInterval(this.backupTimer);
+    await this.backingUp;
     this.db.close();
   }
 

@@ -7,28 +7,50 @@ import { parseArgs } from 'node:util';
 import { openAppLog } from '../core/node/app-log';
 import { childProcessSpawner } from '../core/node/child-process-worker';
 import { defaultDataDir, libraryPaths } from '../core/paths';
-import { VerbatimCore } from '../core/verbatim-core';
+import { VerbatimCore, type CoreOptions } from '../core/verbatim-core';
+import { LibraryDamagedError, listBackups, restoreBackup } from '../core/library/library-file';
 import { createAccess } from './access';
 import { ReadableFolders } from './readable-folders';
 import { createWebHost } from './server';
 import { diskFreeBytes } from './upload';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, allow: { type: 'string', multiple: true, default: [] } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '0' }, allow: { type: 'string', multiple: true, default: [] }, 'restore-backup': { type: 'boolean', default: false } },
+});
 /** The largest file a browser may upload: VERBATIM_UPLOAD_LIMIT bytes, 20 GB unless set. */
 const uploadLimit = Number(process.env.VERBATIM_UPLOAD_LIMIT) > 0 ? Number(process.env.VERBATIM_UPLOAD_LIMIT) : 20e9;
 
 const dataDir = defaultDataDir();
 const log = openAppLog(libraryPaths(dataDir).logs);
 const version = (JSON.parse(readFileSync(path.join(here, '../../package.json'), 'utf8')) as { version: string }).version;
-const core = new VerbatimCore({
+const coreOptions: CoreOptions = {
   dataDir,
   resourcesDir: path.join(here, '../../resources'),
   spawnWorker: childProcessSpawner(path.join(here, '../worker/worker-main.cjs'), { output: (line) => log.write(line, 'worker') }),
   spawnLiveWorker: childProcessSpawner(path.join(here, '../worker/live-main.cjs'), { output: (line) => log.write(line, 'live-worker') }),
   log: (message) => log.write(message),
   about: { appVersion: version, runtime: `Node ${process.versions.node} (web host)`, recentProblems: () => log.recentProblems() },
-});
+};
+const paths = libraryPaths(dataDir);
+if (values['restore-backup']) {
+  const [newest] = listBackups(paths.backups);
+  if (!newest) {
+    console.error(`There is no backup to restore in ${paths.backups}.`);
+    process.exit(3);
+  }
+  restoreBackup(newest, paths.database);
+  console.log(`Restored the library from the backup of ${newest.takenAt.toISOString()}.`);
+}
+let core: VerbatimCore;
+try {
+  core = new VerbatimCore(coreOptions);
+} catch (error) {
+  if (!(error instanceof LibraryDamagedError)) throw error;
+  // Never replaced silently: the user decides, by starting again with or without the flag.
+  console.error(`${error.message}\nStart again with --restore-backup to restore it, or without to begin an empty library.`);
+  process.exit(3);
+}
 core.start();
 
 const uploadsDir = libraryPaths(dataDir).uploads;

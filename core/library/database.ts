@@ -11,6 +11,8 @@ export interface DatabaseOptions {
   log?: (message: string) => void;
   /** A better-sqlite3 binary built for this runtime; Electron's ABI differs from Node's. */
   nativeBinding?: string;
+  /** Called before migrations change an existing library, with its schema version: the moment to keep a copy. */
+  beforeMigrating?: (db: Database, fromVersion: number) => void;
 }
 
 /**
@@ -33,7 +35,23 @@ export class Database {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    this.migrate(options.beforeMigrating);
+  }
+
+  /** SQLite's own check of the file's pages and indexes: 'ok', or what is wrong. */
+  quickCheck(): string {
+    const rows = this.db.pragma('quick_check') as Array<{ quick_check: string }>;
+    return rows.map((row) => row.quick_check).join('; ');
+  }
+
+  /** A consistent copy of the library in one statement, for the moment before migrations (nothing else runs yet). */
+  snapshotTo(file: string): void {
+    this.db.prepare('VACUUM INTO ?').run(file);
+  }
+
+  /** SQLite's online backup, a few pages at a time, while the app goes on using the library. */
+  async backupTo(file: string): Promise<void> {
+    await this.db.backup(file);
   }
 
   get schemaVersion(): number {
@@ -79,13 +97,14 @@ export class Database {
     }
   }
 
-  private migrate(): void {
+  private migrate(beforeMigrating?: (db: Database, fromVersion: number) => void): void {
     const current = this.schemaVersion;
     if (current > migrations.length) {
       throw new Error(
         `This library was written by a newer version of Verbatim (schema ${current}; this version knows ${migrations.length}). Update Verbatim to open it.`,
       );
     }
+    if (current > 0 && current < migrations.length) beforeMigrating?.(this, current);
     for (let version = current + 1; version <= migrations.length; version++) {
       this.db.transaction(() => {
         this.db.exec(migrations[version - 1]!);

@@ -12,6 +12,7 @@ import { hardenWebContents } from './security';
 import { utilityProcessSpawner } from './utility-process-worker';
 import { openAppLog } from '../../core/node/app-log';
 import { libraryPaths } from '../../core/paths';
+import { LibraryDamagedError, restoreBackup } from '../../core/library/library-file';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.join(here, '../renderer/index.html');
@@ -23,7 +24,7 @@ async function createWindow(): Promise<void> {
   // `npm start` builds an Electron copy of better-sqlite3 here; packaged apps have it rebuilt in place.
   const devBinding = path.join(here, '../native/better_sqlite3.node');
   const log = openAppLog(libraryPaths(dataDir).logs);
-  core = new VerbatimCore({
+  const open = (): VerbatimCore => new VerbatimCore({
     dataDir,
     // Packaged: electron-builder copies resources/ beside the asar (extraResources).
     resourcesDir: app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources'),
@@ -34,6 +35,7 @@ async function createWindow(): Promise<void> {
     log: (message) => log.write(message),
     about: { appVersion: app.getVersion(), runtime: `Electron ${process.versions.electron} (Node ${process.versions.node})`, recentProblems: () => log.recentProblems() },
   });
+  core = await openOrRecover(open, libraryPaths(dataDir).database);
   const window = new BrowserWindow({
     width: 1100,
     height: 720,
@@ -56,6 +58,35 @@ async function createWindow(): Promise<void> {
   window.once('ready-to-show', () => window.show());
   core.start();
   await window.loadFile(rendererIndex);
+}
+
+/**
+ * Opens the library; if it is damaged (moved aside by openLibrary, never replaced), asks whether to
+ * restore the newest backup or begin an empty library.
+ */
+async function openOrRecover(open: () => VerbatimCore, libraryFile: string): Promise<VerbatimCore> {
+  try {
+    return open();
+  } catch (error) {
+    if (!(error instanceof LibraryDamagedError)) throw error;
+    const [newest] = error.backups;
+    const { response } = await dialog.showMessageBox({
+      type: 'warning',
+      title: 'The library could not be read',
+      message: 'Verbatim’s library is damaged.',
+      detail: error.message,
+      buttons: newest ? ['Restore the Backup', 'Begin an Empty Library', 'Quit'] : ['Begin an Empty Library', 'Quit'],
+      defaultId: 0,
+      cancelId: newest ? 2 : 1,
+    });
+    const choice = newest ? ['restore', 'empty', 'quit'][response] : ['empty', 'quit'][response];
+    if (choice === 'quit') {
+      app.exit(0);
+      throw error;
+    }
+    if (choice === 'restore') restoreBackup(newest!, libraryFile);
+    return open();
+  }
 }
 
 app.enableSandbox();

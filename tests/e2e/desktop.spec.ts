@@ -198,18 +198,19 @@ test.describe('the desktop experience in the real UI', () => {
 
   test('Help ▸ Copy diagnostics puts a report on the clipboard, without file names unless ticked', async ({ page, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const clipboard = () => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
     await page.goto(host.url);
     await page.getByRole('button', { name: 'Settings' }).click();
     const help = page.getByRole('region', { name: 'Help' });
     await help.getByRole('button', { name: 'Copy diagnostics' }).click();
     await expect(page.getByText('Diagnostics copied: paste them into your report.')).toBeVisible();
-    const plain = await page.evaluate(() => navigator.clipboard.readText());
+    const plain = await clipboard();
     expect(plain).toMatch(/^Verbatim \d+\.\d+\.\d+ on Node .* \(web host\)\n/);
     expect(plain).toMatch(/Models installed: .*whisper-/);
     expect(plain).toContain('Logs: (a path)');
     await expect(help.getByTestId('logs-dir')).toContainText(/Log files: .*logs$/);
     await help.getByLabel('Include file names and folders').check();
     await help.getByRole('button', { name: 'Copy diagnostics' }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/Logs: \/.*logs\n/);
+    await expect.poll(clipboard).toMatch(/Logs: \/.*logs\n/);
   });
 });

@@ -20,14 +20,19 @@ export interface RunningHost {
  * Starts the built web host on a free loopback port with its library in `dataDir`. Tests add files by
  * path from the temporary folder and the shared audio, so those are the folders it is started to allow.
  */
-export async function startWebHost(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningHost> {
+export async function startWebHost(dataDir: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<RunningHost> {
   const allow = [os.tmpdir(), sharedAudio].flatMap((folder) => ['--allow', folder]);
-  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, 'dist/web-host/main.cjs'), ...allow], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, 'dist/web-host/main.cjs'), ...allow, ...args], {
     env: { ...process.env, ...testEnv, ...env, VERBATIM_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
+    // What it says on either stream, for a test of a start that fails; its errors still reach the console.
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += String(chunk);
+      process.stderr.write(chunk);
+    });
     child.stdout!.on('data', (chunk: Buffer) => {
       output += String(chunk);
       const found = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(output);
