@@ -11,6 +11,7 @@ import { createAccess } from '../../web-host/access';
 import { ReadableFolders } from '../../web-host/readable-folders';
 import { createWebHost } from '../../web-host/server';
 import { openCore } from '../helpers/core';
+import { hostClient } from '../helpers/web-host';
 import { projectRoot, scratchDir } from '../helpers/media';
 
 describe('API boundary', () => {
@@ -137,38 +138,25 @@ describe('API boundary', () => {
   });
 
   it('adds by path only what came through an upload or lies in a folder named at launch; a refused call adds nothing', async () => {
-    const client = new WebSocket(`ws://${base}/api/ws?token=${access.token}`, { origin: `http://${base}` });
-    await once(client, 'open');
-    type Reply = { id?: number; ok: boolean; result?: unknown; error?: { code: string; message: string } };
-    const waiting = new Map<number, (reply: Reply) => void>();
-    // A listener, not once(): events and replies can arrive in one chunk.
-    client.on('message', (data) => {
-      const reply = JSON.parse(String(data)) as Reply;
-      if (reply.id !== undefined) waiting.get(reply.id)?.(reply);
-    });
-    let nextId = 1;
-    const call = (method: string, params: unknown) =>
-      new Promise<Reply>((resolve) => {
-        const id = nextId++;
-        waiting.set(id, resolve);
-        client.send(JSON.stringify({ id, method, params }));
-      });
+    const client = await hostClient(`http://${base}/?token=${access.token}`);
+    const call = (method: string, params: Record<string, unknown>) => client.call(method, params);
     const outside = path.join(scratchDir('outside'), 'private.wav');
     writeFileSync(outside, 'RIFF');
     const allowed = path.join(allowedDir, 'meeting.wav');
     writeFileSync(allowed, 'RIFF meeting');
     const uploaded = JSON.parse((await request('/api/upload?name=talk.wav', { method: 'POST', body: 'RIFF', headers: cookie() })).text) as { path: string };
 
-    const refused = await call('media.add', { paths: [allowed, outside] });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'not-allowed', message: '“private.wav” is outside the folders this web host may read: drop the file into the page, or start it with --allow FOLDER.' } });
+    await expect(call('media.add', { paths: [allowed, outside] })).rejects.toMatchObject({
+      code: 'not-allowed',
+      message: '“private.wav” is outside the folders this web host may read: drop the file into the page, or start it with --allow FOLDER.',
+    });
     // A link inside an allowed folder to a file elsewhere is elsewhere.
     symlinkSync(outside, path.join(allowedDir, 'link.wav'));
-    expect(await call('media.add', { paths: [path.join(allowedDir, 'link.wav')] })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
-    expect((await call('library.list', { sort: 'date', descending: true })).result).toEqual([]);
+    await expect(call('media.add', { paths: [path.join(allowedDir, 'link.wav')] })).rejects.toMatchObject({ code: 'not-allowed' });
+    expect(await call('library.list', { sort: 'date', descending: true })).toEqual([]);
 
-    const added = await call('media.add', { paths: [allowed, uploaded.path] });
-    expect(added.ok).toBe(true);
-    expect(((await call('library.list', { sort: 'date', descending: true })).result as unknown[]).length).toBe(2);
+    await call('media.add', { paths: [allowed, uploaded.path] });
+    expect(await call('library.list', { sort: 'date', descending: true })).toHaveLength(2);
     client.close();
   });
 });
