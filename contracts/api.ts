@@ -57,6 +57,8 @@ export const apiRequests = {
   /** Per job: decide for me, Run here, or Run in the cloud (takes effect while it waits). */
   'jobs.setPlacement': { params: z.object({ jobId: Id, placement: Placement }).strict(), result: z.null() },
   /** The heavy lane's waiting jobs in the order the user wants them to run (their priorities are rewritten to match). */
+  /** Whether the queue is held, and why: the disk is full (how much to free); it carries on by itself. */
+  'queue.state': { params: z.object({}).strict(), result: z.object({ held: z.string().nullable() }) },
   'jobs.reorder': { params: z.object({ jobIds: z.array(Id).min(1).max(10_000) }).strict(), result: z.null() },
   /** Adds files (and folders' media files) and queues them, with `options` for these files only. */
   'media.add': {
@@ -171,6 +173,7 @@ export const apiEvents = {
   /** Recordings or transcripts were added, changed or removed: lists and search results are stale. */
   'library.changed': z.object({ mediaIds: z.array(Id) }),
   'models.changed': z.object({ downloads: z.array(ModelDownload) }),
+  'queue.changed': z.object({ held: z.string().nullable() }),
   /** The recording in progress changed (state, duration about twice a second, captions' engine); null: none. */
   'live.changed': z.object({ session: LiveSessionView.nullable() }),
   'live.caption': z.object({ sessionId: Id, caption: LiveCaption }),

@@ -12,6 +12,7 @@ function handlersFor(core: VerbatimCore): Handlers {
     'jobs.clearFinished': () => core.clearFinished(),
     'jobs.setPriority': ({ jobId, priority }) => (core.setPriority(jobId, priority), null),
     'jobs.reorder': ({ jobIds }) => (core.reorder(jobIds), null),
+    'queue.state': () => core.queueState(),
     'jobs.setPlacement': ({ jobId, placement }) => (core.setPlacement(jobId, placement), null),
     'media.add': ({ paths, options }) => core.addFiles(paths, options),
     'media.retranscribe': ({ mediaIds, options }) => core.intake.retranscribe(mediaIds, options),

@@ -42,6 +42,7 @@ import { JobQueue } from './queue/job-queue';
 import { JobViews } from './queue/job-views';
 import { MediaIntake } from './queue/media-intake';
 import { MachineSpeeds } from './queue/machine-speeds';
+import { diskShortfall, freeBytesAt } from './queue/disk-space';
 import { diagnosticsText } from './diagnostics';
 import { settingsFor } from './transcription/job-settings';
 import { Offload } from './offload/offload';
@@ -74,6 +75,8 @@ export interface CoreOptions {
   /** Where the pool token is kept: Electron's safeStorage; by default a file of mode 0600 in the library. */
   secrets?: SecretStore;
   log?(message: string): void;
+  /** Bytes free on the disk holding a folder; the real disk's unless a test stands in a full one. */
+  freeBytes?(dir: string): Promise<number>;
   /** For Copy diagnostics: what the host knows of itself, and the latest problems its log recorded. */
   about?: { appVersion: string; runtime: string; recentProblems(): string[] };
 }
@@ -82,6 +85,7 @@ type CoreEvents = {
   'jobs.changed': [jobs: JobView[]];
   'library.changed': [mediaIds: number[]];
   'models.changed': [downloads: ModelDownload[]];
+  'queue.changed': [held: string | null];
   'offload.changed': [status: OffloadStatus];
 };
 
@@ -89,6 +93,8 @@ type CoreEvents = {
 const DEFAULT_BYTES_PER_AUDIO_SEC = 16_000;
 /** Whole-pipeline speed (audio seconds per second) assumed before the first job has been measured. */
 const DEFAULT_SPEED = 5;
+/** How often a queue held by a full disk looks whether the space is back. */
+const DISK_CHECK_MS = 5_000;
 /** How often an open app looks whether its daily backup is due. */
 const BACKUP_CHECK_MS = 3600_000;
 
@@ -100,6 +106,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   readonly db: Database;
   private backingUp: Promise<unknown> = Promise.resolve();
   private backupTimer: NodeJS.Timeout | undefined;
+  private diskTimer: NodeJS.Timeout | undefined;
+  private readonly freeBytes: (dir: string) => Promise<number>;
   readonly supervisor: WorkerSupervisor;
   private readonly decoder: WorkerSupervisor;
   private readonly media: MediaStore;
@@ -132,6 +140,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   constructor(private readonly options: CoreOptions) {
     super();
     this.log = options.log ?? ((message) => console.log(message));
+    this.freeBytes = options.freeBytes ?? freeBytesAt;
     this.paths = libraryPaths(options.dataDir);
     this.db = openLibrary(this.paths.database, this.paths.backups, { log: this.log, nativeBinding: options.sqliteBinding });
     this.media = new MediaStore(this.db);
@@ -203,6 +212,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       bytesPerAudioSec: () => this.bytesPerAudioSec,
       speeds: this.speeds,
       markJob: (id) => this.coalescer.mark(id),
+      freeBytes: this.freeBytes,
       jobTimeoutMs: options.supervisor?.jobTimeoutMs,
       beforeRun: (job) => this.offload.abandon(job.id),
       upNext: (job) =>
@@ -233,6 +243,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       maxAttempts: options.maxAttempts,
       onChange: (id) => this.coalescer.mark(id),
       onWaitingChanged: (lane) => lane === 'heavy' && this.local.lookAhead(),
+      onHeld: (held) => this.queueHeld(held),
       onFinished: (job) => this.finished(job),
       log: this.log,
     });
@@ -255,6 +266,25 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.backupTimer = setInterval(() => this.backUp(), BACKUP_CHECK_MS).unref();
   }
 
+  /** Whether the queue is held, and why (the disk is full). */
+  queueState(): { held: string | null } {
+    return { held: this.queue.held };
+  }
+
+  /** A held queue looks every few seconds whether the space is back, and carries on by itself. */
+  private queueHeld(held: string | null): void {
+    this.emit('queue.changed', held);
+    clearInterval(this.diskTimer);
+    if (held === null) return;
+    this.diskTimer = setInterval(() => {
+      const next = this.jobs.queued('heavy')[0];
+      const audioSec = next ? (estimatedAudioSec(next, this.bytesPerAudioSec) ?? 3600) : 0;
+      void this.freeBytes(this.paths.pcmCache)
+        .then((free) => diskShortfall(free, audioSec) === 0 && this.queue.release())
+        .catch(() => undefined);
+    }, DISK_CHECK_MS).unref();
+  }
+
   /** The daily copy of the library, if one is due; it runs beside everything else (SQLite's online backup). */
   private backUp(): void {
     this.backingUp = this.backingUp
@@ -268,6 +298,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.on('jobs.changed', (jobs) => listener('jobs.changed', { jobs }));
     this.on('library.changed', (mediaIds) => listener('library.changed', { mediaIds }));
     this.on('models.changed', (downloads) => listener('models.changed', { downloads }));
+    this.on('queue.changed', (held) => listener('queue.changed', { held }));
     this.live.on('live.changed', (session) => listener('live.changed', { session }));
     this.live.on('live.caption', (sessionId, caption) => listener('live.caption', { sessionId, caption }));
     this.on('offload.changed', (status) => listener('offload.changed', { status }));
@@ -282,6 +313,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.decoder.dispose();
     this.coalescer.dispose();
     clearInterval(this.backupTimer);
+    clearInterval(this.diskTimer);
     await this.backingUp;
     this.db.close();
   }

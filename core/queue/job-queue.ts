@@ -1,6 +1,7 @@
 import type { JobKind, Lane, RunsOn, Stage } from '../../contracts/domain';
 import { BackToQueueError, CanceledError, JobError, oneLine } from '../errors';
 import type { JobRecord, JobStore } from '../library/job-store';
+import { DiskFullError } from './disk-space';
 import { isFinished } from './job-state';
 
 export interface ProgressUpdate {
@@ -41,6 +42,8 @@ export interface JobQueueOptions {
   /** A lane's waiting jobs changed (added, reordered, canceled, retried): the engine's look ahead follows. */
   onWaitingChanged?(lane: Lane): void;
   onFinished?(job: JobRecord): void;
+  /** The heavy lane held (the disk is full) or let go again: null. */
+  onHeld?(reason: string | null): void;
   log?(message: string): void;
 }
 
@@ -56,6 +59,8 @@ export class JobQueue {
   private readonly concurrency: Record<Lane, number>;
   private readonly maxAttempts: number;
   private stopped = true;
+  /** Why the heavy lane starts nothing now (the disk is full); null while it runs. */
+  private heldFor: string | null = null;
 
   constructor(
     private readonly store: JobStore,
@@ -88,6 +93,23 @@ export class JobQueue {
     for (const [id] of interrupted) {
       if (this.store.get(id)?.state === 'running') this.store.apply(id, 'requeue', { refundAttempt: true });
     }
+  }
+
+  get held(): string | null {
+    return this.heldFor;
+  }
+
+  /** Starts nothing more in the heavy lane until release(): what runs finishes, what waits keeps its place. */
+  hold(reason: string): void {
+    this.heldFor = reason;
+    this.options.onHeld?.(reason);
+  }
+
+  release(): void {
+    if (this.heldFor === null) return;
+    this.heldFor = null;
+    this.options.onHeld?.(null);
+    this.pump('heavy');
   }
 
   /** Call after adding jobs. */
@@ -140,7 +162,7 @@ export class JobQueue {
 
   private pump(lane: Lane): void {
     const { remote } = this.options;
-    while (!this.stopped) {
+    while (!this.stopped && !(lane === 'heavy' && this.heldFor !== null)) {
       const waiting = this.store.queued(lane);
       if (!waiting.length) return;
       const plan = remote?.plan(lane, waiting);
@@ -183,7 +205,11 @@ export class JobQueue {
       if (!gone()) this.finishWith(this.store.apply(job.id, 'complete'));
     } catch (error) {
       if (this.stopped || gone()) return;
-      if (error instanceof BackToQueueError && !signal.aborted) {
+      if (error instanceof DiskFullError && !signal.aborted) {
+        this.options.log?.(`[queue] job ${job.id} waits: ${error.message}`);
+        this.store.apply(job.id, 'requeue', { refundAttempt: true });
+        this.hold(error.message);
+      } else if (error instanceof BackToQueueError && !signal.aborted) {
         this.options.log?.(`[queue] job ${job.id} back in line: ${error.message}`);
         this.store.apply(job.id, 'requeue', { refundAttempt: true });
       } else if (signal.aborted || error instanceof CanceledError) {

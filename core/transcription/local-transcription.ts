@@ -15,6 +15,7 @@ import type { SpeakerModels } from '../models/speaker-models';
 import type { libraryPaths, resourcePaths } from '../paths';
 import type { JobRunner, RunContext } from '../queue/job-queue';
 import type { MachineSpeeds } from '../queue/machine-speeds';
+import { DiskFullError, diskShortfall, isDiskFull } from '../queue/disk-space';
 import { estimatedAudioSec, jobTimeLimitMs } from '../queue/eta';
 import type { WorkerSupervisor } from '../supervisor/worker-supervisor';
 
@@ -42,6 +43,8 @@ export interface LocalTranscriptionDeps {
   resources: ReturnType<typeof resourcePaths>;
   paths: ReturnType<typeof libraryPaths>;
   bytesPerAudioSec(): number;
+  /** Bytes free on the disk holding a folder. */
+  freeBytes(dir: string): Promise<number>;
   /** This machine's speeds: each run here measures them. */
   speeds: MachineSpeeds;
   /** A job whose estimate changed (its file's speech was found). */
@@ -124,6 +127,8 @@ export class LocalTranscription {
     const model = await d.models.ensure(settings.model, onDownload, context.signal);
     const diarize = await d.speakerModels.settings(settings.diarization, { speakers: settings.speakers, device: settings.device }, onDownload, context.signal);
     const transcribe = this.transcribeSettings(settings, model);
+    const short = diskShortfall(await d.freeBytes(d.paths.pcmCache), estimatedAudioSec(job, d.bytesPerAudioSec()) ?? 3600);
+    if (short > 0) throw new DiskFullError(short, d.paths.pcmCache);
     this.current = { job, model };
     const runStart = Date.now();
     let scanSec: number | null = null;
@@ -163,6 +168,8 @@ export class LocalTranscription {
         // A crash after this run saved progress costs no attempt: it carries on from there. One that
         // keeps crashing at the same place still uses up its attempts, and fails with the reason.
         if (error instanceof WorkerCrashError && checkpointed) throw new BackToQueueError(`${error.message} Carrying on from where it was.`);
+        // A write that found the disk full is the disk's doing, not the file's.
+        if (isDiskFull(error)) throw new DiskFullError(diskShortfall(0, estimatedAudioSec(job, d.bytesPerAudioSec()) ?? 3600), d.paths.pcmCache);
         throw error;
       })
       .finally(() => (this.current = undefined));

@@ -30,6 +30,7 @@ export function App() {
     const stale = new Set<number>();
     const unsubscribe = [
       api.on('jobs.changed', ({ jobs: changed }) => jobs.merge(changed)),
+      api.on('queue.changed', ({ held }) => jobs.setHeld(held)),
       api.on('models.changed', ({ downloads }) => settings.mergeDownloads(downloads)),
       api.on('offload.changed', ({ status }) => useOffloadStore.getState().changed(status)),
       api.on('live.changed', ({ session }) => useLiveStore.getState().changed(session)),

@@ -7,8 +7,14 @@ export function QueueList() {
   const jobs = useJobsStore(useShallow((state) => orderedJobs(state.jobs)));
   const waiting = jobs.filter((job) => job.state === 'queued').map((job) => job.id);
   const finished = jobs.filter((job) => job.state === 'done' || job.state === 'canceled').length;
+  const held = useJobsStore((state) => state.held);
   return (
     <section className="queue" aria-label="Queue">
+      {held && (
+        <p className="notice queue-held" role="status" data-testid="queue-held">
+          {held}
+        </p>
+      )}
       {finished > 0 && (
         <div className="queue-controls">
           <button type="button" className="button ghost small" onClick={() => void useJobsStore.getState().clearFinished()}>

@@ -8,6 +8,9 @@ import { attempt, useToastStore } from './toast-store';
 interface JobsState {
   /** Transcription jobs; exports are quick and show as their download instead. */
   jobs: Record<number, JobView>;
+  /** Why the queue starts nothing now (the disk is full); null while it runs. */
+  held: string | null;
+  setHeld(held: string | null): void;
   load(): Promise<void>;
   merge(changed: readonly JobView[]): void;
   /** Files dropped or picked: the options sheet first, unless the user turned it off. */
@@ -31,9 +34,16 @@ interface JobsState {
 
 export const useJobsStore = create<JobsState>((set, get) => ({
   jobs: {},
+  held: null,
+
+  setHeld(held) {
+    set({ held });
+  },
 
   async load() {
-    get().merge(await api.invoke('jobs.list', {}));
+    const [jobs, { held }] = await Promise.all([api.invoke('jobs.list', {}), api.invoke('queue.state', {})]);
+    get().merge(jobs);
+    set({ held });
   },
 
   merge(changed) {
