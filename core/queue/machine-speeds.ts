@@ -41,6 +41,7 @@ export class MachineSpeeds {
   /** Speech seconds transcribed (and diarized) per second, all models together. */
   private readonly speech: RateMeter;
   private readonly models = new Map<string, RateMeter>();
+  private readonly unmeasured = new Set<string>();
 
   constructor(
     private readonly settings: SettingsStore,
@@ -73,6 +74,7 @@ export class MachineSpeeds {
       // A model's first file: its own pace is all there is to go on.
       meter = new RateMeter(this.settings, keyOf(run.model), run.speechSec / Math.max(transcribeSec, 1e-3));
       this.models.set(run.model, meter);
+      this.unmeasured.delete(run.model);
     }
     meter.record(run.speechSec, transcribeSec);
   }
@@ -84,7 +86,12 @@ export class MachineSpeeds {
   private measured(model: string): RateMeter | undefined {
     const known = this.models.get(model);
     if (known) return known;
-    if (this.settings.get(keyOf(model)) === undefined) return undefined;
+    // Asked for every waiting job whenever the queue's views are built: a model never run is looked up once, not each time.
+    if (this.unmeasured.has(model)) return undefined;
+    if (this.settings.get(keyOf(model)) === undefined) {
+      this.unmeasured.add(model);
+      return undefined;
+    }
     const meter = new RateMeter(this.settings, keyOf(model), this.speech.rate);
     this.models.set(model, meter);
     return meter;
