@@ -18,6 +18,14 @@ const MIN_STREAM_FRAMES = 625; // 20 s: shorter recordings run as one stream, ex
 const WARM_UP_FRAMES = 63; // 2 s
 /** Steps between progress reports: a few a second (the worker throttles what it sends on). */
 const PROGRESS_STEPS = 50;
+/**
+ * A chunk whose every sample is under −80 dBFS is digital silence (a muted track, a recorder left
+ * running, padding): no microphone's noise floor is that quiet. Once every stream has been in it for
+ * a second, the model's state has settled and its score no longer moves, so further steps of it are
+ * not scored: they take the settled score, and hours of silence cost only their reading.
+ */
+const DIGITAL_SILENCE = 1e-4;
+const SETTLE_STEPS = 32;
 
 /** Speech probability for every 32 ms frame of the recording. One thread is enough: it runs several hundred times realtime. */
 export async function speechProbabilities(
@@ -41,6 +49,8 @@ export async function speechProbabilities(
   const inputTensor = new ort.Tensor('float32', input, [streamCount, width]);
   let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(2 * streamCount * 128), [2, streamCount, 128]);
   const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SAMPLE_RATE)]), []);
+  let scores: Float32Array = new Float32Array(streamCount);
+  let silentSteps = 0;
 
   for (let step = 0; step < steps; step++) {
     if (step % READ_FRAMES === 0) {
@@ -50,6 +60,7 @@ export async function speechProbabilities(
         stream.block = pcm.read(stream.blockStart * VAD_CHUNK, READ_FRAMES * VAD_CHUNK);
       }
     }
+    let silent = true;
     streams.forEach((stream, row) => {
       const frame = stream.start + step;
       const at = row * width;
@@ -59,15 +70,24 @@ export async function speechProbabilities(
       const chunk = frame < stream.end ? stream.block.subarray(offset, offset + VAD_CHUNK) : new Float32Array(0);
       input.set(chunk, at + VAD_CONTEXT);
       if (chunk.length < VAD_CHUNK) input.fill(0, at + VAD_CONTEXT + chunk.length, at + width);
+      silent &&= isDigitalSilence(chunk);
     });
-    const out = await session.run({ input: inputTensor, state, sr });
-    const scores = out.output!.data as Float32Array;
+    silentSteps = silent ? silentSteps + 1 : 0;
+    if (silentSteps <= SETTLE_STEPS) {
+      const out = await session.run({ input: inputTensor, state, sr });
+      scores = out.output!.data as Float32Array;
+      state = out.stateN as ort.Tensor;
+    }
     streams.forEach((stream, row) => {
       const frame = stream.start + step;
       if (frame >= stream.first && frame < stream.end) probabilities[frame] = scores[row]!;
     });
-    state = out.stateN as ort.Tensor;
     if ((step + 1) % PROGRESS_STEPS === 0 || step === steps - 1) onProgress(Math.min(pcm.durationSec, ((step + 1) / steps) * pcm.durationSec));
   }
   return probabilities;
+}
+
+function isDigitalSilence(chunk: Float32Array): boolean {
+  for (let i = 0; i < chunk.length; i++) if (Math.abs(chunk[i]!) >= DIGITAL_SILENCE) return false;
+  return true;
 }
