@@ -8,7 +8,7 @@ function handlersFor(core: VerbatimCore): Handlers {
   return {
     'jobs.list': () => core.listJobs(),
     'jobs.cancel': ({ jobId }) => (core.cancel(jobId), null),
-    'jobs.retry': ({ jobId }) => (core.retry(jobId), null),
+    'jobs.retry': async ({ jobId }) => (await core.retry(jobId), null),
     'jobs.clearFinished': () => core.clearFinished(),
     'jobs.setPriority': ({ jobId, priority }) => (core.setPriority(jobId, priority), null),
     'jobs.reorder': ({ jobIds }) => (core.reorder(jobIds), null),

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { JobError } from './errors';
+
+/** The code of a job whose file's bytes are no longer those it was added with. */
+export const FILE_CHANGED = 'file-changed';
 
 export type FileIdentity = { ok: true; sha256: string; sizeBytes: number } | { ok: false };
 
@@ -15,6 +20,19 @@ export async function identifyFile(file: string): Promise<FileIdentity> {
     return { ok: true, sha256: await fileSha256(file), sizeBytes: info.size };
   } catch {
     return { ok: false };
+  }
+}
+
+/**
+ * Refuses a file whose bytes are no longer those it was added with (edited, re-exported, or still being
+ * written then): a transcript must be of the recording the library holds, whose length, waveform and
+ * speech it already knows. A file gone or unreadable is left for the decoder to explain, with the reason.
+ */
+export async function checkUnchanged(file: string, sha256: string | null): Promise<void> {
+  if (sha256 === null) return;
+  const now = await identifyFile(file);
+  if (now.ok && now.sha256 !== sha256) {
+    throw new JobError(`“${path.basename(file)}” has changed since it was added. Retry transcribes it as it is now.`, FILE_CHANGED);
   }
 }
 

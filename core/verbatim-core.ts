@@ -19,6 +19,7 @@ import type {
   Settings,
 } from '../contracts/domain';
 import { AppSettings } from './app-settings';
+import { FILE_CHANGED } from './content-hash';
 import { JobError } from './errors';
 import type { AudioResponse } from './audio/byte-ranges';
 import { originalFile } from './audio/original-file';
@@ -364,8 +365,10 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.queue.cancel(jobId);
   }
 
-  retry(jobId: number): void {
-    this.queue.retry(jobId);
+  async retry(jobId: number): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (job?.errorCode === FILE_CHANGED) await this.intake.retryChanged(jobId, job.mediaId);
+    else this.queue.retry(jobId);
   }
 
   /** Forgets the finished transcription jobs; their recordings and transcripts stay in the library. */

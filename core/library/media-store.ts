@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { LibraryItem, LibrarySort, MediaDetail, MediaInfo, Waveform } from '../../contracts/domain';
+import { JobError } from '../errors';
 import type { Database } from './database';
 
 interface MediaRow {
@@ -53,6 +54,24 @@ export class MediaStore {
         [identity.path, path.basename(identity.path), identity.contentHash, identity.sizeBytes, now, now],
       );
       return { id: Number(result.lastInsertRowid), created: true };
+    });
+  }
+
+  /**
+   * The file now holds other bytes and the user takes them as this recording: what was known of the old
+   * content (length, waveform, speech, decoded audio) goes. Returns the decoded audio's path, to delete.
+   */
+  replaceContent(id: number, identity: { contentHash: string; sizeBytes: number }, now = Date.now()): { pcmPath: string | null } {
+    return this.db.transaction(() => {
+      const holder = this.db.get<{ id: number; file_name: string }>('SELECT id, file_name FROM media WHERE content_hash = ? AND id <> ?', [identity.contentHash, id]);
+      if (holder) throw new JobError(`The file as it is now is already in the library, as “${holder.file_name}”.`, 'duplicate');
+      const pcmPath = this.pcmPath(id);
+      this.db.run(
+        `UPDATE media SET content_hash = ?, size_bytes = ?, duration_sec = NULL, container = NULL, codec = NULL, sample_rate = NULL,
+           channels = NULL, peaks = NULL, peaks_per_sec = NULL, pcm_path = NULL, speech_sec = NULL, updated_at = ? WHERE id = ?`,
+        [identity.contentHash, identity.sizeBytes, now, id],
+      );
+      return { pcmPath };
     });
   }
 

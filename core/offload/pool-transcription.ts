@@ -3,6 +3,7 @@
 // transaction as a normal transcript that says where it ran. A lost job is resubmitted once; a job
 // the pool refuses or fails goes back to the queue to run here, and the user is told once.
 import { settingsFor } from '../transcription/job-settings';
+import { checkUnchanged } from '../content-hash';
 import type { JobOptionsInput, PoolJobView } from '../../contracts/cloud-api';
 import type { Settings, Transcript } from '../../contracts/domain';
 import { BackToQueueError, CanceledError } from '../errors';
@@ -50,6 +51,8 @@ export function poolTranscriptionRunner(deps: PoolTranscriptionDeps): JobRunner 
     const client = deps.link.current();
     const url = deps.link.status().url;
     if (!client || !url) throw new BackToQueueError('Cloud offload is not set up.');
+    // Before the file is sent: a changed file is the file's doing, not the pool's.
+    if (!deps.poolJobs.get(job.id)?.uploadId) await checkUnchanged(job.path, job.contentHash);
     const record = deps.poolJobs.open(job.id, url, job.contentHash ?? '');
     let remoteId = record.remoteId;
     const decoded = deps.decodeHere(job, context.signal);

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddOutcome, JobOptions } from '../../contracts/domain';
 import { identifyFile } from '../content-hash';
@@ -49,6 +50,22 @@ export class MediaIntake {
     d.queue.wake();
     if (outcomes.length) d.changed(outcomes.map((outcome) => outcome.mediaId));
     return outcomes;
+  }
+
+  /**
+   * Retries a job whose file changed after it was added: the user has been told, so the recording becomes
+   * the file as it is now. A file that cannot be read now is left as it was; its run says why.
+   */
+  async retryChanged(jobId: number, mediaId: number): Promise<void> {
+    const { d } = this;
+    const detail = d.media.get(mediaId);
+    const identity = detail && (await identifyFile(detail.path));
+    if (identity?.ok) {
+      const { pcmPath } = d.media.replaceContent(mediaId, { contentHash: identity.sha256, sizeBytes: identity.sizeBytes });
+      if (pcmPath) await rm(pcmPath, { force: true });
+      d.changed([mediaId]);
+    }
+    d.queue.retry(jobId);
   }
 
   /**

@@ -1,6 +1,7 @@
 // A transcription job run on this machine: the model (downloaded first if need be), the supervised
 // engine process, the transcript kept the moment it exists, then decoded audio and speakers.
 import { settingsFor } from './job-settings';
+import { checkUnchanged } from '../content-hash';
 import type { Segment, Settings } from '../../contracts/domain';
 import type { LiveSettings } from '../../contracts/live-protocol';
 import type { DecodeRequest, ProcessMediaInput, SpeechFound, TranscribeSettings } from '../../contracts/worker-protocol';
@@ -121,6 +122,7 @@ export class LocalTranscription {
   private async run(job: JobRecord, context: RunContext): Promise<void> {
     const { d } = this;
     d.beforeRun(job);
+    await checkUnchanged(job.path, job.contentHash);
     const settings = settingsFor(job, d.appSettings.get());
     const onDownload = ({ receivedBytes, totalBytes }: { receivedBytes: number; totalBytes: number }): void =>
       context.progress({ stage: 'download-model', progress: totalBytes > 0 ? receivedBytes / totalBytes : 0 });

@@ -1,10 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../contracts/domain';
 import type { VerbatimCore } from '../../core/verbatim-core';
 import { allFinished, openCore, waitForJobs } from '../helpers/core';
-import { makeMediaSet, probeDuration, scratchDir, type MediaSet } from '../helpers/media';
+import { makeMediaSet, probeDuration, scratchDir, sharedAudio, type MediaSet } from '../helpers/media';
 
 describe('every kind of bad input fails its own job with a human message; the rest go on', () => {
   let core: VerbatimCore;
@@ -92,4 +92,42 @@ describe('every kind of bad input fails its own job with a human message; the re
     const decoded = core.db.all<{ pcm_path: string; duration_sec: number }>('SELECT pcm_path, duration_sec FROM media WHERE pcm_path IS NOT NULL');
     expect(cache.sort()).toEqual(decoded.map((row) => path.basename(row.pcm_path)).sort());
   });
+});
+
+describe('a file that changes after it was added', () => {
+  let core: VerbatimCore;
+  afterAll(async () => {
+    await core?.close();
+  });
+
+  it('fails its own job saying so, and Retry transcribes the file as it is now, in the same library row', async () => {
+    const speech = (id: string): string => path.join(sharedAudio, 'read-speech/wav', `${id}.wav`);
+    const dir = scratchDir('changing');
+    const first = path.join(dir, 'first.wav');
+    const changing = path.join(dir, 'interview.wav');
+    copyFileSync(speech('LJ001-0001'), first);
+    copyFileSync(speech('LJ001-0002'), changing);
+    core = openCore(scratchDir('data'));
+    const [ahead, added] = await core.addFiles([first, changing], { diarization: 'off' });
+    // Re-exported while it waits behind the first file: other words, another length.
+    copyFileSync(speech('LJ001-0005'), changing);
+    let jobs = await waitForJobs(core, allFinished, 120_000);
+    const failed = jobs.find((job) => job.id === added!.jobId)!;
+    expect(jobs.find((job) => job.id === ahead!.jobId)!.state).toBe('done');
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toBe('“interview.wav” has changed since it was added. Retry transcribes it as it is now.');
+    expect(failed.retryable).toBe(true);
+    expect(failed.attempts).toBe(1);
+    expect(core.editing.get(added!.mediaId)).toBeNull();
+
+    await core.retry(added!.jobId);
+    jobs = await waitForJobs(core, allFinished, 120_000);
+    expect(jobs.find((job) => job.id === added!.jobId)!.state).toBe('done');
+    const transcript = core.editing.get(added!.mediaId)!;
+    expect(transcript.segments.map((segment) => segment.text).join(' ')).toMatch(/invention of movable metal letters/i);
+    expect(core.getMedia(added!.mediaId).info!.durationSec).toBeCloseTo(probeDuration(speech('LJ001-0005')), 2);
+    // One row for the recording, now known by its new content.
+    expect(core.library('date', true).filter((item) => item.fileName === 'interview.wav')).toHaveLength(1);
+    expect((await core.addFiles([changing]))[0]).toMatchObject({ mediaId: added!.mediaId, duplicate: true });
+  }, 240_000);
 });

@@ -89,7 +89,7 @@ describe('worker supervisor', () => {
     expect(core.listJobs()[0]!.finishedAt).not.toBeNull();
 
     // The worker is still usable (or replaced): a retry runs to the end.
-    core.retry(first!.jobId);
+    await core.retry(first!.jobId);
     const job = only(await waitForJobs(core, (jobs) => jobs[0]?.state === 'done', 60_000));
     expect(job.attempts).toBe(1);
   });

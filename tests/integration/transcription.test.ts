@@ -94,7 +94,7 @@ describe('transcription on real Whisper weights', () => {
 
     // Running the job again replaces the transcript as a whole: no duplicates, search still right.
     const before = core.editing.get(added[0]!.mediaId);
-    core.retry(added[0]!.jobId);
+    await core.retry(added[0]!.jobId);
     await waitForJobs(core, (all) => all[0]!.state === 'done' && all[0]!.finishedAt !== jobs[0]!.finishedAt, 60_000);
     expect(core.db.all('SELECT media_id FROM transcripts ORDER BY media_id')).toHaveLength(2);
     expect(core.editing.get(added[0]!.mediaId)).toEqual(before);
@@ -198,7 +198,7 @@ describe('transcription on real Whisper weights', () => {
     expect(wordErrorRate('Buenos días a todos. Hoy vamos a hablar del presupuesto para el nuevo estudio.', text(spanish))).toBeLessThan(0.2);
 
     await core.updateSettings({ task: 'translate' });
-    core.retry(added!.jobId);
+    await core.retry(added!.jobId);
     await waitForJobs(core, (jobs) => jobs[0]!.state === 'done' && jobs[0]!.attempts === 1 && core!.editing.get(added!.mediaId)?.task === 'translate', 60_000);
     const english = core.editing.get(added!.mediaId)!;
     expect(english.language).toBe('es');
@@ -212,7 +212,7 @@ describe('transcription on real Whisper weights', () => {
     const plain = text(core.editing.get(added!.mediaId)!);
 
     await core.updateSettings({ initialPrompt: 'Budget meeting about the new recording studio and next quarter.' });
-    core.retry(added!.jobId);
+    await core.retry(added!.jobId);
     await waitForJobs(core, (jobs) => jobs[0]!.state === 'done' && text(core!.editing.get(added!.mediaId)!) !== plain, 60_000);
     const prompted = text(core.editing.get(added!.mediaId)!);
     expect(prompted).toContain('recording studio');
