@@ -91,6 +91,9 @@ export const ProcessMediaOutput = z.object({
 });
 export type ProcessMediaOutput = z.infer<typeof ProcessMediaOutput>;
 
+/** The code of a failure to open a model's files (damaged on disk): the core sets that copy aside and fetches it again. */
+export const MODEL_DAMAGED = 'model-damaged';
+
 export const ToWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), jobId: Id, kind: JobKind, input: ProcessMediaInput }),
   z.object({ type: z.literal('cancel'), jobId: Id }),

@@ -160,6 +160,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       externalDir: env.VERBATIM_MODELS_DIR ? path.resolve(env.VERBATIM_MODELS_DIR) : null,
       bundledDir: this.resources.bundledModels,
       baseUrl: env.VERBATIM_MODELS_BASE_URL || undefined,
+      log: this.log,
     });
     const speakerModels = new SpeakerModels(this.models, this.log);
     this.downloads = new ModelDownloads(this.models);

@@ -2,6 +2,7 @@
 // open between jobs and decoding the next file ahead; never imports electron.
 import { ToWorker, type ProcessMediaInput, type WorkerProgress } from '../contracts/worker-protocol';
 import { connectToParent } from './parent-port';
+import { ModelError } from './engine/model-error';
 import { WarmSessions } from './engine/warm-sessions';
 import { DecodeCanceled } from './pipeline/decode';
 import { WorkAhead } from './pipeline/work-ahead';
@@ -80,7 +81,7 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
     else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024, modelsOpened: warm.opened - openedBefore });
   } catch (error) {
     if (controller.signal.aborted || error instanceof DecodeCanceled) port.send({ type: 'canceled', jobId });
-    else if (error instanceof MediaError || error instanceof ToolError) port.send({ type: 'failed', jobId, error: { code: error.code, message: error.message } });
+    else if (error instanceof MediaError || error instanceof ToolError || error instanceof ModelError) port.send({ type: 'failed', jobId, error: { code: error.code, message: error.message } });
     else {
       console.error('[worker] job failed unexpectedly:', error);
       const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);

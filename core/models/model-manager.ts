@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
-import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { DTYPE_SUFFIX, ModelCatalog, type ModelEntry, type ModelKind, type ModelStatus } from '../../contracts/models';
@@ -8,6 +8,11 @@ import { JobError } from '../errors';
 import { downloadFile } from './download-file';
 
 export const HUGGING_FACE = 'https://huggingface.co';
+/**
+ * Written into a model's folder when it is installed: each file's sha256 as checked then, so a copy can be
+ * checked again later even where the catalog names no hash (the server stated it at download time).
+ */
+const MANIFEST = '.verbatim-files.json';
 
 export interface InstalledModel {
   id: string;
@@ -28,6 +33,7 @@ export interface ModelManagerOptions {
   baseUrl?: string;
   /** Defaults to HTTP(S)_PROXY / NO_PROXY from the environment; CAs follow NODE_EXTRA_CA_CERTS. */
   dispatcher?: Dispatcher;
+  log?(message: string): void;
 }
 
 export interface DownloadProgress {
@@ -45,6 +51,10 @@ export class ModelManager {
   private readonly baseUrl: string;
   private readonly dispatcher: Dispatcher;
   private readonly installing = new Map<string, Promise<InstalledModel>>();
+  /** Files whose hash was checked, by path, size and time written: each is read once per run, not once per job. */
+  private readonly intactFiles = new Set<string>();
+  /** Read-only copies (VERBATIM_MODELS_DIR, shipped) found damaged: passed over until the app restarts. */
+  private readonly damaged = new Set<string>();
 
   private modelsDir: string;
 
@@ -83,8 +93,12 @@ export class ModelManager {
     );
   }
 
-  /** The installed copy: VERBATIM_MODELS_DIR first (it is how tests and offline sites provide them), then the app's own, then a download. */
-  async find(id: string): Promise<InstalledModel | null> {
+  /**
+   * The installed copy: VERBATIM_MODELS_DIR first (it is how tests and offline sites provide them), then the
+   * app's own, then a download. With `verify`, each file is checked against its known hash first, and a
+   * damaged copy is set aside (see setAside) for the next place, or a download.
+   */
+  async find(id: string, verify = false): Promise<InstalledModel | null> {
     const entry = this.entry(id);
     const places: Array<[InstalledModel['location'], string | null | undefined]> = [
       ['env', this.options.externalDir],
@@ -94,14 +108,29 @@ export class ModelManager {
     for (const [location, root] of places) {
       if (!root) continue;
       const dir = path.join(root, ...entry.repo.split('/'));
-      if (await hasFiles(dir, entry)) return { id, dir, dtypeSuffix: DTYPE_SUFFIX[entry.dtype], location };
+      if (this.damaged.has(dir) || !(await hasFiles(dir, entry))) continue;
+      const installed = { id, dir, dtypeSuffix: DTYPE_SUFFIX[entry.dtype], location };
+      const damage = verify ? await this.damage(dir, entry) : null;
+      if (!damage) return installed;
+      await this.setAside(installed, damage);
     }
     return null;
   }
 
+  /**
+   * A copy that is damaged (a file whose bytes are not the published ones, or that the engine could not
+   * open) is not used again: the app's own is deleted, so it downloads afresh; a read-only one is passed
+   * over until the app restarts. Models are the publisher's files, so nothing of the user's is lost.
+   */
+  async setAside(model: InstalledModel, why: string): Promise<void> {
+    this.options.log?.(`[models] ${model.id} in ${model.dir} is damaged (${why}); ${model.location === 'app' ? 'deleted, to download again' : 'passed over'}`);
+    if (model.location === 'app') await rm(model.dir, { recursive: true, force: true });
+    else this.damaged.add(model.dir);
+  }
+
   /** The model, downloading it first if needed. Concurrent callers share one download. */
   async ensure(id: string, onProgress: (progress: DownloadProgress) => void, signal: AbortSignal): Promise<InstalledModel> {
-    const found = await this.find(id);
+    const found = await this.find(id, true);
     if (found) return found;
     let pending = this.installing.get(id);
     if (!pending) {
@@ -117,8 +146,10 @@ export class ModelManager {
     if (!(await hasFiles(folder, entry))) {
       throw new JobError(`${folder} does not hold ${entry.name}: it needs ${entry.files.map((file) => file.path).join(', ')}.`, 'import-failed');
     }
+    const hashes: Record<string, string> = {};
     for (const file of entry.files) {
-      if (file.sha256 && (await sha256Of(path.join(folder, file.path))) !== file.sha256) {
+      hashes[file.path] = await sha256Of(path.join(folder, file.path));
+      if (file.sha256 && hashes[file.path] !== file.sha256) {
         throw new JobError(`${file.path} in ${folder} is not the published file (its checksum differs).`, 'import-failed');
       }
     }
@@ -128,7 +159,7 @@ export class ModelManager {
       await mkdir(path.dirname(path.join(staging, file.path)), { recursive: true });
       await cp(path.join(folder, file.path), path.join(staging, file.path));
     }
-    return this.promote(entry, staging);
+    return this.promote(entry, staging, hashes);
   }
 
   /** Deletes the downloaded copy; a model shipped with the app or provided through VERBATIM_MODELS_DIR is not ours to delete. */
@@ -178,14 +209,17 @@ export class ModelManager {
       const known = [...sizes.values()].reduce<number>((sum, size) => sum + (size ?? 0), 0);
       onProgress({ receivedBytes, totalBytes: Math.max(entry.sizeExact ? known : entry.sizeBytes, receivedBytes) });
     };
+    const hashes: Record<string, string> = {};
     for (const file of entry.files) {
       const target = path.join(staging, file.path);
       if (await isComplete(target, file.size)) {
         received.set(file.path, (await stat(target)).size);
+        // Checked when it arrived, by an earlier attempt; its hash was not kept then.
+        hashes[file.path] = await sha256Of(target);
         continue;
       }
       const partialPath = `${target}.partial`;
-      await downloadFile({
+      const { sha256 } = await downloadFile({
         url: file.url && this.baseUrl === HUGGING_FACE ? file.url : `${this.baseUrl}/${entry.repo}/resolve/${encodeURIComponent(entry.revision)}/${file.path}`,
         partialPath,
         expected: { size: file.size, sha256: file.sha256 },
@@ -197,18 +231,42 @@ export class ModelManager {
           report();
         },
       });
+      hashes[file.path] = sha256;
       await rename(partialPath, target);
     }
     report();
-    return this.promote(entry, staging);
+    return this.promote(entry, staging, hashes);
   }
 
-  private async promote(entry: ModelEntry, staging: string): Promise<InstalledModel> {
+  private async promote(entry: ModelEntry, staging: string, hashes: Record<string, string>): Promise<InstalledModel> {
+    await writeFile(path.join(staging, MANIFEST), JSON.stringify(hashes));
     const dir = path.join(this.modelsDir, ...entry.repo.split('/'));
     await mkdir(path.dirname(dir), { recursive: true });
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir);
+    // Just checked, on the way in: the first job does not read them all again.
+    for (const file of entry.files) this.intactFiles.add(await this.intactKey(path.join(dir, file.path)));
     return { id: entry.id, dir, dtypeSuffix: DTYPE_SUFFIX[entry.dtype], location: 'app' };
+  }
+
+  /** Why the copy in `dir` is damaged, or null: each file against the catalog's hash, else the one kept at install. */
+  private async damage(dir: string, entry: ModelEntry): Promise<string | null> {
+    const kept = await readFile(path.join(dir, MANIFEST), 'utf8').then((text) => JSON.parse(text) as Record<string, string>, () => ({}) as Record<string, string>);
+    for (const file of entry.files) {
+      const expected = file.sha256 ?? kept[file.path];
+      const target = path.join(dir, file.path);
+      const key = await this.intactKey(target);
+      if (!expected || this.intactFiles.has(key)) continue;
+      if ((await sha256Of(target)) !== expected) return `${file.path} is not the published file`;
+      this.intactFiles.add(key);
+    }
+    return null;
+  }
+
+  /** A file as it was when its hash was checked: a rewrite changes its size or time (to the millisecond, as copies keep it). */
+  private async intactKey(file: string): Promise<string> {
+    const info = await stat(file);
+    return JSON.stringify([file, info.size, Math.trunc(info.mtimeMs)]);
   }
 
   private stagingDir(entry: ModelEntry): string {

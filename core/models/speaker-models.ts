@@ -25,7 +25,8 @@ export class SpeakerModels {
     if (mode === 'off') return null;
     if (mode === 'builtin') return { ...base, tier: 'builtin', neural: null, fallbacks: [] };
     const fallback = (reason: string): DiarizeSettings => ({ ...base, tier: 'builtin', neural: null, fallbacks: [{ provider: 'neural', reason } satisfies ProviderFallback] });
-    const installed = await Promise.all(NEURAL_MODELS.map((id) => this.models.find(id)));
+    // Checked against their hashes: a damaged copy counts as not installed, so the download is offered in its place.
+    const installed = await Promise.all(NEURAL_MODELS.map((id) => this.models.find(id, true)));
     if (installed.every((found) => found !== null)) return { ...base, tier: 'neural', neural: this.neuralPaths(installed[0]!.dir, installed[1]!.dir), fallbacks: [] };
     if (mode === 'auto') return fallback(NEURAL_NOT_INSTALLED);
     if (this.downloadFailure) return fallback(this.downloadFailure);

@@ -4,7 +4,7 @@ import { settingsFor } from './job-settings';
 import { checkUnchanged } from '../content-hash';
 import type { Segment, Settings } from '../../contracts/domain';
 import type { LiveSettings } from '../../contracts/live-protocol';
-import type { DecodeRequest, ProcessMediaInput, SpeechFound, TranscribeSettings } from '../../contracts/worker-protocol';
+import { MODEL_DAMAGED, type DecodeRequest, type ProcessMediaInput, type SpeechFound, type TranscribeSettings } from '../../contracts/worker-protocol';
 import type { AppSettings } from '../app-settings';
 import { BackToQueueError, JobError, WorkerCrashError } from '../errors';
 import type { Database } from '../library/database';
@@ -166,7 +166,12 @@ export class LocalTranscription {
       ahead: this.ahead(job, model),
     });
     const { output } = await run
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
+        // The engine could not open the model: that copy is damaged whatever its hashes say. The next attempt fetches it again.
+        if (error instanceof JobError && error.code === MODEL_DAMAGED) {
+          await d.models.setAside(model, error.message);
+          throw new JobError(`${error.message} That copy is set aside; the next attempt downloads the model again.`, MODEL_DAMAGED, true);
+        }
         // A crash after this run saved progress costs no attempt: it carries on from there. One that
         // keeps crashing at the same place still uses up its attempts, and fails with the reason.
         if (error instanceof WorkerCrashError && checkpointed) throw new BackToQueueError(`${error.message} Carrying on from where it was.`);

@@ -114,7 +114,7 @@ describe('speaker diarization, built-in tier', () => {
     expect(quiet).toMatchObject({ segments: [], speakers: [], turns: [], diarization: { tier: 'builtin', error: null } });
   });
 
-  it('falls back to the built-in tier, saying why, when the neural models are installed but unusable', { timeout: 60_000 }, async () => {
+  it('falls back to the built-in tier, offering the download, when the neural models are installed but damaged', { timeout: 60_000 }, async () => {
     // A models folder holding the shared Whisper tiny and neural weights of the right size but broken.
     const models = scratchDir('models');
     mkdirSync(path.join(models, 'Xenova'));
@@ -128,7 +128,8 @@ describe('speaker diarization, built-in tier', () => {
     const [added] = await core.addFiles([synthetic('dialogue-2spk').wav]);
     await waitForJobs(core, allFinished, 40_000);
     const transcript = core.editing.get(added!.mediaId)!;
-    expect(transcript.diarization).toMatchObject({ tier: 'builtin', error: null, fallbacks: [{ provider: 'neural', reason: expect.stringMatching(/^failed: /) }] });
+    // Their hashes give them away before the engine tries them: they count as not installed, which offers the download.
+    expect(transcript.diarization).toMatchObject({ tier: 'builtin', error: null, fallbacks: [{ provider: 'neural', reason: NEURAL_NOT_INSTALLED }] });
     expect(transcript.speakers).toHaveLength(2);
     expect(transcript.segments.length).toBeGreaterThan(3);
   });

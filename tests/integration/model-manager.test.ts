@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STAGES, type Stage } from '../../contracts/domain';
@@ -8,13 +8,22 @@ import { ModelCatalog } from '../../contracts/models';
 import { ModelManager, type DownloadProgress } from '../../core/models/model-manager';
 import { resourcePaths } from '../../core/paths';
 import { allFinished, openCore, waitForJobs } from '../helpers/core';
-import { dialogueWav, projectRoot, scratchDir, sharedModels } from '../helpers/media';
+import { dialogueWav, projectRoot, scratchDir, sharedAudio, sharedModels } from '../helpers/media';
 import { startModelServer, startProxy, type ModelServer } from '../helpers/model-server';
 
 const { catalog } = resourcePaths(path.join(projectRoot, 'resources'));
 const tinyDir = path.join(sharedModels, 'Xenova/whisper-tiny');
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const never = new AbortController().signal;
+
+/** Overwrites 4 KiB at `offset` with other bytes, keeping the file's size; `keepTime`, its modification time too: damage no listing shows. */
+function overwriteInPlace(file: string, offset: number, keepTime = false): void {
+  const { atimeMs, mtimeMs } = statSync(file);
+  const fd = openSync(file, 'r+');
+  writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, offset);
+  closeSync(fd);
+  if (keepTime) utimesSync(file, atimeMs / 1000, mtimeMs / 1000);
+}
 
 describe('model manager', () => {
   let server: ModelServer | undefined;
@@ -43,7 +52,10 @@ describe('model manager', () => {
 
     const status = (await manager.list()).find((model) => model.id === 'whisper-tiny')!;
     expect(status).toMatchObject({ installed: 'app', diskBytes: entry.sizeBytes });
-    expect(await manager.diskUsage()).toBe(entry.sizeBytes);
+    // Beside the files, the hashes they were checked against, to check them again before use.
+    const manifest = path.join(installed.dir, '.verbatim-files.json');
+    expect(JSON.parse(readFileSync(manifest, 'utf8'))).toEqual(Object.fromEntries(entry.files.map((file) => [file.path, sha256(path.join(tinyDir, file.path))])));
+    expect(await manager.diskUsage()).toBe(entry.sizeBytes + statSync(manifest).size);
     // Installed: a second ensure downloads nothing.
     const requests = server.requests.length;
     await manager.ensure('whisper-tiny', () => undefined, never);
@@ -164,6 +176,60 @@ describe('model manager', () => {
       await core.close();
     }
   });
+
+  it('a damaged model is never used: wrong bytes are caught before use, a copy the engine cannot open is set aside, and both download again', async () => {
+    server = await startModelServer({ root: sharedModels });
+    const log: string[] = [];
+    const core = openCore(scratchDir('data'), {
+      env: { VERBATIM_MODELS_DIR: '', VERBATIM_MODELS_BASE_URL: server.url },
+      supervisor: { restartBackoffMs: 50 },
+      log: (line) => log.push(line),
+    });
+    const utterance = (id: string) => path.join(sharedAudio, 'read-speech/wav', `${id}.wav`);
+    const run = async (id: string) => {
+      const [added] = await core.addFiles([utterance(id)], { diarization: 'off' });
+      const jobs = await waitForJobs(core, allFinished, 120_000);
+      return { job: jobs.find((job) => job.id === added!.jobId)!, text: core.editing.get(added!.mediaId)?.segments.map((segment) => segment.text).join(' ') ?? '' };
+    };
+    const downloads = (file: string) => server!.requests.filter((request) => request.path.endsWith(file)).length;
+    try {
+      const installed = path.join(core.models.folder, 'Xenova/whisper-tiny');
+      expect((await run('LJ001-0002')).job.state).toBe('done');
+      expect(downloads('encoder_model_quantized.onnx')).toBe(1);
+
+      // Wrong bytes, right size (a bad copy, a sync tool): the hash check finds it before the engine reads a byte of it.
+      const encoder = path.join(installed, 'onnx/encoder_model_quantized.onnx');
+      overwriteInPlace(encoder, Math.floor(statSync(encoder).size / 2));
+      const second = await run('LJ001-0005');
+      expect(second.job.state).toBe('done');
+      expect(second.job.attempts).toBe(1);
+      expect(second.text).toMatch(/invention of movable metal letters/i);
+      expect(downloads('encoder_model_quantized.onnx')).toBe(2);
+      expect(sha256(encoder)).toBe(sha256(path.join(tinyDir, 'onnx/encoder_model_quantized.onnx')));
+
+      // Damaged after it was checked this run, its size and time kept: only opening it shows it. The engine
+      // is restarted so it opens the files again rather than the copy it keeps warm.
+      const config = path.join(installed, 'tokenizer_config.json');
+      overwriteInPlace(config, 100, true);
+      const pid = core.supervisor.workerPid!;
+      process.kill(pid, 'SIGKILL');
+      // Once the supervisor has seen it go, the next job starts a fresh engine.
+      await expect.poll(() => core.supervisor.workerPid, { timeout: 10_000 }).toBeUndefined();
+      const third = await run('LJ001-0008');
+      expect(third.job.state).toBe('done');
+      expect(third.job.attempts).toBe(2);
+      expect(log.filter((line) => line.startsWith('[queue]'))).toEqual([
+        expect.stringMatching(/^\[queue\] job 3 attempt 1 failed \(The model whisper-tiny could not be opened \(.+ in JSON at position 100\)\. That copy is set aside; the next attempt downloads the model again\.\); retrying$/),
+      ]);
+      expect(third.text.length).toBeGreaterThan(0);
+      // The whole copy went each time: three downloads of it in all.
+      expect(downloads('tokenizer_config.json')).toBe(3);
+      expect(sha256(config)).toBe(sha256(path.join(tinyDir, 'tokenizer_config.json')));
+      expect((await core.downloads.list()).find((model) => model.id === 'whisper-tiny')!.installed).toBe('app');
+    } finally {
+      await core.close();
+    }
+  }, 240_000);
 
   describe('models shipped with the app (npm run fetch-models)', () => {
     // The real catalog with whisper-tiny as the bundled model: its files are here to serve, where

@@ -4,6 +4,7 @@ import type { TranscribeCheckpoint } from '../../contracts/worker-protocol';
 import type { StageContext } from '../pipeline/stage-progress';
 import { PcmFile, SAMPLE_RATE } from './audio/pcm-file';
 import { providerOrder } from '../../contracts/devices';
+import { openingModel } from './model-error';
 import { openSession } from './onnx/execution-providers';
 import { speechProbabilities, VAD_FRAME_SEC } from './vad/silero-vad';
 import { speechRegions, type TimeSpan } from './vad/speech-regions';
@@ -92,7 +93,7 @@ export async function transcribe(
     const model = await sessions.get(
       'whisper',
       JSON.stringify([request.model.dir, request.model.dtypeSuffix, order, request.threads]),
-      () => WhisperModel.load(request.model, order, request.threads),
+      () => openingModel(request.model.id, () => WhisperModel.load(request.model, order, request.threads)),
       (loaded) => loaded.release(),
     );
     onEngine({ model: request.model.id, provider: model.provider, fallbacks: [...model.fallbacks] });
