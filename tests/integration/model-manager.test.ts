@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STAGES, type Stage } from '../../contracts/domain';
@@ -177,7 +177,7 @@ describe('model manager', () => {
     }
   });
 
-  it('a damaged model is never used: wrong bytes are caught before use, a copy the engine cannot open is set aside, and both download again', async () => {
+  it('a damaged model is never used: wrong bytes are caught before use, a copy the engine cannot open is set aside, a truncated one is not installed, and each downloads again', async () => {
     server = await startModelServer({ root: sharedModels });
     const log: string[] = [];
     const core = openCore(scratchDir('data'), {
@@ -225,6 +225,15 @@ describe('model manager', () => {
       // The whole copy went each time: three downloads of it in all.
       expect(downloads('tokenizer_config.json')).toBe(3);
       expect(sha256(config)).toBe(sha256(path.join(tinyDir, 'tokenizer_config.json')));
+
+      // Truncated (an interrupted copy): it is not installed, so the job downloads it first.
+      const decoder = path.join(installed, 'onnx/decoder_model_merged_quantized.onnx');
+      truncateSync(decoder, statSync(decoder).size - 1_000_000);
+      expect((await core.downloads.list()).find((model) => model.id === 'whisper-tiny')!.installed).toBeNull();
+      const fourth = await run('LJ001-0003');
+      expect(fourth.job).toMatchObject({ state: 'done', attempts: 1 });
+      expect(fourth.text).toMatch(/Chinese took impressions/i);
+      expect(sha256(decoder)).toBe(sha256(path.join(tinyDir, 'onnx/decoder_model_merged_quantized.onnx')));
       expect((await core.downloads.list()).find((model) => model.id === 'whisper-tiny')!.installed).toBe('app');
     } finally {
       await core.close();
