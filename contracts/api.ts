@@ -1,6 +1,7 @@
 // The renderer↔main contract: every request the UI may make, its result, and every event the
 // core pushes. Electron IPC and the web host's WebSocket both carry exactly these messages.
 import { z } from 'zod';
+import { UpdateStatus } from './updates';
 import { API_TOKEN_PATTERN, PoolStatus } from './cloud-api';
 import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobOptions, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, Placement, SearchHit, Segment, Settings } from './domain';
 import { LiveCaption, PcmBytes } from './live-protocol';
@@ -157,6 +158,12 @@ export const apiRequests = {
   'offload.setToken': { params: z.object({ token: PoolToken.nullable() }).strict(), result: OffloadStatus },
   /** "Test connection": asks the pool for its health, queue and wait with the draft's values (else the saved ones). Sends no audio. */
   'offload.test': { params: PoolConnectionDraft, result: PoolStatus },
+  /** What the updater is doing; 'off' with the reason where this host has none (the web host, an unpackaged build). */
+  'updates.status': { params: z.object({}).strict(), result: UpdateStatus },
+  /** Settings ▸ Updates ▸ Check now. */
+  'updates.check': { params: z.object({}).strict(), result: UpdateStatus },
+  /** "Restart now" on the Update ready notice: refused, saying why, while a recording, job or upload is under way. */
+  'updates.restart': { params: z.object({}).strict(), result: z.null() },
   'settings.get': { params: z.object({}).strict(), result: Settings },
   /** Changes the given settings only; answers with all of them. */
   'settings.update': { params: Settings.partial().strict(), result: Settings },
@@ -179,6 +186,7 @@ export const apiEvents = {
   'live.caption': z.object({ sessionId: Id, caption: LiveCaption }),
   /** The pool connection's state changed (breaker, last error, what the pool reported). */
   'offload.changed': z.object({ status: OffloadStatus }),
+  'updates.changed': z.object({ status: UpdateStatus }),
 } as const;
 
 export type ApiEvent = keyof typeof apiEvents;

@@ -1,6 +1,7 @@
 // Domain records shared by every process. Each is a zod schema (runtime validation at the
 // boundaries) and the TypeScript type inferred from it, so the two can never drift apart.
 import { z } from 'zod';
+import { UpdateChannel } from './updates';
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'canceled'] as const;
 export const JobState = z.enum(JOB_STATES);
@@ -284,6 +285,9 @@ export const Settings = z.object({
   /** What was last chosen there: the next files start from it. */
   addOptions: JobOptions,
   exportOptions: ExportOptions,
+  /** Look for updates at start and every few hours, and download them in the background (the installed app). */
+  checkForUpdates: z.boolean(),
+  updateChannel: UpdateChannel,
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 
 export const UpdateChannel = z.enum(['stable', 'beta']);
+export type UpdateChannel = z.infer<typeof UpdateChannel>;
 
 export const UpdateStatus = z.discriminatedUnion('state', [
   /** The user turned updates off, or this host has no updater (the web host, an unpackaged build): `reason` says which. */

@@ -25,6 +25,8 @@ const DEFAULTS: Settings = {
   askWhenAdding: true,
   addOptions: {},
   exportOptions: DEFAULT_EXPORT_OPTIONS,
+  checkForUpdates: true,
+  updateChannel: 'stable',
 };
 /** Where the settings live in the library's key-value table. */
 export const SETTINGS_KEY = 'app.settings';

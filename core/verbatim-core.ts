@@ -20,6 +20,7 @@ import type {
 } from '../contracts/domain';
 import { AppSettings } from './app-settings';
 import { FILE_CHANGED } from './content-hash';
+import { AppUpdates } from './updates/app-updates';
 import { JobError } from './errors';
 import type { AudioResponse } from './audio/byte-ranges';
 import { originalFile } from './audio/original-file';
@@ -124,6 +125,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   readonly exports: ExportJobs;
   /** Microphone recordings: capture, live captions, recovery after a crash. */
   readonly live: LiveRecordings;
+  readonly updates: AppUpdates;
   /** Cloud offload: the pool connection, where waiting jobs go, and jobs' lives on the pool. */
   readonly offload: Offload;
   private readonly resources: ReturnType<typeof resourcePaths>;
@@ -238,6 +240,9 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       log: this.log,
     });
     this.live.on('library.changed', (mediaIds) => this.emit('library.changed', mediaIds));
+    this.updates = new AppUpdates({ jobs: () => this.listJobs(), recording: () => this.live.current() !== null });
+    this.live.on('live.changed', () => this.updates.activityChanged());
+    this.on('jobs.changed', () => this.updates.activityChanged());
     this.exports = new ExportJobs({ jobs: this.jobs, media: this.media, transcripts: this.transcripts, wakeQueue: () => this.queue.wake(), options: () => this.appSettings.get().exportOptions });
     this.queue = new JobQueue(this.jobs, {
       runners: { 'process-media': this.local.runner, export: this.exports.runner },
@@ -304,6 +309,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.live.on('live.changed', (session) => listener('live.changed', { session }));
     this.live.on('live.caption', (sessionId, caption) => listener('live.caption', { sessionId, caption }));
     this.on('offload.changed', (status) => listener('offload.changed', { status }));
+    this.updates.on('changed', (status) => listener('updates.changed', { status }));
   }
 
   async close(): Promise<void> {
@@ -432,6 +438,8 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     await this.offload.checkBeforeSaving(this.appSettings.get(), patch);
     const next = await this.appSettings.update(patch);
     this.offload.settingsSaved();
+    // Turned on, or another channel: look now rather than in a few hours.
+    if (patch.checkForUpdates !== undefined || patch.updateChannel !== undefined) void this.updates.check();
     return next;
   }
 

@@ -1,11 +1,10 @@
 // When the app looks for, takes and installs an update: plain decisions over plain data, so the
 // Electron shell only wires them to electron-updater and the tests need neither.
 import semver from 'semver';
+import type { UpdateChannel } from '../../contracts/updates';
 
 /** Looked for at start and then this often while the app runs. */
 export const CHECK_EVERY_MS = 4 * 60 * 60 * 1000;
-
-export type UpdateChannel = 'stable' | 'beta';
 
 /** What the app is doing that an installation (which quits it) would cut short. */
 export interface Activity {

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { AppUpdater, UpdateInfo } from 'electron-updater';
-import type { UpdateStatus } from '../../contracts/updates';
+import type { UpdateChannel, UpdateStatus } from '../../contracts/updates';
 import { JobError } from '../errors';
-import { acceptable, dueForCheck, describeUpdateError, feedChannel, installBlockers, type Activity, type UpdateChannel } from './update-policy';
+import { acceptable, dueForCheck, describeUpdateError, feedChannel, installBlockers, type Activity } from './update-policy';
 
 /** How often it asks whether a check is due, and whether what blocked an installation has ended. */
 const TICK_MS = 5 * 60 * 1000;

@@ -9,6 +9,7 @@ import { registerMediaScheme, serveMedia } from './media-protocol';
 import { SafeStorageSecretStore } from './safe-storage-secrets';
 import { installMenu } from './menu';
 import { hardenWebContents } from './security';
+import { startUpdates } from './updates';
 import { utilityProcessSpawner } from './utility-process-worker';
 import { openAppLog } from '../../core/node/app-log';
 import { libraryPaths } from '../../core/paths';
@@ -57,6 +58,7 @@ async function createWindow(): Promise<void> {
   installMenu(core, window);
   window.once('ready-to-show', () => window.show());
   core.start();
+  startUpdates(core, (line) => log.write(line));
   await window.loadFile(rendererIndex);
 }
 

@@ -7,11 +7,12 @@ import { DebUpdater, type AppUpdater } from 'electron-updater';
 import type { AppAdapter } from 'electron-updater/out/AppAdapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCertificate } from '../../cloud/local/certificates';
-import type { UpdateStatus } from '../../contracts/updates';
+import type { UpdateChannel, UpdateStatus } from '../../contracts/updates';
 import { ProxiedHttpExecutor, proxyFor } from '../../core/updates/proxied-http-executor';
-import { acceptable, installBlockers, type Activity, type UpdateChannel } from '../../core/updates/update-policy';
+import { acceptable, installBlockers, type Activity } from '../../core/updates/update-policy';
 import { UpdateService } from '../../core/updates/update-service';
-import { scratchDir } from '../helpers/media';
+import { allFinished, openCore, waitForJobs } from '../helpers/core';
+import { longTone, scratchDir } from '../helpers/media';
 import { startProxy } from '../helpers/model-server';
 
 const idle: Activity = { recording: false, runningJobs: 0, uploads: 0 };
@@ -158,6 +159,29 @@ describe('updates from an HTTPS feed', () => {
     expect(await updates.check()).toEqual({ state: 'off', reason: 'Updates are turned off in Settings.' });
     expect(requests.length).toBe(before);
   });
+
+  it('reaches the UI through the core: status and events, and what is under way holds the installation back', async () => {
+    const core = openCore(scratchDir('data'));
+    try {
+      expect(core.updates.status()).toMatchObject({ state: 'off' });
+      expect(core.getSettings()).toMatchObject({ checkForUpdates: true, updateChannel: 'stable' });
+      const events: UpdateStatus[] = [];
+      core.onApiEvent((event, payload) => event === 'updates.changed' && events.push((payload as { status: UpdateStatus }).status));
+      const { updates } = service('good', { activity: () => core.updates.activity() });
+      core.updates.attach(updates);
+      expect(await core.updates.check()).toMatchObject({ state: 'ready', version: '1.1.0', blockedBy: [] });
+      expect(events.map((status) => status.state)).toEqual(expect.arrayContaining(['checking', 'downloading', 'ready']));
+
+      // A transcription starts: the notice says the update waits for it, and Restart is refused until it ends.
+      await core.addFiles([longTone(1)], { diarization: 'off' });
+      await expect.poll(() => core.updates.status(), { timeout: 30_000 }).toMatchObject({ blockedBy: ['a file is being transcribed'] });
+      expect(() => core.updates.restart()).toThrow(/installs once nothing is under way: a file is being transcribed/);
+      await waitForJobs(core, allFinished, 120_000);
+      await expect.poll(() => core.updates.status(), { timeout: 10_000 }).toMatchObject({ state: 'ready', blockedBy: [] });
+    } finally {
+      await core.close();
+    }
+  }, 180_000);
 
   it('goes through the proxy HTTPS_PROXY names, trusting the CA given, as model downloads do', async () => {
     const proxy = await startProxy();

@@ -10,6 +10,7 @@ import { attempt } from '../stores/toast-store';
 import { AddSheet } from './AddSheet';
 import { DropZone } from './DropZone';
 import { FirstRun } from './FirstRun';
+import { UpdateNotice } from './Updates';
 import { Sidebar } from './Sidebar';
 import { Toasts } from './Toasts';
 import { Toolbar } from './Toolbar';
@@ -94,6 +95,7 @@ export function App() {
       <div className="app">
         <Toolbar />
         <FirstRun />
+        <UpdateNotice />
         <InterruptedRecordings />
         <main className="panes">
           <Sidebar />

@@ -4,6 +4,7 @@ import { useSettingsStore } from '../stores/settings-store';
 import { ChoiceSelect, LanguageSelect, TASK_LABEL } from './ChoiceSelect';
 import { CloudOffloadSettings } from './CloudOffloadSettings';
 import { DiagnosticsSection } from './DiagnosticsSection';
+import { UpdatesSection } from './Updates';
 import { ModelList } from './ModelList';
 import { providerName } from './TranscriptView';
 
@@ -91,6 +92,9 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
                 </label>
               ))}
             </fieldset>
+          </Section>
+          <Section title="Updates">
+            <UpdatesSection settings={settings} update={update} />
           </Section>
           <Section title="Help">
             <DiagnosticsSection />
