@@ -1,8 +1,10 @@
 // Electron's main process: windows, menus, dialogs, IPC. Everything else is the Electron-free core.
 import { app, BrowserWindow, dialog } from 'electron';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { smokeTest } from '../../core/smoke-test';
 import { VerbatimCore } from '../../core/verbatim-core';
 import { registerIpc } from './ipc';
 import { registerMediaScheme, serveMedia } from './media-protocol';
@@ -22,16 +24,13 @@ let core: VerbatimCore | undefined;
 
 async function createWindow(): Promise<void> {
   const dataDir = process.env.VERBATIM_DATA_DIR ? path.resolve(process.env.VERBATIM_DATA_DIR) : app.getPath('userData');
-  // `npm start` builds an Electron copy of better-sqlite3 here; packaged apps have it rebuilt in place.
-  const devBinding = path.join(here, '../native/better_sqlite3.node');
   const log = openAppLog(libraryPaths(dataDir).logs);
   const open = (): VerbatimCore => new VerbatimCore({
     dataDir,
-    // Packaged: electron-builder copies resources/ beside the asar (extraResources).
-    resourcesDir: app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources'),
+    resourcesDir: resourcesDir(),
     spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.cjs'), 'Verbatim Engine', (line) => log.write(line, 'worker')),
     spawnLiveWorker: utilityProcessSpawner(path.join(here, '../worker/live-main.cjs'), 'Verbatim Live Captions', (line) => log.write(line, 'live-worker')),
-    sqliteBinding: existsSync(devBinding) ? devBinding : undefined,
+    sqliteBinding: devSqliteBinding(),
     secrets: new SafeStorageSecretStore(path.join(dataDir, 'pool-token.sealed')),
     log: (message) => log.write(message),
     about: { appVersion: app.getVersion(), runtime: `Electron ${process.versions.electron} (Node ${process.versions.node})`, recentProblems: () => log.recentProblems() },
@@ -60,6 +59,17 @@ async function createWindow(): Promise<void> {
   core.start();
   startUpdates(core, (line) => log.write(line));
   await window.loadFile(rendererIndex);
+}
+
+/** Packaged: electron-builder copies resources/ beside the asar (extraResources). */
+function resourcesDir(): string {
+  return app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources');
+}
+
+/** `npm start` builds an Electron copy of better-sqlite3 here; packaged apps have it rebuilt in place. */
+function devSqliteBinding(): string | undefined {
+  const binding = path.join(here, '../native/better_sqlite3.node');
+  return existsSync(binding) ? binding : undefined;
 }
 
 /**
@@ -94,8 +104,28 @@ async function openOrRecover(open: () => VerbatimCore, libraryFile: string): Pro
 app.enableSandbox();
 hardenWebContents(rendererIndex);
 registerMediaScheme();
-// One library, one process: a second launch hands over to the first instead of opening the database too.
-if (!app.requestSingleInstanceLock()) {
+if (process.argv.includes('--smoke-test')) {
+  // The packaging check (scripts/check-packaged.mjs): no window, no library of the user's, exit 0 or 1.
+  void app.whenReady().then(async () => {
+    const workDir = mkdtempSync(path.join(tmpdir(), 'verbatim-smoke-'));
+    try {
+      const report = await smokeTest({
+        resourcesDir: resourcesDir(),
+        spawnWorker: utilityProcessSpawner(path.join(here, '../worker/worker-main.cjs'), 'Verbatim Engine', (line) => console.log(line)),
+        workDir,
+        sqliteBinding: devSqliteBinding(),
+      });
+      console.log(`smoke-test ok ${JSON.stringify(report)}`);
+      app.exit(0);
+    } catch (error) {
+      console.error(`smoke-test failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      app.exit(1);
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+} else if (!app.requestSingleInstanceLock()) {
+  // One library, one process: a second launch hands over to the first instead of opening the database too.
   app.exit(0);
 } else {
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
