@@ -196,6 +196,27 @@ test.describe('the desktop experience in the real UI', () => {
     await expect(page.getByLabel('Exact number of speakers')).toHaveValue('2');
   });
 
+  test('Settings ▸ Updates: the web host says it does not update itself; the opt-out and the channel are kept', async ({ page }) => {
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const updates = page.getByRole('region', { name: 'Updates' });
+    await expect(updates.getByTestId('update-status')).toHaveText('This window updates with the app that serves it; the installed desktop app updates itself.');
+    const automatic = updates.getByLabel('Look for updates and download them in the background');
+    await expect(automatic).toBeChecked();
+    await expect(updates.getByRole('button', { name: 'Check now' })).toBeDisabled();
+    await updates.getByRole('radio', { name: /Beta/ }).check();
+    await updates.screenshot({ path: test.info().outputPath('updates.png') });
+    await automatic.uncheck();
+    await expect(updates.getByRole('radio', { name: /Beta/ })).toBeDisabled();
+    // Nothing to install in a browser: no notice.
+    await expect(page.getByTestId('update-notice')).toHaveCount(0);
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByRole('region', { name: 'Updates' }).getByLabel('Look for updates and download them in the background')).not.toBeChecked();
+    await expect(page.getByRole('region', { name: 'Updates' }).getByRole('radio', { name: /Beta/ })).toBeChecked();
+  });
+
   test('Help ▸ Copy diagnostics puts a report on the clipboard, without file names unless ticked', async ({ page, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     const clipboard = () => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());

@@ -66,7 +66,7 @@ export function UpdatesSection({ settings, update }: { settings: Settings; updat
         </label>
       </fieldset>
       <div className="row">
-        <button type="button" className="button" disabled={!settings.checkForUpdates || status?.state === 'checking' || status?.state === 'downloading'} onClick={() => void attempt('checking for updates', () => api.invoke('updates.check', {}))}>
+        <button type="button" className="button" disabled={!settings.checkForUpdates || !status || ['off', 'checking', 'downloading'].includes(status.state)} onClick={() => void attempt('checking for updates', () => api.invoke('updates.check', {}))}>
           Check now
         </button>
       </div>
