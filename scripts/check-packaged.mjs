@@ -23,8 +23,9 @@ export function packagedExecutable() {
 }
 
 export function checkPackaged(executable) {
-  // Chromium refuses to run as root with its sandbox; CI containers are root.
-  const args = ['--smoke-test', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
+  // The smoke test opens no web content. On Linux, Chromium's sandbox refuses to start as root (CI containers), and
+  // the unpacked app's chrome-sandbox helper lacks the setuid bit its installers give it.
+  const args = ['--smoke-test', ...(process.platform === 'linux' ? ['--no-sandbox'] : [])];
   const run = spawnSync(executable, args, { encoding: 'utf8', timeout: 120_000 });
   const output = `${run.stdout}${run.stderr}`;
   const ok = run.status === 0 && /^smoke-test ok /m.test(output);
