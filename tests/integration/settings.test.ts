@@ -21,7 +21,9 @@ describe('settings', () => {
     offloadMode: 'off', poolUrl: null, poolCaPath: null,
     // Adding files asks for their language, speakers and model, starting from Settings.
     askWhenAdding: true, addOptions: {},
-    exportOptions: { timestamps: true, speakers: true, lineChars: 42 } };
+    exportOptions: { timestamps: true, speakers: true, lineChars: 42 },
+    // The installed app looks for stable updates unless turned off.
+    checkForUpdates: true, updateChannel: 'stable' };
 
   it('start at the defaults, persist what the user sets, and survive a restart', async () => {
     const dataDir = scratchDir('data');
