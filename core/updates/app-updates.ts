@@ -12,11 +12,16 @@ import type { UpdateService } from './update-service';
 export class AppUpdates extends EventEmitter<{ changed: [status: UpdateStatus] }> {
   private service: UpdateService | null = null;
 
-  constructor(
-    private readonly sources: { jobs(): JobView[]; recording(): boolean },
-    private readonly none: string = 'This window updates with the app that serves it; the installed desktop app updates itself.',
-  ) {
+  /** Why there is no updater, until one is attached. */
+  private none = 'This window updates with the app that serves it; the installed desktop app updates itself.';
+
+  constructor(private readonly sources: { jobs(): JobView[]; recording(): boolean }) {
     super();
+  }
+
+  /** The host has no updater to attach, and says why (an unpackaged build, one built without a feed). */
+  unavailable(reason: string): void {
+    this.none = reason;
   }
 
   /** The packaged app hands over its updater once the core is open. */
