@@ -4,8 +4,6 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { JobError } from './errors';
 
-/** The code of a job whose file's bytes are no longer those it was added with. */
-export const FILE_CHANGED = 'file-changed';
 
 export type FileIdentity = { ok: true; sha256: string; sizeBytes: number } | { ok: false };
 
@@ -32,7 +30,7 @@ export async function checkUnchanged(file: string, sha256: string | null): Promi
   if (sha256 === null) return;
   const now = await identifyFile(file);
   if (now.ok && now.sha256 !== sha256) {
-    throw new JobError(`“${path.basename(file)}” has changed since it was added. Retry transcribes it as it is now.`, FILE_CHANGED);
+    throw new JobError(`“${path.basename(file)}” has changed since it was added. Retry transcribes it as it is now.`, 'file-changed');
   }
 }
 

@@ -19,7 +19,6 @@ import type {
   Settings,
 } from '../contracts/domain';
 import { AppSettings } from './app-settings';
-import { FILE_CHANGED } from './content-hash';
 import { AppUpdates } from './updates/app-updates';
 import { JobError } from './errors';
 import type { AudioResponse } from './audio/byte-ranges';
@@ -374,7 +373,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
 
   async retry(jobId: number): Promise<void> {
     const job = this.jobs.get(jobId);
-    if (job?.errorCode === FILE_CHANGED) await this.intake.retryChanged(jobId, job.mediaId);
+    if (job?.kind === 'process-media' && (job.state === 'failed' || job.state === 'canceled')) await this.intake.retry(job);
     else this.queue.retry(jobId);
   }
 

@@ -53,19 +53,19 @@ export class MediaIntake {
   }
 
   /**
-   * Retries a job whose file changed after it was added: the user has been told, so the recording becomes
-   * the file as it is now. A file that cannot be read now is left as it was; its run says why.
+   * Retry runs the file as it is now: fixed, re-exported or replaced since it was added, the recording
+   * becomes its new content. A file that cannot be read now is left as it was; its run says why.
    */
-  async retryChanged(jobId: number, mediaId: number): Promise<void> {
+  async retry(job: { id: number; mediaId: number; contentHash: string | null }): Promise<void> {
     const { d } = this;
-    const detail = d.media.get(mediaId);
+    const detail = d.media.get(job.mediaId);
     const identity = detail && (await identifyFile(detail.path));
-    if (identity?.ok) {
-      const { pcmPath } = d.media.replaceContent(mediaId, { contentHash: identity.sha256, sizeBytes: identity.sizeBytes });
+    if (identity?.ok && identity.sha256 !== job.contentHash) {
+      const { pcmPath } = d.media.replaceContent(job.mediaId, { contentHash: identity.sha256, sizeBytes: identity.sizeBytes });
       if (pcmPath) await rm(pcmPath, { force: true });
-      d.changed([mediaId]);
+      d.changed([job.mediaId]);
     }
-    d.queue.retry(jobId);
+    d.queue.retry(job.id);
   }
 
   /**
