@@ -28,7 +28,6 @@ export class UpdateService extends EventEmitter<{ changed: [status: UpdateStatus
   private lastCheckedAt: number | null = null;
   private ready: UpdateInfo | null = null;
   private checking: Promise<UpdateStatus> | null = null;
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: UpdateServiceOptions) {
     super();
@@ -49,15 +48,7 @@ export class UpdateService extends EventEmitter<{ changed: [status: UpdateStatus
 
   start(): void {
     void this.checkIfDue();
-    this.timer = setInterval(() => {
-      void this.checkIfDue();
-      this.activityChanged();
-    }, TICK_MS);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
+    setInterval(() => void this.checkIfDue(), TICK_MS).unref();
   }
 
   /** Looks for an update now (Settings ▸ Check now, and the timer), downloading one the policy accepts. */
@@ -66,11 +57,15 @@ export class UpdateService extends EventEmitter<{ changed: [status: UpdateStatus
     return this.checking;
   }
 
-  /** A recording, job or upload started or ended: whether quitting may install the update changes with it. */
+  /**
+   * A recording, job or upload started or ended: whether quitting may install the update changes with it.
+   * Called on every change to the queue, so it says something only when that answer does.
+   */
   activityChanged(): void {
-    if (!this.ready) return;
+    if (!this.ready || !this.o.settings().enabled) return;
     const blockedBy = installBlockers(this.o.activity());
     this.o.updater.autoInstallOnAppQuit = blockedBy.length === 0;
+    if (this.current.state === 'ready' && this.current.blockedBy.join('\n') === blockedBy.join('\n')) return;
     this.set({ state: 'ready', version: this.ready.version, notes: releaseNotes(this.ready), blockedBy });
   }
 
@@ -84,14 +79,20 @@ export class UpdateService extends EventEmitter<{ changed: [status: UpdateStatus
 
   private async checkIfDue(): Promise<void> {
     const { enabled } = this.o.settings();
-    if (!enabled) this.set({ state: 'off', reason: 'Updates are turned off in Settings.' });
-    else if (!this.ready && dueForCheck(this.now(), this.lastCheckedAt, enabled)) await this.check();
+    if (!enabled || (!this.ready && dueForCheck(this.now(), this.lastCheckedAt, enabled))) await this.check();
   }
 
   private async run(): Promise<UpdateStatus> {
     const { enabled, channel } = this.o.settings();
-    if (!enabled) return this.set({ state: 'off', reason: 'Updates are turned off in Settings.' });
-    if (this.ready) return this.current;
+    if (!enabled) {
+      // Turned off after a download: that update does not install at quit either.
+      this.o.updater.autoInstallOnAppQuit = false;
+      return this.set({ state: 'off', reason: 'Updates are turned off in Settings.' });
+    }
+    if (this.ready) {
+      this.activityChanged();
+      return this.current;
+    }
     const { updater, currentVersion, log } = this.o;
     // Setting the channel lets electron-updater go back a version; this app never does.
     updater.channel = feedChannel(channel);

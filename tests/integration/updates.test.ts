@@ -68,7 +68,7 @@ describe('updates from an HTTPS feed', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   /** An installed 1.0.0 looking at one feed, as the packaged app's autoUpdater would. */
-  const service = (name: string, o: { channel?: UpdateChannel; enabled?: boolean; activity?: () => Activity; env?: NodeJS.ProcessEnv } = {}) => {
+  const service = (name: string, o: { channel?: UpdateChannel; enabled?: () => boolean; activity?: () => Activity; env?: NodeJS.ProcessEnv } = {}) => {
     const dir = scratchDir(`updater-${name}`);
     const app: AppAdapter = {
       version: '1.0.0',
@@ -92,7 +92,7 @@ describe('updates from an HTTPS feed', () => {
     const updates = new UpdateService({
       updater,
       currentVersion: '1.0.0',
-      settings: () => ({ enabled: o.enabled ?? true, channel: o.channel ?? 'stable' }),
+      settings: () => ({ enabled: o.enabled?.() ?? true, channel: o.channel ?? 'stable' }),
       activity: o.activity ?? (() => idle),
       log: (line) => log.push(line),
     });
@@ -103,7 +103,8 @@ describe('updates from an HTTPS feed', () => {
 
   it('downloads a newer release in the background, verified, and installs it at quit only while nothing is under way', async () => {
     let activity: Activity = idle;
-    const { updates, updater, downloaded } = service('good', { activity: () => activity });
+    let enabled = true;
+    const { updates, updater, downloaded } = service('good', { activity: () => activity, enabled: () => enabled });
     const seen: UpdateStatus['state'][] = [];
     updates.on('changed', (status) => seen.push(status.state));
     const status = await updates.check();
@@ -122,6 +123,20 @@ describe('updates from an HTTPS feed', () => {
     activity = idle;
     updates.activityChanged();
     expect(updater.autoInstallOnAppQuit).toBe(true);
+
+    // The queue changes ten times a second while it works: the status is said again only when the answer changes.
+    const said = seen.length;
+    for (let i = 0; i < 20; i++) updates.activityChanged();
+    expect(seen.length).toBe(said);
+
+    // Turned off after the download: it does not install at quit either; turned on again, it is ready as it was.
+    enabled = false;
+    expect(await updates.check()).toEqual({ state: 'off', reason: 'Updates are turned off in Settings.' });
+    expect(updater.autoInstallOnAppQuit).toBe(false);
+    enabled = true;
+    expect(await updates.check()).toMatchObject({ state: 'ready', version: '1.1.0', blockedBy: [] });
+    expect(updater.autoInstallOnAppQuit).toBe(true);
+    expect(fetched('good', 'verbatim_1.1.0_amd64.deb')).toBe(1);
   });
 
   it('discards a download whose sha512 does not match the feed, and installs nothing', async () => {
@@ -155,7 +170,7 @@ describe('updates from an HTTPS feed', () => {
 
   it('asks nothing while updates are turned off', async () => {
     const before = requests.length;
-    const { updates } = service('good', { enabled: false });
+    const { updates } = service('good', { enabled: () => false });
     expect(await updates.check()).toEqual({ state: 'off', reason: 'Updates are turned off in Settings.' });
     expect(requests.length).toBe(before);
   });
