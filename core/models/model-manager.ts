@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { DTYPE_SUFFIX, ModelCatalog, type ModelEntry, type ModelKind, type ModelStatus } from '../../contracts/models';
+import { fileSha256 } from '../content-hash';
 import { JobError } from '../errors';
 import { downloadFile } from './download-file';
 
@@ -118,11 +118,21 @@ export class ModelManager {
   }
 
   /**
-   * A copy that is damaged (a file whose bytes are not the published ones, or that the engine could not
-   * open) is not used again: the app's own is deleted, so it downloads afresh; a read-only one is passed
-   * over until the app restarts. Models are the publisher's files, so nothing of the user's is lost.
+   * After the engine could not open a copy: its files are read again, whatever this run checked before, and
+   * the copy is set aside only if one is not the published file. A copy that is intact failed for another
+   * reason (memory, a runtime that cannot run it), which downloading it again would not mend.
    */
-  async setAside(model: InstalledModel, why: string): Promise<void> {
+  async setAsideIfDamaged(model: InstalledModel): Promise<boolean> {
+    const damage = await this.damage(model.dir, this.entry(model.id), { fresh: true });
+    if (damage) await this.setAside(model, damage);
+    return damage !== null;
+  }
+
+  /**
+   * A damaged copy is not used again: the app's own is deleted, so it downloads afresh; a read-only one is
+   * passed over until the app restarts. Models are the publisher's files, so nothing of the user's is lost.
+   */
+  private async setAside(model: InstalledModel, why: string): Promise<void> {
     this.options.log?.(`[models] ${model.id} in ${model.dir} is damaged (${why}); ${model.location === 'app' ? 'deleted, to download again' : 'passed over'}`);
     if (model.location === 'app') await rm(model.dir, { recursive: true, force: true });
     else this.damaged.add(model.dir);
@@ -148,7 +158,7 @@ export class ModelManager {
     }
     const hashes: Record<string, string> = {};
     for (const file of entry.files) {
-      hashes[file.path] = await sha256Of(path.join(folder, file.path));
+      hashes[file.path] = await fileSha256(path.join(folder, file.path));
       if (file.sha256 && hashes[file.path] !== file.sha256) {
         throw new JobError(`${file.path} in ${folder} is not the published file (its checksum differs).`, 'import-failed');
       }
@@ -215,7 +225,7 @@ export class ModelManager {
       if (await isComplete(target, file.size)) {
         received.set(file.path, (await stat(target)).size);
         // Checked when it arrived, by an earlier attempt; its hash was not kept then.
-        hashes[file.path] = await sha256Of(target);
+        hashes[file.path] = await fileSha256(target);
         continue;
       }
       const partialPath = `${target}.partial`;
@@ -250,14 +260,14 @@ export class ModelManager {
   }
 
   /** Why the copy in `dir` is damaged, or null: each file against the catalog's hash, else the one kept at install. */
-  private async damage(dir: string, entry: ModelEntry): Promise<string | null> {
+  private async damage(dir: string, entry: ModelEntry, { fresh = false } = {}): Promise<string | null> {
     const kept = await readFile(path.join(dir, MANIFEST), 'utf8').then((text) => JSON.parse(text) as Record<string, string>, () => ({}) as Record<string, string>);
     for (const file of entry.files) {
       const expected = file.sha256 ?? kept[file.path];
       const target = path.join(dir, file.path);
       const key = await this.intactKey(target);
-      if (!expected || this.intactFiles.has(key)) continue;
-      if ((await sha256Of(target)) !== expected) return `${file.path} is not the published file`;
+      if (!expected || (!fresh && this.intactFiles.has(key))) continue;
+      if ((await fileSha256(target)) !== expected) return `${file.path} is not the published file`;
       this.intactFiles.add(key);
     }
     return null;
@@ -284,11 +294,6 @@ async function isComplete(file: string, size: number | undefined): Promise<boole
   return info !== null && info.isFile() && (size === undefined || info.size === size);
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** What the model's own files take: a shared folder may hold other files beside them. */
 async function filesBytes(dir: string, entry: ModelEntry): Promise<number> {

@@ -167,10 +167,9 @@ export class LocalTranscription {
     });
     const { output } = await run
       .catch(async (error: unknown) => {
-        // The engine could not open the model: that copy is damaged whatever its hashes say. The next attempt fetches it again.
-        if (error instanceof JobError && error.code === MODEL_DAMAGED) {
-          await d.models.setAside(model, error.message);
-          throw new JobError(`${error.message} That copy is set aside; the next attempt downloads the model again.`, MODEL_DAMAGED, true);
+        // The engine could not open the model: if its files prove damaged (since this run checked them), the next attempt fetches it again.
+        if (error instanceof JobError && error.code === MODEL_DAMAGED && (await d.models.setAsideIfDamaged(model))) {
+          throw new JobError(`${error.message} Its files are damaged, so that copy is set aside; the next attempt downloads the model again.`, MODEL_DAMAGED, true);
         }
         // A crash after this run saved progress costs no attempt: it carries on from there. One that
         // keeps crashing at the same place still uses up its attempts, and fails with the reason.

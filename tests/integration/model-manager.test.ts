@@ -219,7 +219,7 @@ describe('model manager', () => {
       expect(third.job.state).toBe('done');
       expect(third.job.attempts).toBe(2);
       expect(log.filter((line) => line.startsWith('[queue]'))).toEqual([
-        expect.stringMatching(/^\[queue\] job 3 attempt 1 failed \(The model whisper-tiny could not be opened \(.+ in JSON at position 100\)\. That copy is set aside; the next attempt downloads the model again\.\); retrying$/),
+        expect.stringMatching(/^\[queue\] job 3 attempt 1 failed \(The model whisper-tiny could not be opened \(.+ in JSON at position 100\)\. Its files are damaged, so that copy is set aside; the next attempt downloads the model again\.\); retrying$/),
       ]);
       expect(third.text.length).toBeGreaterThan(0);
       // The whole copy went each time: three downloads of it in all.
@@ -239,6 +239,21 @@ describe('model manager', () => {
       await core.close();
     }
   }, 240_000);
+
+  it('after the engine fails to open a copy, deletes it only if its files prove damaged (an intact one failed for another reason)', async () => {
+    server = await startModelServer({ root: sharedModels });
+    const manager = new ModelManager({ catalogPath: catalog, modelsDir: scratchDir('models'), baseUrl: server.url });
+    const installed = await manager.ensure('whisper-tiny', () => undefined, never);
+    // Intact (out of memory, say): kept, and nothing downloaded again.
+    expect(await manager.setAsideIfDamaged(installed)).toBe(false);
+    expect(await manager.find('whisper-tiny')).toEqual(installed);
+    // Damaged after this run checked it, size and time kept: read again, found out, deleted.
+    overwriteInPlace(path.join(installed.dir, 'tokenizer_config.json'), 100, true);
+    expect(await manager.find('whisper-tiny', true)).toEqual(installed);
+    expect(await manager.setAsideIfDamaged(installed)).toBe(true);
+    expect(existsSync(installed.dir)).toBe(false);
+    expect(await manager.find('whisper-tiny')).toBeNull();
+  });
 
   describe('models shipped with the app (npm run fetch-models)', () => {
     // The real catalog with whisper-tiny as the bundled model: its files are here to serve, where
