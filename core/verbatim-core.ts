@@ -239,7 +239,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       log: this.log,
     });
     this.live.on('library.changed', (mediaIds) => this.emit('library.changed', mediaIds));
-    this.updates = new AppUpdates({ jobs: () => this.listJobs(), recording: () => this.live.current() !== null });
+    this.updates = new AppUpdates({ running: () => this.jobs.inState('running').filter((job) => job.kind === 'process-media'), recording: () => this.live.current() !== null });
     this.live.on('live.changed', () => this.updates.activityChanged());
     this.on('jobs.changed', () => this.updates.activityChanged());
     this.exports = new ExportJobs({ jobs: this.jobs, media: this.media, transcripts: this.transcripts, wakeQueue: () => this.queue.wake(), options: () => this.appSettings.get().exportOptions });

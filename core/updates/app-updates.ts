@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { JobView } from '../../contracts/domain';
+import type { RunsOn, Stage } from '../../contracts/domain';
 import type { UpdateStatus } from '../../contracts/updates';
 import { JobError } from '../errors';
 import type { Activity } from './update-policy';
@@ -15,7 +15,7 @@ export class AppUpdates extends EventEmitter<{ changed: [status: UpdateStatus] }
   /** Why there is no updater, until one is attached. */
   private none = 'This window updates with the app that serves it; the installed desktop app updates itself.';
 
-  constructor(private readonly sources: { jobs(): JobView[]; recording(): boolean }) {
+  constructor(private readonly sources: { running(): Array<{ runsOn: RunsOn | null; stage: Stage | null }>; recording(): boolean }) {
     super();
   }
 
@@ -31,7 +31,7 @@ export class AppUpdates extends EventEmitter<{ changed: [status: UpdateStatus] }
   }
 
   activity(): Activity {
-    const running = this.sources.jobs().filter((job) => job.state === 'running');
+    const running = this.sources.running();
     return {
       recording: this.sources.recording(),
       // Work on the pool carries on through a restart; only what runs or is being sent from here would be cut short.

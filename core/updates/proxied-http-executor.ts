@@ -13,6 +13,8 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
  */
 export class ProxiedHttpExecutor extends HttpExecutor<http.ClientRequest> {
   private readonly ca: string[] | undefined;
+  /** One tunnel agent per proxy, kept: the differential downloader makes many requests. */
+  private readonly agents = new Map<string, HttpsProxyAgent<string>>();
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {
     super();
@@ -37,7 +39,10 @@ export class ProxiedHttpExecutor extends HttpExecutor<http.ClientRequest> {
     const secure = options.protocol !== 'http:';
     if (this.ca && secure) options.ca = this.ca;
     const proxy = proxyFor(options.hostname ?? options.host ?? '', secure, this.env);
-    if (proxy) options.agent = new HttpsProxyAgent(proxy);
+    if (proxy) {
+      if (!this.agents.has(proxy)) this.agents.set(proxy, new HttpsProxyAgent(proxy));
+      options.agent = this.agents.get(proxy);
+    }
     return (secure ? https.request : http.request)(options, callback);
   }
 }

@@ -21,8 +21,9 @@ const PROGRESS_STEPS = 50;
 /**
  * A chunk whose every sample is under −80 dBFS is digital silence (a muted track, a recorder left
  * running, padding): no microphone's noise floor is that quiet. Once every stream has been in it for
- * a second, the model's state has settled and its score no longer moves, so further steps of it are
- * not scored: they take the settled score, and hours of silence cost only their reading.
+ * a second, its score has settled near 0, so further steps of it are not scored: they take that score
+ * and the state is carried, and hours of silence cost only their reading. (The state itself drifts in
+ * zeros for minutes, so this is not bit-exact; the regions it gives match Silero's own loop to a frame.)
  */
 const DIGITAL_SILENCE = 1e-4;
 const SETTLE_STEPS = 32;
