@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { FromLiveWorker, type ToLiveWorker } from '../../contracts/live-protocol';
+import { watchSilence } from '../supervisor/silence-watch';
 import { describeExit, type WorkerHandle, type WorkerSpawner } from '../supervisor/worker-handle';
 
 type Events = {
@@ -66,13 +67,11 @@ export class LiveWorkerProcess extends EventEmitter<Events> {
       this.forget();
       this.emit('gone', `The live-captions process ${describeExit(exit)}.`);
     });
-    this.watchdog = setInterval(() => {
-      if (Date.now() - this.lastHeartbeat <= this.heartbeatTimeoutMs) return;
+    this.watchdog = watchSilence(() => this.lastHeartbeat, this.heartbeatTimeoutMs, () => {
       this.forget();
       handle.kill();
       this.emit('gone', `The live-captions process stopped answering for ${Math.round(this.heartbeatTimeoutMs / 1000)} s and was ended.`);
-    }, 1_000);
-    this.watchdog.unref();
+    });
     return handle;
   }
 

@@ -9,6 +9,7 @@ import {
 } from '../../contracts/worker-protocol';
 import type { JobKind, Segment, Transcript } from '../../contracts/domain';
 import { CanceledError, JobError, JobTimeoutError, WorkerCrashError } from '../errors';
+import { watchSilence } from './silence-watch';
 import { describeExit, type WorkerExit, type WorkerHandle, type WorkerSpawner } from './worker-handle';
 
 export interface SupervisorOptions {
@@ -290,17 +291,16 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
 
   private startWatchdog(): void {
     clearInterval(this.watchdog);
-    this.watchdog = setInterval(
+    this.watchdog = watchSilence(
+      () => this.worker?.lastHeartbeat,
+      this.o.heartbeatTimeoutMs,
       () => {
-        const worker = this.worker;
-        if (!worker || Date.now() - worker.lastHeartbeat <= this.o.heartbeatTimeoutMs) return;
+        const worker = this.worker!;
         this.emit('log', `[supervisor] worker ${worker.handle.pid ?? '?'} missed its heartbeat; killing it`);
         // Not on purpose: its exit is handled as a crash, so the job is retried.
         worker.handle.kill();
       },
-      Math.min(1_000, this.o.heartbeatTimeoutMs / 2),
     );
-    this.watchdog.unref();
   }
 
   private killOnPurpose(worker: LiveWorker): void {

@@ -115,6 +115,7 @@ describe('live captions over real models', () => {
     expect(out.slice(0, out.indexOf(jump)).some((caption) => caption.type === 'final')).toBe(true);
     const after = out.slice(out.indexOf(jump)).filter((caption) => caption.type === 'final');
     expect(after.every((caption) => caption.start >= jump.toSec - 0.5)).toBe(true);
-    expect(after.some((caption) => /printed book/i.test(caption.text))).toBe(true);
+    // Confirmation splits the words where the decodes happened to agree ("true printed" | "book,"), so the phrase is read across captions.
+    expect(after.map((caption) => caption.text).join(' ')).toMatch(/printed book/i);
   }, 120_000);
 });

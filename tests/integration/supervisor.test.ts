@@ -58,6 +58,22 @@ describe('worker supervisor', () => {
     expect(job.attempts).toBe(2);
   });
 
+  it('keeps a healthy worker when it was this process that stalled: heartbeats waiting to be read are not missed ones', async () => {
+    core = openCore(scratchDir('data'), { supervisor: { heartbeatTimeoutMs: 1_500, restartBackoffMs: 100 } });
+    const crashes: string[] = [];
+    core.supervisor.on('crash', (reason) => crashes.push(reason));
+    await core.addFiles([longFile]);
+    const pid = await whenMidJob(core);
+    // Busy here (a long synchronous call) while the worker goes on sending its heartbeats.
+    const until = Date.now() + 4_000;
+    while (Date.now() < until);
+
+    const job = only(await waitForJobs(core, (jobs) => jobs[0]?.state === 'done', 60_000));
+    expect(crashes).toEqual([]);
+    expect(job.attempts).toBe(1);
+    expect(core.supervisor.workerPid).toBe(pid);
+  });
+
   it('cancels within a second even when the worker cannot answer: it is killed in time', async () => {
     core = openCore(scratchDir('data'));
     const [added] = await core.addFiles([longFile]);

@@ -55,6 +55,8 @@ export async function speechProbabilities(
 
   for (let step = 0; step < steps; step++) {
     if (step % READ_FRAMES === 0) {
+      // Skipped silence awaits nothing: hours of it would otherwise hold up the worker's heartbeat.
+      await new Promise(setImmediate);
       signal.throwIfAborted();
       for (const stream of streams) {
         stream.blockStart = stream.start + step;
