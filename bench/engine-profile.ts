@@ -1,4 +1,4 @@
-// Where transcription time goes: `npx tsx bench/engine-profile.ts [--model whisper-base] [--minutes 30]`.
+// Where transcription time goes: `npx tsx bench/engine-profile.ts [--model whisper-base] [--minutes 30] [--batch N]`.
 // Runs the engine's transcribe() in this process on the long real-speech file bench/transcribe makes
 // (../shared/audio/read-speech over and over with 1 s pauses), with timers around the model's own
 // methods: log-mel features, encoder, decoder runs; the rest of decoding (logits filtering, sampling,
@@ -14,7 +14,7 @@ import { transcribe } from '../worker/engine/transcribe';
 import { WhisperModel } from '../worker/engine/whisper/whisper-model';
 import { longRealSpeech } from './lib/read-speech';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'whisper-base' }, minutes: { type: 'string', default: '30' } } });
+const { values } = parseArgs({ options: { model: { type: 'string', default: 'whisper-base' }, minutes: { type: 'string', default: '30' }, batch: { type: 'string' } } });
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = path.resolve(root, '../shared');
 const work = path.join(root, '.cache/bench');
@@ -62,6 +62,8 @@ await transcribe(
     task: 'transcribe',
     initialPrompt: null,
     device: 'cpu',
+    // Windows decoded together; left out, the engine's own choice (four on a CPU).
+    batchSize: values.batch === undefined ? undefined : Number(values.batch),
   },
   { detectSpeech: stageContext('detect-speech'), transcribe: stageContext('transcribe') },
 );
@@ -78,6 +80,6 @@ const rows: Array<[string, number]> = [
   ['decode loop JavaScript (filters, sampling, alignment, segments)', decodeJs],
 ];
 console.log(`Engine profile, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${values.model}, ${(audioSec / 60).toFixed(1)} min of real speech`);
-console.log(`Wall ${(wall / 1000).toFixed(1)} s (${(audioSec / (wall / 1000)).toFixed(1)}× realtime); ${calls['decoder (model)']} decoder runs, ${calls.encoder ?? 0} encoder calls\n`);
+console.log(`Wall ${(wall / 1000).toFixed(1)} s, batches of ${values.batch ?? 'the engine\'s choice'} (${(audioSec / (wall / 1000)).toFixed(1)}× realtime); ${calls['decoder (model)']} decoder runs, ${calls.encoder ?? 0} encoder calls\n`);
 console.log('| Part | Time | Share |\n|---|---|---|');
 for (const [name, ms] of rows) console.log(`| ${name} | ${(ms / 1000).toFixed(1)} s | ${((100 * ms) / wall).toFixed(0)} % |`);
