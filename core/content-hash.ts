@@ -4,7 +4,6 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { JobError } from './errors';
 
-
 export type FileIdentity = { ok: true; sha256: string; sizeBytes: number } | { ok: false };
 
 /**

@@ -264,9 +264,10 @@ export class ModelManager {
     const kept = await readFile(path.join(dir, MANIFEST), 'utf8').then((text) => JSON.parse(text) as Record<string, string>, () => ({}) as Record<string, string>);
     for (const file of entry.files) {
       const expected = file.sha256 ?? kept[file.path];
+      if (!expected) continue;
       const target = path.join(dir, file.path);
       const key = await this.intactKey(target);
-      if (!expected || (!fresh && this.intactFiles.has(key))) continue;
+      if (!fresh && this.intactFiles.has(key)) continue;
       if ((await fileSha256(target)) !== expected) return `${file.path} is not the published file`;
       this.intactFiles.add(key);
     }
@@ -293,7 +294,6 @@ async function isComplete(file: string, size: number | undefined): Promise<boole
   const info = await stat(file).catch(() => null);
   return info !== null && info.isFile() && (size === undefined || info.size === size);
 }
-
 
 /** What the model's own files take: a shared folder may hold other files beside them. */
 async function filesBytes(dir: string, entry: ModelEntry): Promise<number> {
