@@ -16,8 +16,9 @@ module.exports = () => ({
   ],
   // Executables and native modules cannot run from inside the asar archive.
   asarUnpack: [
-    'node_modules/@ffmpeg-installer/**',
-    'node_modules/@ffprobe-installer/**',
+    // ffmpeg and ffprobe from one FFmpeg release, put there by npm run fetch-ffmpeg.
+    'node_modules/ffmpeg-static/**',
+    'node_modules/@derhuerst/ffprobe-static/**',
     // onnxruntime loads its provider libraries (CUDA, WebGPU, DirectML, Core ML) from beside its .node file.
     'node_modules/onnxruntime-node/bin/**',
     '**/*.node',

@@ -9,12 +9,14 @@ import { DEVICES, DIARIZATION_MODES, EXPORT_FORMATS, Settings, type ExportFormat
 import type { ModelStatus } from '../contracts/models';
 import { oneLine } from '../core/errors';
 import { childProcessSpawner } from '../core/node/child-process-worker';
+import { keepFilesPrivate } from '../core/node/private-files';
 import { readStoredSettings } from '../core/library/stored-settings';
 import { defaultDataDir, libraryPaths, modelsFolderIn } from '../core/paths';
 import { VerbatimCore } from '../core/verbatim-core';
 import { liveFile } from './live-command';
 import { clock, progressLine } from './progress-line';
 
+keepFilesPrivate();
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Read when shown: it names the models folder, which means opening the desktop library. */

@@ -34,8 +34,12 @@ const Config = z.object({
   sweepIntervalMs: z.number().int().positive(),
   /** A transcribe worker serves its own /metrics (job durations, speed) on this port; null: it does not. */
   workerMetricsPort: z.number().int().min(1).max(65535).nullable(),
-  /** Bearer token for /metrics; null: /metrics is open (keep it on a private network). */
+  /** Bearer token for /metrics and /readyz's reasons; null: only the operator addresses may read them. */
   metricsToken: z.string().nullable(),
+  /** Peers that read /metrics and /readyz's reasons without the token (exact addresses; default loopback). */
+  operatorAddresses: z.array(z.string().min(1)),
+  /** An upload not finished within this long is deleted (tus expiration; the light worker's sweep). */
+  uploadExpirySec: z.number().positive(),
 });
 export type PoolConfig = z.infer<typeof Config>;
 
@@ -70,6 +74,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     backoffMs: number('VERBATIM_BACKOFF_MS', 5_000),
     sweepIntervalMs: number('VERBATIM_SWEEP_INTERVAL_MS', 60_000),
     metricsToken: env.VERBATIM_METRICS_TOKEN || null,
+    operatorAddresses: (env.VERBATIM_OPERATOR_ADDRESSES ?? '127.0.0.1,::1,::ffff:127.0.0.1').split(',').map((item) => item.trim()).filter(Boolean),
+    uploadExpirySec: number('VERBATIM_UPLOAD_EXPIRY_SEC', 24 * 3600),
     workerMetricsPort: env.VERBATIM_WORKER_METRICS_PORT ? number('VERBATIM_WORKER_METRICS_PORT', 0) : null,
     ...overrides,
   };
@@ -102,4 +108,5 @@ const VARIABLES: Record<string, keyof PoolConfig> = {
   VERBATIM_BACKOFF_MS: 'backoffMs',
   VERBATIM_SWEEP_INTERVAL_MS: 'sweepIntervalMs',
   VERBATIM_WORKER_METRICS_PORT: 'workerMetricsPort',
+  VERBATIM_UPLOAD_EXPIRY_SEC: 'uploadExpirySec',
 };

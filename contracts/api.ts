@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { UpdateStatus } from './updates';
 import { API_TOKEN_PATTERN, PoolStatus } from './cloud-api';
-import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobOptions, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, Placement, SearchHit, Segment, Settings } from './domain';
+import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobOptions, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, Placement, PoolUrl, SearchHit, Segment, Settings, SettingsPatch } from './domain';
 import { LiveCaption, PcmBytes } from './live-protocol';
 import { ModelStatus } from './models';
 
@@ -40,10 +40,16 @@ export const OffloadStatus = z.object({
 });
 export type OffloadStatus = z.infer<typeof OffloadStatus>;
 
-/** A connection to try before saving it; what is left out is the saved one. */
-const PoolConnectionDraft = z
-  .object({ url: z.string().url().max(2048).optional(), token: PoolToken.optional(), caPath: z.string().min(1).max(4096).nullable().optional() })
-  .strict();
+const CaPath = z.string().min(1).max(4096);
+
+/**
+ * A connection to try before saving it; what is left out is the saved one. The saved token is only ever sent
+ * to the saved address with the saved CA: a draft that changes either must carry its own token.
+ */
+const PoolConnectionDraft = z.object({ url: PoolUrl.optional(), token: PoolToken.optional(), caPath: CaPath.nullable().optional() }).strict();
+
+/** The pool to use: address, CA and token together (token null: keep the saved one, allowed only for the same address and CA). */
+const PoolConnection = z.object({ url: PoolUrl.nullable(), caPath: CaPath.nullable(), token: PoolToken.nullable() }).strict();
 
 export const apiRequests = {
   'jobs.list': { params: z.object({}).strict(), result: z.array(JobView) },
@@ -130,6 +136,11 @@ export const apiRequests = {
   /** Starts downloading a model; progress arrives as models.changed events. */
   'models.download': { params: ModelRef, result: z.null() },
   'models.cancelDownload': { params: ModelRef, result: z.null() },
+  /**
+   * Settings ▸ Models ▸ Choose folder…: the host's own folder picker names where downloaded models go (installed
+   * ones move there); `reset` goes back to the library's folder. Answers with the settings.
+   */
+  'models.chooseFolder': { params: z.object({ reset: z.boolean() }).strict(), result: Settings },
   /** Which providers this platform tries, in order, and what the last transcription actually ran on. */
   'system.devices': {
     params: z.object({}).strict(),
@@ -154,10 +165,13 @@ export const apiRequests = {
   'live.finish': { params: SessionRef, result: QueuedRecording },
   'live.discard': { params: SessionRef, result: z.null() },
   'offload.status': { params: z.object({}).strict(), result: OffloadStatus },
-  /** Keeps the pool token as a secret (null forgets it); it is never sent back to the UI. */
-  'offload.setToken': { params: z.object({ token: PoolToken.nullable() }).strict(), result: OffloadStatus },
   /** "Test connection": asks the pool for its health, queue and wait with the draft's values (else the saved ones). Sends no audio. */
   'offload.test': { params: PoolConnectionDraft, result: PoolStatus },
+  /**
+   * "Save connection": the pool's address, CA and token together (the token is kept as a secret and never sent back
+   * to the UI); checked first while offload is on. Answers with the status.
+   */
+  'offload.connect': { params: PoolConnection, result: OffloadStatus },
   /** What the updater is doing; 'off' with the reason where this host has none (the web host, an unpackaged build). */
   'updates.status': { params: z.object({}).strict(), result: UpdateStatus },
   /** Settings ▸ Updates ▸ Check now. */
@@ -166,7 +180,7 @@ export const apiRequests = {
   'updates.restart': { params: z.object({}).strict(), result: z.null() },
   'settings.get': { params: z.object({}).strict(), result: Settings },
   /** Changes the given settings only; answers with all of them. */
-  'settings.update': { params: Settings.partial().strict(), result: Settings },
+  'settings.update': { params: SettingsPatch, result: Settings },
 } as const;
 
 export type ApiMethod = keyof typeof apiRequests;

@@ -264,20 +264,24 @@ const TranscriptionChoices = z.object({
 export const JobOptions = TranscriptionChoices.partial().strict();
 export type JobOptions = z.infer<typeof JobOptions>;
 
+/** A pool's gateway: HTTPS only, so its token never crosses the network in the clear. */
+export const PoolUrl = z.string().url().max(2048).regex(/^https:\/\/[^/?#]+/i, 'The pool address must start with https://.');
+
 export const Settings = z.object({
   ...TranscriptionChoices.shape,
-  ffmpegPath: z.string().min(1).max(4096).nullable(),
-  ffprobePath: z.string().min(1).max(4096).nullable(),
   device: Device,
   /** Names and terms to spell right, given to the model as earlier context. */
   initialPrompt: z.string().max(1000).nullable(),
-  /** Where downloaded models are kept (they are the large files); null: the library's own folder. */
+  /**
+   * Where downloaded models are kept (they are the large files); null: the library's own folder. Chosen in
+   * the host's own folder picker (models.chooseFolder), never named through settings.update.
+   */
   storageDir: z.string().min(1).max(4096).nullable(),
   theme: Theme,
   /** Cloud offload: off until the user turns it on; nothing is uploaded before. */
   offloadMode: OffloadMode,
-  /** The pool's gateway (https://…); its token is kept apart, as a secret. */
-  poolUrl: z.string().url().max(2048).regex(/^https?:\/\//).nullable(),
+  /** The pool's gateway (https:// only); its token is kept apart, as a secret, for this address alone. */
+  poolUrl: PoolUrl.nullable(),
   /** A CA certificate file (PEM) to trust for a self-hosted pool. */
   poolCaPath: z.string().min(1).max(4096).nullable(),
   /** Whether adding files first asks for their language, speakers and model. */
@@ -290,6 +294,13 @@ export const Settings = z.object({
   updateChannel: UpdateChannel,
 });
 export type Settings = z.infer<typeof Settings>;
+
+/**
+ * What settings.update may change: not the models folder (the host's folder picker sets it) and not the pool's
+ * address or CA (offload.connect sets them with the token, so a saved token never follows a new address).
+ */
+export const SettingsPatch = Settings.omit({ storageDir: true, poolUrl: true, poolCaPath: true }).partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 /** How many text edits can be undone and redone; kept in the library, so both survive a restart. */
 export const EditHistory = z.object({ undo: z.number().int().nonnegative(), redo: z.number().int().nonnegative() });

@@ -9,6 +9,13 @@ export const ToolPaths = z.object({
 });
 export type ToolPaths = z.infer<typeof ToolPaths>;
 
+/** The ffmpeg/ffprobe pair a host names in its environment (both or neither); never a user setting. */
+export function toolPathsFromEnv(env: Record<string, string | undefined>): ToolPaths {
+  const ffmpegPath = env.VERBATIM_FFMPEG_PATH || null;
+  const ffprobePath = env.VERBATIM_FFPROBE_PATH || null;
+  return ffmpegPath && ffprobePath ? { ffmpegPath, ffprobePath } : { ffmpegPath: null, ffprobePath: null };
+}
+
 export const TranscribeSettings = z.object({
   /** An installed model: catalog id, its folder in the Hugging Face layout, and its weights' file suffix. */
   model: z.object({ id: z.string(), dir: z.string(), dtypeSuffix: z.string() }),
@@ -64,6 +71,8 @@ export const DecodeRequest = z.object({
   cacheDir: z.string(),
   cacheKey: z.string().regex(/^[A-Za-z0-9_-]+$/),
   tools: ToolPaths,
+  /** Decoding stops, failing the job, past this much audio (the pool: a little over what the upload was charged for). */
+  maxDecodedSec: z.number().positive().nullable().optional(),
 });
 export type DecodeRequest = z.infer<typeof DecodeRequest>;
 

@@ -40,6 +40,7 @@ function handlersFor(core: VerbatimCore): Handlers {
     'models.remove': async ({ id }) => (await core.downloads.remove(id), null),
     'models.download': ({ id }) => (core.downloads.start(id), null),
     'models.cancelDownload': ({ id }) => (core.downloads.cancel(id), null),
+    'models.chooseFolder': ({ reset }) => core.chooseStorageFolder(reset),
     'system.devices': () => core.devices(),
     'system.diagnostics': ({ includeNames }) => core.diagnostics(includeNames),
     'live.start': ({ inputLabel }) => core.live.start(inputLabel),
@@ -55,8 +56,8 @@ function handlersFor(core: VerbatimCore): Handlers {
     'updates.status': () => core.updates.status(),
     'updates.check': () => core.updates.check(),
     'updates.restart': () => core.updates.restart(),
-    'offload.setToken': ({ token }) => core.setPoolToken(token),
     'offload.test': (draft) => core.testPool(draft),
+    'offload.connect': (connection) => core.connectPool(connection),
     'settings.get': () => core.getSettings(),
     'settings.update': (patch) => core.updateSettings(patch),
   };

@@ -1,14 +1,7 @@
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { DEFAULT_EXPORT_OPTIONS, Settings } from '../contracts/domain';
-import type { ToolPaths } from '../contracts/worker-protocol';
-import { JobError } from './errors';
 import type { SettingsStore } from './library/settings-store';
 
 const DEFAULTS: Settings = {
-  ffmpegPath: null,
-  ffprobePath: null,
   // The most accurate model that runs several times faster than realtime on any laptop's CPU.
   model: 'whisper-base',
   language: 'auto',
@@ -49,10 +42,6 @@ export class AppSettings {
   }
 
   async update(patch: Partial<Settings>): Promise<Settings> {
-    for (const name of ['ffmpegPath', 'ffprobePath'] as const) {
-      const value = patch[name];
-      if (typeof value === 'string') await assertExecutable(name, value);
-    }
     const next = { ...this.get(), ...patch };
     this.store.set(SETTINGS_KEY, next);
     if (patch.language && patch.language !== 'auto') this.store.set(LAST_LANGUAGE_KEY, patch.language);
@@ -69,24 +58,4 @@ export class AppSettings {
     const system = /^([a-z]{2,3})\b/i.exec(systemLocale)?.[1]?.toLowerCase();
     return system ?? null;
   }
-
-  /** ffmpeg/ffprobe: the environment first, then the settings; null means the bundled copies. */
-  toolPaths(): ToolPaths {
-    const settings = this.get();
-    return {
-      ffmpegPath: this.env.VERBATIM_FFMPEG_PATH || settings.ffmpegPath,
-      ffprobePath: this.env.VERBATIM_FFPROBE_PATH || settings.ffprobePath,
-    };
-  }
-}
-
-async function assertExecutable(setting: string, file: string): Promise<void> {
-  const problem = !path.isAbsolute(file)
-    ? 'is not an absolute path'
-    : !(await stat(file).then((info) => info.isFile(), () => false))
-      ? 'is not a file'
-      : !(await access(file, constants.X_OK).then(() => true, () => false))
-        ? 'is not executable'
-        : null;
-  if (problem) throw new JobError(`${setting}: “${file}” ${problem}.`, 'invalid-setting');
 }

@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApiEvent, ApiEventPayload, OffloadStatus, PlaybackSource } from '../contracts/api';
 import type { PoolStatus } from '../contracts/cloud-api';
+import { toolPathsFromEnv } from '../contracts/worker-protocol';
 import { providerOrder } from '../contracts/devices';
 import type {
   AddOutcome,
@@ -17,6 +18,7 @@ import type {
   SearchHit,
   Segment,
   Settings,
+  SettingsPatch,
 } from '../contracts/domain';
 import { AppSettings } from './app-settings';
 import { AppUpdates } from './updates/app-updates';
@@ -75,6 +77,8 @@ export interface CoreOptions {
   sqliteBinding?: string;
   /** Where the pool token is kept: Electron's safeStorage; by default a file of mode 0600 in the library. */
   secrets?: SecretStore;
+  /** The host's own folder picker (Electron's dialog), for the models folder; none where the host has no screen of its own. */
+  chooseFolder?(): Promise<string | null>;
   log?(message: string): void;
   /** Bytes free on the disk holding a folder; the real disk's unless a test stands in a full one. */
   freeBytes?(dir: string): Promise<number>;
@@ -210,6 +214,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       supervisor: this.supervisor,
       decoder: this.decoder,
       appSettings: this.appSettings,
+      tools: toolPathsFromEnv(env),
       resources: this.resources,
       paths: this.paths,
       bytesPerAudioSec: () => this.bytesPerAudioSec,
@@ -414,32 +419,46 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     return this.offload.test(draft);
   }
 
-  setPoolToken(token: string | null): OffloadStatus {
-    return this.offload.setToken(token);
-  }
-
   getSettings(): Settings {
     return this.appSettings.get();
   }
 
-  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+  async updateSettings(patch: SettingsPatch): Promise<Settings> {
     if (patch.model !== undefined) this.models.entry(patch.model, 'whisper');
-    if (patch.storageDir !== undefined && !this.options.modelsDir) {
-      if (patch.storageDir !== null && !path.isAbsolute(patch.storageDir)) {
-        throw new JobError(`The storage folder “${patch.storageDir}” is not an absolute path.`, 'invalid-setting');
-      }
-      const target = patch.storageDir === null ? this.paths.models : modelsFolderIn(patch.storageDir);
-      await mkdir(target, { recursive: true }).catch((error: unknown) => {
-        throw new JobError(`Verbatim cannot use “${patch.storageDir}” as its storage folder: ${error instanceof Error ? error.message : String(error)}`, 'invalid-setting');
-      });
-      await this.models.relocate(target);
-    }
     await this.offload.checkBeforeSaving(this.appSettings.get(), patch);
     const next = await this.appSettings.update(patch);
     this.offload.settingsSaved();
     // Turned on, or another channel: look now rather than in a few hours.
     if (patch.checkForUpdates !== undefined || patch.updateChannel !== undefined) void this.updates.check();
     return next;
+  }
+
+  /** The pool's address, CA and token, set together: a saved token is never sent to an address it was not saved for. */
+  async connectPool(connection: { url: string | null; caPath: string | null; token: string | null }): Promise<OffloadStatus> {
+    const current = this.appSettings.get();
+    const patch = { poolUrl: connection.url, poolCaPath: connection.caPath };
+    await this.offload.connect(current, patch, connection.token);
+    await this.appSettings.update(patch);
+    this.offload.settingsSaved();
+    return this.offload.status();
+  }
+
+  /** Where downloaded models go: a folder the host's own picker named (never a path sent through the API), or the library's. */
+  async chooseStorageFolder(reset: boolean): Promise<Settings> {
+    if (this.options.modelsDir) throw new JobError('This copy of Verbatim keeps its models where it was started to (VERBATIM_MODELS_DIR or the app it shares them with).', 'invalid-setting');
+    let chosen: string | null = null;
+    if (!reset) {
+      if (!this.options.chooseFolder) throw new JobError('Choosing a models folder needs the desktop app; this host keeps models in its library folder.', 'invalid-setting');
+      chosen = await this.options.chooseFolder();
+      if (chosen === null) return this.appSettings.get();
+      if (!path.isAbsolute(chosen)) throw new JobError(`The storage folder “${chosen}” is not an absolute path.`, 'invalid-setting');
+    }
+    const target = chosen === null ? this.paths.models : modelsFolderIn(chosen);
+    await mkdir(target, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+      throw new JobError(`Verbatim cannot use “${chosen}” as its storage folder: ${error instanceof Error ? error.message : String(error)}`, 'invalid-setting');
+    });
+    await this.models.relocate(target);
+    return this.appSettings.update({ storageDir: chosen });
   }
 
   partialTranscript(mediaId: number): Segment[] | null {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openAppLog } from '../core/node/app-log';
 import { childProcessSpawner } from '../core/node/child-process-worker';
+import { keepFilesPrivate } from '../core/node/private-files';
 import { defaultDataDir, libraryPaths } from '../core/paths';
 import { VerbatimCore, type CoreOptions } from '../core/verbatim-core';
 import { LibraryDamagedError, listBackups, restoreBackup } from '../core/library/library-file';
@@ -14,6 +15,7 @@ import { ReadableFolders } from './readable-folders';
 import { createWebHost } from './server';
 import { diskFreeBytes } from './upload';
 
+keepFilesPrivate();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: { port: { type: 'string', default: '0' }, allow: { type: 'string', multiple: true, default: [] }, 'restore-backup': { type: 'boolean', default: false } },

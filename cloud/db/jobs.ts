@@ -146,7 +146,8 @@ export async function completeJob(
   db: pg.Pool,
   id: string,
   transcript: Transcript,
-  usage: { gpuSec: number; provider: string },
+  /** audioSec: what was decoded, which is what is charged, whatever the file's header stated. */
+  usage: { gpuSec: number; provider: string; audioSec: number },
   resultTtlSec: number,
 ): Promise<JobRow | null> {
   const client = await db.connect();
@@ -154,9 +155,9 @@ export async function completeJob(
     await client.query('BEGIN');
     const { rows } = await client.query<JobRow>(
       `UPDATE jobs SET state = 'done', stage = NULL, progress = 1, engine = $2, diarization = $3, checkpoint = NULL,
-              finished_at = now(), expires_at = now() + make_interval(secs => $4)
+              finished_at = now(), expires_at = now() + make_interval(secs => $4), duration_sec = $5
         WHERE id = $1 AND state = 'running' RETURNING ${COLUMNS}`,
-      [id, transcript.engine, transcript.diarization, resultTtlSec],
+      [id, transcript.engine, transcript.diarization, resultTtlSec, usage.audioSec],
     );
     const row = rows[0];
     if (!row) {
@@ -285,6 +286,12 @@ export async function orphanUploads(db: Db, graceSec: number): Promise<string[]>
     [graceSec],
   );
   return rows.map((row) => row.id);
+}
+
+/** Whether the pool accepted this upload (hashed and probed), whoever it belongs to and whether or not it is deleted since. */
+export async function uploadExists(db: Db, uploadId: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM uploads WHERE id = $1', [uploadId]);
+  return (rowCount ?? 0) > 0;
 }
 
 /** Queued jobs BullMQ may no longer hold (lost with Redis): the caller adds them again, which BullMQ ignores for those it has. */

@@ -9,6 +9,7 @@ import { measuredSpeed, queueLoad, usedTodaySec } from '../db/jobs';
 import type { Caller } from '../db/tenants';
 import { liveWorkers } from '../job-status';
 import { Authenticator } from './auth';
+import { OperatorAccess } from './operator-access';
 import type { GatewayContext } from './context';
 import { HttpError } from './http-error';
 import { jobRoutes } from './jobs-routes';
@@ -33,6 +34,17 @@ export interface Gateway {
 
 const callers = new WeakMap<FastifyRequest, Caller>();
 
+/** Routes anyone may call: liveness, and the two that decide for themselves what the caller may see. */
+const OPEN_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+const FRAMEWORK_REFUSAL: Record<number, string> = {
+  400: 'The request could not be read.',
+  404: 'There is nothing here.',
+  405: 'This method is not allowed here.',
+  413: 'The request is too large.',
+  415: 'This content type is not accepted here.',
+};
+
 export async function buildGateway(context: GatewayContext, options: GatewayOptions): Promise<Gateway> {
   const { config, db, redis } = context;
   const whisperModels = ModelCatalog.parse(JSON.parse(readFileSync(options.catalogPath, 'utf8'))).models.filter((model) => model.kind === 'whisper');
@@ -47,10 +59,11 @@ export async function buildGateway(context: GatewayContext, options: GatewayOpti
   }) as unknown as FastifyInstance;
   const metrics = gatewayMetrics(context);
   const auth = new Authenticator(db);
+  const operator = new OperatorAccess(config.metricsToken, config.operatorAddresses);
   const limits = new Limits(config, db, redis);
   const locker = new RedisLocker(redisConnection(config.redisUrl, 'gateway-locks'), redisConnection(config.redisUrl, 'gateway-lock-release'));
   await locker.start();
-  const store = uploadStore(context);
+  const store = uploadStore(config, redis);
   const tus = uploadServer(context, store, locker);
   const callerOf = (request: FastifyRequest): Caller => {
     const caller = callers.get(request);
@@ -60,12 +73,15 @@ export async function buildGateway(context: GatewayContext, options: GatewayOpti
 
   app.addHook('onRequest', async (request) => {
     setTenantHeader(request, null);
-    if (!request.url.startsWith(`${API_PREFIX}/`)) return;
-    // tus clients ask which options the server has before they authenticate.
-    if (request.method === 'OPTIONS') return;
+    // The route the router matched, not the URL as sent: percent-escapes, absolute-form targets and the like are
+    // already decoded into it, so no spelling of a path reaches a route without passing here.
+    const route = request.routeOptions.url;
+    if (route !== undefined && OPEN_ROUTES.has(route)) return;
+    // tus clients ask which options the server has before they authenticate; the answer holds nothing of anyone's.
+    if (request.method === 'OPTIONS' && (route === UPLOADS_PATH || route === `${UPLOADS_PATH}/*`)) return;
     const caller = await auth.caller(request);
     // An upload's chunks and offset checks are bounded by its size, not rationed: a 4 GB file is 500 chunks.
-    const uploadTraffic = request.url.startsWith(`${UPLOADS_PATH}/`) && (request.method === 'PATCH' || request.method === 'HEAD');
+    const uploadTraffic = route === `${UPLOADS_PATH}/*` && (request.method === 'PATCH' || request.method === 'HEAD');
     if (!uploadTraffic) await limits.request(caller);
     callers.set(request, caller);
     setTenantHeader(request, caller.tenant.id);
@@ -83,8 +99,9 @@ export async function buildGateway(context: GatewayContext, options: GatewayOpti
       const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
       return reply.code(400).send({ error: { code: 'invalid-request', message: `${where}${issue?.message ?? 'invalid request'}` } });
     }
+    // Fastify's own refusals (a body it cannot parse, a content type it does not take): said in our words, not the parser's.
     const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: { code: (error as { code?: string }).code ?? 'bad-request', message: (error as Error).message } });
+    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: { code: 'bad-request', message: FRAMEWORK_REFUSAL[status] ?? 'The request could not be read.' } });
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: { code: 'internal', message: 'The pool could not answer; try again.' } });
   });
@@ -119,7 +136,8 @@ export async function buildGateway(context: GatewayContext, options: GatewayOpti
   });
 
   app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_request, reply) => {
+  // Operators see which part is failing; the world sees only whether the pool is ready (the reasons are logged).
+  app.get('/readyz', async (request, reply) => {
     const checks = await Promise.all([
       check('redis', async () => (await redis.ping()) === 'PONG'),
       check('postgres', async () => (await db.query('SELECT 1')).rowCount === 1),
@@ -127,10 +145,13 @@ export async function buildGateway(context: GatewayContext, options: GatewayOpti
       check('workers', async () => (await liveWorkers(redis, context.transcribe.name)) > 0),
     ]);
     const ready = checks.every((item) => item.ok);
-    return reply.code(ready ? 200 : 503).send({ ready, checks });
+    if (!ready) request.log.warn({ checks }, 'not ready');
+    return reply.code(ready ? 200 : 503).send(operator.allows(request) ? { ready, checks } : { ready });
   });
   app.get('/metrics', async (request, reply) => {
-    if (config.metricsToken && request.headers.authorization !== `Bearer ${config.metricsToken}`) throw new HttpError(401, 'unauthorized', 'The metrics need the operator\'s metrics token.');
+    if (!operator.allows(request)) {
+      throw new HttpError(401, 'unauthorized', config.metricsToken ? "The metrics need the operator's metrics token." : 'The metrics are served to this machine only; set VERBATIM_METRICS_TOKEN to read them from elsewhere.');
+    }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

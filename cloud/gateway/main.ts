@@ -2,9 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { configFromEnv } from '../config';
 import { BUILT, onShutdown, poolLogger } from '../runtime';
+import { keepFilesPrivate } from '../../core/node/private-files';
 import { buildGateway } from './app';
 import { openGatewayContext } from './context';
 
+// Uploads, working files and logs are the pool's alone.
+keepFilesPrivate();
 const log = poolLogger('gateway');
 const config = configFromEnv();
 const keyPath = process.env.VERBATIM_TLS_KEY ?? '';

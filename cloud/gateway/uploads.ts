@@ -8,6 +8,8 @@ import { UPLOADS_PATH, UploadMetadata } from '../../contracts/cloud-api';
 import { fileSha256 } from '../../core/content-hash';
 import { findUpload, recordUpload, type UploadRecord } from '../db/jobs';
 import { ProbeResult, REDIS_PREFIX } from '../queues';
+import type { Redis } from 'ioredis';
+import type { PoolConfig } from '../config';
 import type { GatewayContext } from './context';
 import type { RedisLocker } from './redis-locker';
 
@@ -26,8 +28,34 @@ export function uploadPath(storageDir: string, uploadId: string): string {
   return path.join(storageDir, path.basename(uploadId));
 }
 
-export function uploadStore(context: GatewayContext): FileStore {
-  return new FileStore({ directory: context.config.storageDir, configstore: new IoRedisKvStore(context.redis, `${REDIS_PREFIX}:tus:`) });
+/**
+ * The uploads' files and their tus records. With an expiration period, tus tells clients by when an upload must
+ * be finished (Upload-Expires); the light worker's sweep deletes what was not (sweepUnfinishedUploads).
+ */
+export function uploadStore(config: PoolConfig, redis: Redis): FileStore {
+  return new FileStore({
+    directory: config.storageDir,
+    configstore: new IoRedisKvStore(redis, `${REDIS_PREFIX}:tus:`),
+    expirationPeriodInMilliseconds: config.uploadExpirySec * 1000,
+  });
+}
+
+/**
+ * Deletes uploads older than the expiry that never became usable: unfinished, or finished but never accepted
+ * (its finish failed, or its answer was lost and no job asked for it). Accepted ones are the uploads table's.
+ */
+export async function sweepUnfinishedUploads(config: PoolConfig, store: FileStore, isAccepted: (uploadId: string) => Promise<boolean>): Promise<number> {
+  const cutoff = Date.now() - config.uploadExpirySec * 1000;
+  let removed = 0;
+  for (const id of await store.configstore.list!()) {
+    const upload = await store.configstore.get(id).catch(() => undefined);
+    const created = upload?.creation_date ? Date.parse(upload.creation_date) : NaN;
+    if (!upload || !(created < cutoff)) continue;
+    if (upload.size === upload.offset && (await isAccepted(id))) continue;
+    await store.remove(id).catch(() => undefined);
+    removed += 1;
+  }
+  return removed;
 }
 
 export function uploadServer(context: GatewayContext, store: FileStore, locker: RedisLocker): Server {
@@ -39,19 +67,24 @@ export function uploadServer(context: GatewayContext, store: FileStore, locker: 
     maxSize: context.config.maxUploadBytes,
     relativeLocation: true,
     onUploadCreate: async (request, upload) => {
+      // The gateway authenticated the request before tus saw it; an upload that belongs to no one is never made.
+      if (!tenantOf(request)) throw refuse(401, 'Send your pool token as "Authorization: Bearer vbt_…".');
       const metadata = UploadMetadata.safeParse(upload.metadata ?? {});
       if (!metadata.success) throw refuse(400, 'Upload-Metadata must carry sha256: the hex SHA-256 of the whole file (and may carry filename).');
       if (upload.sizeIsDeferred) throw refuse(400, 'State the file size (Upload-Length) when the upload starts.');
       return { metadata: { ...upload.metadata, tenant: tenantOf(request) } };
     },
     onIncomingRequest: async (request, uploadId) => {
+      if (!tenantOf(request)) throw refuse(401, 'Send your pool token as "Authorization: Bearer vbt_…".');
       if (request.method === 'POST') return;
       const upload = await store.getUpload(uploadId).catch(() => null);
       if (!upload || upload.metadata?.tenant !== tenantOf(request)) throw refuse(404, 'There is no such upload.');
     },
+    // tus would put an unexpected error's own message in the body: it is logged, and the client gets a sentence.
     onResponseError: (_request, error) => {
-      if (!('status_code' in error) || error.status_code >= 500) context.log.error({ err: error }, 'upload request failed');
-      return undefined;
+      if ('status_code' in error && error.status_code < 500) return undefined;
+      context.log.error({ err: error }, 'upload request failed');
+      return { status_code: 500, body: 'The pool could not take this upload; try again.\n' };
     },
     onUploadFinish: async (_request, upload) => {
       const finished = await finishUpload(context, store, upload);
@@ -66,6 +99,7 @@ export function uploadServer(context: GatewayContext, store: FileStore, locker: 
  */
 export async function finishUpload(context: GatewayContext, store: FileStore, upload: Upload): Promise<UploadRecord> {
   const tenantId = upload.metadata?.tenant ?? '';
+  if (!tenantId) throw refuse(404, 'There is no such upload.');
   const known = await findUpload(context.db, tenantId, upload.id);
   if (known) return known;
   const metadata = UploadMetadata.parse(upload.metadata);

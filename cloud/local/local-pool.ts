@@ -9,7 +9,7 @@ import { configFromEnv } from '../config';
 import { migrate } from '../db/migrations';
 import { createTenant, createToken } from '../db/tenants';
 import { localCertificate, type ServerCertificate } from './certificates';
-import { freePort, startPostgres, startRedis, type RedisService, type Service } from './services';
+import { freePort, postgresDirFor, startPostgres, startRedis, type RedisService, type Service } from './services';
 
 export interface LocalPoolOptions {
   dataDir: string;
@@ -19,6 +19,8 @@ export interface LocalPoolOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the processes' JSON logs go; default: DIR/logs. */
   logDir?: string;
+  /** Where PostgreSQL's cluster lives; default: postgresDirFor(DIR). */
+  postgresDir?: string;
 }
 
 export interface PoolProcess {
@@ -44,11 +46,12 @@ export class LocalPool {
 
   static async start(options: LocalPoolOptions): Promise<LocalPool> {
     const dir = path.resolve(options.dataDir);
-    // Traversable, not listable: PostgreSQL runs as its own user (when started by root) and must reach its folder inside.
-    mkdirSync(dir, { recursive: true, mode: 0o711 });
-    chmodSync(dir, 0o711);
+    // Uploads, results' keys, logs: the pool's owner's alone. PostgreSQL, run as its own user when started by
+    // root, keeps its cluster where it can enter (postgresDirFor).
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
     const redis = await startRedis(path.join(dir, 'redis'));
-    const postgres = await startPostgres(path.join(dir, 'postgres')).catch(async (error) => {
+    const postgres = await startPostgres(options.postgresDir ?? postgresDirFor(dir)).catch(async (error) => {
       await redis.stop();
       throw error;
     });
@@ -101,9 +104,9 @@ export class LocalPool {
   }
 
   private spawn(name: string, args: string[], extra: NodeJS.ProcessEnv): PoolProcess {
-    mkdirSync(this.logDir(), { recursive: true });
+    mkdirSync(this.logDir(), { recursive: true, mode: 0o700 });
     const label = `${name}-${++this.counter}`;
-    const log = createWriteStream(path.join(this.logDir(), `${label}.log`), { flags: 'a' });
+    const log = createWriteStream(path.join(this.logDir(), `${label}.log`), { flags: 'a', mode: 0o600 });
     const child = spawn(process.execPath, args, { env: { ...this.env(), ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);

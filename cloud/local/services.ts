@@ -1,8 +1,8 @@
 // Redis and PostgreSQL from the system's own binaries, each in a folder of its own, on loopback:
 // what `npm run cloud` runs the pool on, and what the tests run it against.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -53,24 +53,34 @@ function captured(child: ChildProcess): () => string {
   return () => text;
 }
 
+/** A secret kept in a file of mode 0600, made on first use. */
+function secretIn(file: string): string {
+  if (!existsSync(file)) writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 /**
  * Redis as a queue must be: nothing evicted when memory runs short (a job must never vanish), and
- * every write in the append-only file, so a restart keeps every job.
+ * every write in the append-only file, so a restart keeps every job. It holds every job and upload's
+ * metadata, so it has a password (in a 0600 config file, never on a command line others can read).
  */
 export async function startRedis(dir: string, options: { port?: number; binary?: string } = {}): Promise<RedisService> {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const port = options.port ?? (await freePort());
   const binary = options.binary ?? 'redis-server';
+  const password = secretIn(path.join(dir, 'password'));
+  const configFile = path.join(dir, 'redis.conf');
+  writeFileSync(configFile, `requirepass ${password}\n`, { mode: 0o600 });
   let child: ChildProcess;
   const launch = async () => {
     child = spawn(
       binary,
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', '', '--protected-mode', 'yes'],
+      [configFile, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', '', '--protected-mode', 'yes'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const log = captured(child);
     child.once('error', () => undefined);
-    await waitFor('redis-server', () => ping(port), child, log);
+    await waitFor('redis-server', () => ping(port, password), child, log);
   };
   await launch().catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'ENOENT' ? new Error('redis-server was not found: install Redis (Debian: apt-get install redis-server).') : error;
@@ -79,16 +89,23 @@ export async function startRedis(dir: string, options: { port?: number; binary?:
     child.kill('SIGTERM');
     await exited(child);
   };
-  return { url: `redis://127.0.0.1:${port}`, port, stop, restart: async () => (await stop(), await launch()) };
+  return { url: `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`, port, stop, restart: async () => (await stop(), await launch()) };
 }
 
-async function ping(port: number): Promise<boolean> {
+async function ping(port: number, password: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
+    let answer = '';
     socket.setTimeout(500, () => (socket.destroy(), resolve(false)));
     socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => (socket.destroy(), resolve(data.toString().startsWith('+PONG'))));
+    socket.connect(port, '127.0.0.1', () => socket.write(`AUTH ${password}\r\nPING\r\n`));
+    socket.on('data', (data) => {
+      answer += data.toString();
+      if (answer.includes('+PONG') || answer.startsWith('-')) {
+        socket.destroy();
+        resolve(answer.includes('+PONG'));
+      }
+    });
   });
 }
 
@@ -114,9 +131,25 @@ function runAs(): { uid: number; gid: number } | undefined {
   }
 }
 
+/**
+ * Where the cluster of a pool whose data is in `dataDir` lives. Run by root, PostgreSQL runs as `postgres`, which
+ * cannot enter a private folder (a 0700 home, the pool's own 0700 data): its files go in a folder of its own
+ * under /var/lib/verbatim-cloud, named after the data folder. Otherwise, inside the data folder.
+ */
+export function postgresDirFor(dataDir: string): string {
+  if (process.getuid?.() !== 0) return path.join(dataDir, 'postgres');
+  const name = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
+  return path.join('/var/lib/verbatim-cloud', name);
+}
+
 /** A PostgreSQL cluster in `dir` (made on first use, with a password of its own) and a database `verbatim` in it. */
 export async function startPostgres(dir: string, options: { port?: number } = {}): Promise<Service> {
   const user = runAs();
+  // A parent made here (/var/lib/verbatim-cloud) must be enterable by the postgres user; it holds only clusters.
+  if (user && !existsSync(path.dirname(dir))) {
+    mkdirSync(path.dirname(dir), { recursive: true });
+    chmodSync(path.dirname(dir), 0o755);
+  }
   const dataDir = path.join(dir, 'data');
   const passwordFile = path.join(dir, 'password');
   mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -4,27 +4,26 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type pg from 'pg';
 import type pino from 'pino';
-import { FileStore } from '@tus/file-store';
-import { IoRedisKvStore } from '@tus/utils';
 import { MediaError } from '../../worker/pipeline/media-error';
 import { probeMedia } from '../../worker/pipeline/probe';
 import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
+import { toolPathsFromEnv } from '../../contracts/worker-protocol';
 import type { PoolConfig } from '../config';
-import { deleteJob, expiredJobs, failJob, markUploadDeleted, orphanUploads, queuedJobs, requeueJob } from '../db/jobs';
+import { deleteJob, expiredJobs, uploadExists, failJob, markUploadDeleted, orphanUploads, queuedJobs, requeueJob } from '../db/jobs';
 import { forgetJobEvents, publishJobEvent } from '../job-events';
 import { describeJob } from '../job-status';
 import { enqueue, LIGHT_QUEUE, LightJobData, REDIS_PREFIX, queueJobId, redisConnection, transcribeQueue, type ProbeResult } from '../queues';
-import { uploadPath } from '../gateway/uploads';
+import { sweepUnfinishedUploads, uploadPath, uploadStore } from '../gateway/uploads';
 
 /** An upload no job took is kept this long for its client to submit it. */
 const ORPHAN_UPLOAD_SEC = 24 * 3600;
 
 export async function startLightWorker(config: PoolConfig, db: pg.Pool, log: pino.Logger): Promise<{ shutdown(): Promise<void> }> {
   const redis = redisConnection(config.redisUrl, 'light-worker');
-  const store = new FileStore({ directory: config.storageDir, configstore: new IoRedisKvStore(redis, `${REDIS_PREFIX}:tus:`) });
+  const store = uploadStore(config, redis);
   const transcribe = new Queue(transcribeQueue(config.gpuClass), { connection: redis, prefix: REDIS_PREFIX });
   const light = new Queue(LIGHT_QUEUE, { connection: redis, prefix: REDIS_PREFIX });
-  const { ffprobe } = resolveTools({ ffmpegPath: null, ffprobePath: null });
+  const tools = resolveTools(toolPathsFromEnv(process.env));
 
   const removeUpload = async (uploadId: string) => {
     await store.remove(uploadId).catch(() => undefined);
@@ -36,7 +35,7 @@ export async function startLightWorker(config: PoolConfig, db: pg.Pool, log: pin
     switch (data.kind) {
       case 'probe':
         try {
-          const info = await probeMedia(uploadPath(config.storageDir, data.uploadId), ffprobe);
+          const info = await probeMedia(uploadPath(config.storageDir, data.uploadId), tools);
           return { durationSec: info.durationSec };
         } catch (error) {
           if (error instanceof MediaError) return { error: { code: error.code, message: error.message.replace(/“[^”]*”/, 'The file') } };
@@ -58,6 +57,8 @@ export async function startLightWorker(config: PoolConfig, db: pg.Pool, log: pin
       await deleteJob(db, job.id);
     }
     for (const uploadId of await orphanUploads(db, ORPHAN_UPLOAD_SEC)) await removeUpload(uploadId);
+    const expired = await sweepUnfinishedUploads(config, store, (uploadId) => uploadExists(db, uploadId));
+    if (expired) log.info({ expired }, 'unfinished uploads expired');
     // PostgreSQL is the record: a job it holds as waiting or running that BullMQ does not (Redis lost it,
     // or BullMQ gave up on it after its workers kept dying) is queued again, up to its attempts.
     for (const row of await queuedJobs(db)) {

@@ -5,9 +5,12 @@ import pg from 'pg';
 import { configFromEnv } from '../config';
 import { migrate } from '../db/migrations';
 import { BUILT, onShutdown, poolLogger } from '../runtime';
+import { keepFilesPrivate } from '../../core/node/private-files';
 import { startLightWorker } from './light-worker';
 import { startTranscribeWorker } from './transcribe-worker';
 
+// Uploads, working files and logs are the pool's alone.
+keepFilesPrivate();
 const roleIndex = process.argv.indexOf('--role');
 const role = roleIndex > 0 ? process.argv[roleIndex + 1] : 'all';
 if (!['transcribe', 'light', 'all'].includes(role ?? '')) {

@@ -11,7 +11,7 @@ import type pg from 'pg';
 import type pino from 'pino';
 import type { PoolJobView } from '../../contracts/cloud-api';
 import type { DiarizationMode } from '../../contracts/domain';
-import type { TranscribeCheckpoint, WorkerProgress } from '../../contracts/worker-protocol';
+import { toolPathsFromEnv, type TranscribeCheckpoint, type WorkerProgress } from '../../contracts/worker-protocol';
 import { CanceledError, JobError, oneLine } from '../../core/errors';
 import { jobTimeLimitMs } from '../../core/queue/eta';
 import { ModelManager } from '../../core/models/model-manager';
@@ -27,6 +27,7 @@ import { LIGHT_QUEUE, REDIS_PREFIX, TranscribeJobData, redisConnection, transcri
 import { CANCEL_CHANNEL } from '../gateway/jobs-routes';
 import { WorkerMetrics } from './worker-metrics';
 import { uploadPath } from '../gateway/uploads';
+
 
 /** Progress reaches PostgreSQL and watchers at most this often. */
 const PROGRESS_MS = 500;
@@ -109,7 +110,9 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
           path: uploadPath(config.storageDir, row.uploadId ?? ''),
           cacheDir,
           cacheKey: jobId,
-          tools: { ffmpegPath: null, ffprobePath: null },
+          tools: toolPathsFromEnv(process.env),
+          // Charged for what its probe measured: a file that holds more than that is refused, not transcribed for free.
+          maxDecodedSec: row.durationSec > 0 ? row.durationSec * 1.05 + 1 : null,
           transcribe: {
             model: { id: model.id, dir: model.dir, dtypeSuffix: model.dtypeSuffix },
             vadModelPath: resources.vadModel,
@@ -140,12 +143,13 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
       await writes;
       const transcript = result.output.transcript!;
       const workSec = (Date.now() - started) / 1000;
-      const done = await completeJob(db, jobId, transcript, { gpuSec: workSec, provider: transcript.engine.provider }, config.resultTtlSec);
+      const audioSec = result.output.decodedSec;
+      const done = await completeJob(db, jobId, transcript, { gpuSec: workSec, provider: transcript.engine.provider, audioSec }, config.resultTtlSec);
       metrics.attempt(queue, 'done', workSec);
-      metrics.finished(queue, transcript.engine.provider, row.durationSec, workSec);
+      metrics.finished(queue, transcript.engine.provider, audioSec, workSec);
       if (done) {
         await publish(done);
-        jobLog.info({ workSec, audioSec: row.durationSec, provider: transcript.engine.provider, segments: transcript.segments.length }, 'job done');
+        jobLog.info({ workSec, audioSec, provider: transcript.engine.provider, segments: transcript.segments.length }, 'job done');
       }
       if (row.uploadId) await light.add('cleanup', { kind: 'cleanup', uploadId: row.uploadId }, { removeOnComplete: true, removeOnFail: 100 });
     } catch (error) {

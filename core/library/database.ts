@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { makePrivate } from '../node/private-files';
 import { migrations } from './migrations';
 
 export type SqlParams = Record<string, unknown> | unknown[];
@@ -28,6 +29,8 @@ export class Database {
   constructor(file: string, options: DatabaseOptions = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     this.db = new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    // Every transcript is in here: the owner's alone. SQLite gives its WAL and shared-memory files the same mode.
+    if (file !== ':memory:') makePrivate(file, `${file}-wal`, `${file}-shm`);
     this.slowQueryMs = options.slowQueryMs ?? 50;
     this.log = options.log ?? ((message) => console.warn(message));
     this.db.pragma('journal_mode = WAL');
@@ -47,11 +50,13 @@ export class Database {
   /** A consistent copy of the library in one statement, for the moment before migrations (nothing else runs yet). */
   snapshotTo(file: string): void {
     this.db.prepare('VACUUM INTO ?').run(file);
+    makePrivate(file);
   }
 
   /** SQLite's online backup, a few pages at a time, while the app goes on using the library. */
   async backupTo(file: string): Promise<void> {
     await this.db.backup(file);
+    makePrivate(file);
   }
 
   get schemaVersion(): number {

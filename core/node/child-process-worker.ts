@@ -1,4 +1,5 @@
 import { fork, type Serializable } from 'node:child_process';
+import { engineEnvironment } from '../../contracts/engine-environment';
 import type { ToWorker } from '../../contracts/worker-protocol';
 import type { WorkerHandle, WorkerSpawner } from '../supervisor/worker-handle';
 import { forwardLines } from './output-lines';
@@ -9,12 +10,13 @@ import { forwardLines } from './output-lines';
  */
 export function childProcessSpawner<In = ToWorker>(
   entry: string,
-  options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; output?: (line: string) => void } = {},
+  options: { uid?: number; gid?: number; output?: (line: string) => void } = {},
 ): WorkerSpawner<In> {
   return (): WorkerHandle<In> => {
     const printed = options.output ? 'pipe' : 'inherit';
     const child = fork(entry, [], {
-      env: options.env ?? process.env,
+      // The engine reads other people's files: it gets none of this process's secrets.
+      env: engineEnvironment(process.env),
       uid: options.uid,
       gid: options.gid,
       stdio: ['ignore', printed, printed, 'ipc'],

@@ -102,13 +102,12 @@ export class Offload extends EventEmitter<OffloadEvents> {
   }
 
   /**
-   * Turning offload on, or pointing it at another pool while it is on, needs a pool that answers
-   * with these settings (a bad token is refused here, and nothing is sent).
+   * Turning offload on needs a pool that answers with the saved connection (a bad token is refused
+   * here, and nothing is sent); pointing it at another pool is connect's.
    */
   async checkBeforeSaving(current: Settings, patch: Partial<Settings>): Promise<void> {
     const next = { ...current, ...patch };
-    const connectionChanged = next.poolUrl !== current.poolUrl || next.poolCaPath !== current.poolCaPath;
-    if (next.offloadMode === 'off' || (current.offloadMode !== 'off' && !connectionChanged)) return;
+    if (next.offloadMode === 'off' || current.offloadMode !== 'off') return;
     await this.link.test(poolConnectionConfig(next, this.o.env, this.o.secrets));
   }
 
@@ -118,22 +117,35 @@ export class Offload extends EventEmitter<OffloadEvents> {
     this.o.wakeQueue();
   }
 
-  /** Checks a draft connection (or the saved one) and returns what the pool says. */
+  /**
+   * Checks a draft connection (or the saved one) and returns what the pool says. The saved token goes only to
+   * the saved address with the saved CA: a draft that names another must bring its own token.
+   */
   test(draft: { url?: string; token?: string; caPath?: string | null }): Promise<PoolStatus> {
     const saved = this.config();
-    return this.link.test({ url: draft.url ?? saved.url, token: draft.token ?? saved.token, caPath: draft.caPath === undefined ? saved.caPath : draft.caPath });
+    const url = draft.url ?? saved.url;
+    const caPath = draft.caPath === undefined ? saved.caPath : draft.caPath;
+    if (!draft.token && (url !== saved.url || caPath !== saved.caPath)) return Promise.reject(tokenNeeded());
+    return this.link.test({ url, token: draft.token ?? saved.token, caPath });
   }
 
-  setToken(token: string | null): OffloadStatus {
-    if (this.o.env.VERBATIM_POOL_TOKEN && token !== null) {
-      throw new JobError('The pool token is set by VERBATIM_POOL_TOKEN in the environment; change it there.', 'invalid-setting');
+  /**
+   * Saves the pool's address and CA (the caller stores them) with a token: a new address or CA needs the token
+   * typed again, so no saved token ever follows a changed address. Checked first while offload is on.
+   */
+  async connect(current: Settings, patch: { poolUrl: string | null; poolCaPath: string | null }, token: string | null): Promise<void> {
+    const moved = patch.poolUrl !== current.poolUrl || patch.poolCaPath !== current.poolCaPath;
+    const fromEnvironment = Boolean(this.o.env.VERBATIM_POOL_TOKEN?.trim());
+    if (token !== null && fromEnvironment) throw new JobError('The pool token is set by VERBATIM_POOL_TOKEN in the environment; change it there.', 'invalid-setting');
+    if (moved && token === null && !fromEnvironment && patch.poolUrl !== null) throw tokenNeeded();
+    if (current.offloadMode !== 'off' && patch.poolUrl !== null) {
+      const next = poolConnectionConfig({ ...current, ...patch }, this.o.env, this.o.secrets);
+      await this.link.test(token ? { ...next, token } : next);
     }
-    this.o.secrets.write(token);
-    this.link.sync();
-    const status = this.link.status();
-    this.emit('changed', status);
-    return status;
+    // The old token belongs to the old address: forgotten when the address changes, replaced when a new one is given.
+    if (token !== null || (moved && !fromEnvironment)) this.o.secrets.write(token);
   }
+
 
   status(): OffloadStatus {
     return this.link.status();
@@ -213,4 +225,8 @@ export class Offload extends EventEmitter<OffloadEvents> {
     this.plannedFor = planned;
     return where;
   }
+}
+
+function tokenNeeded(): JobError {
+  return new JobError('Type the pool token for this address: a saved token is only sent to the pool it was saved for.', 'invalid-setting');
 }

@@ -4,7 +4,7 @@ import { settingsFor } from './job-settings';
 import { checkUnchanged } from '../content-hash';
 import type { Segment, Settings } from '../../contracts/domain';
 import type { LiveSettings } from '../../contracts/live-protocol';
-import { MODEL_DAMAGED, type DecodeRequest, type ProcessMediaInput, type SpeechFound, type TranscribeSettings } from '../../contracts/worker-protocol';
+import { MODEL_DAMAGED, type DecodeRequest, type ProcessMediaInput, type SpeechFound, type TranscribeSettings, type ToolPaths } from '../../contracts/worker-protocol';
 import type { AppSettings } from '../app-settings';
 import { BackToQueueError, JobError, WorkerCrashError } from '../errors';
 import type { Database } from '../library/database';
@@ -41,6 +41,8 @@ export interface LocalTranscriptionDeps {
   /** A second engine process that only decodes: files transcribed elsewhere (the pool) still get their audio and waveform here. */
   decoder: WorkerSupervisor;
   appSettings: AppSettings;
+  /** The ffmpeg/ffprobe pair the host named, if any (never a setting the API can change). */
+  tools: ToolPaths;
   resources: ReturnType<typeof resourcePaths>;
   paths: ReturnType<typeof libraryPaths>;
   bytesPerAudioSec(): number;
@@ -237,7 +239,7 @@ export class LocalTranscription {
   }
 
   private decodeRequest(job: JobRecord): DecodeRequest {
-    return { path: job.path, cacheDir: this.d.paths.pcmCache, cacheKey: `${CACHE_KEY_PREFIX}${job.mediaId}`, tools: this.d.appSettings.toolPaths() };
+    return { path: job.path, cacheDir: this.d.paths.pcmCache, cacheKey: `${CACHE_KEY_PREFIX}${job.mediaId}`, tools: this.d.tools };
   }
 }
 

@@ -14,9 +14,11 @@ import { hardenWebContents } from './security';
 import { startUpdates } from './updates';
 import { utilityProcessSpawner } from './utility-process-worker';
 import { openAppLog } from '../../core/node/app-log';
+import { keepFilesPrivate } from '../../core/node/private-files';
 import { libraryPaths } from '../../core/paths';
 import { LibraryDamagedError, restoreBackup } from '../../core/library/library-file';
 
+keepFilesPrivate();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.join(here, '../renderer/index.html');
 
@@ -32,6 +34,11 @@ async function createWindow(): Promise<void> {
     spawnLiveWorker: utilityProcessSpawner(path.join(here, '../worker/live-main.cjs'), 'Verbatim Live Captions', (line) => log.write(line, 'live-worker')),
     sqliteBinding: devSqliteBinding(),
     secrets: new SafeStorageSecretStore(path.join(dataDir, 'pool-token.sealed')),
+    // The models folder is named here, in the system's own picker, never by a path the renderer sends.
+    chooseFolder: async () => {
+      const picked = await dialog.showOpenDialog({ title: 'Folder for downloaded models', properties: ['openDirectory', 'createDirectory'] });
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    },
     log: (message) => log.write(message),
     about: { appVersion: app.getVersion(), runtime: `Electron ${process.versions.electron} (Node ${process.versions.node})`, recentProblems: () => log.recentProblems() },
   });

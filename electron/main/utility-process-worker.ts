@@ -1,4 +1,5 @@
 import { app, utilityProcess, type Details } from 'electron';
+import { engineEnvironment } from '../../contracts/engine-environment';
 import type { ToWorker } from '../../contracts/worker-protocol';
 import type { WorkerExit, WorkerHandle, WorkerSpawner } from '../../core/supervisor/worker-handle';
 import { forwardLines } from '../../core/node/output-lines';
@@ -6,7 +7,7 @@ import { forwardLines } from '../../core/node/output-lines';
 /** Runs the worker as an Electron utility process; the supervisor treats it like any other worker. */
 export function utilityProcessSpawner<In = ToWorker>(entry: string, serviceName = 'Verbatim Engine', output?: (line: string) => void): WorkerSpawner<In> {
   return (): WorkerHandle<In> => {
-    const child = utilityProcess.fork(entry, [], { serviceName, stdio: output ? 'pipe' : 'inherit' });
+    const child = utilityProcess.fork(entry, [], { serviceName, stdio: output ? 'pipe' : 'inherit', env: engineEnvironment(process.env) });
     if (output) {
       forwardLines(child.stdout, output);
       forwardLines(child.stderr, output);

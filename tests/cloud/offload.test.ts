@@ -191,8 +191,7 @@ describe('cloud offload', () => {
   it('refuses a bad token in Settings with a clear error, and sends nothing', async () => {
     const bad = `vbt_deadbeef_${'x'.repeat(32)}`;
     const core = desktop('bad-token', { ...poolEnv(bad), VERBATIM_POOL_TOKEN: '' });
-    await core.updateSettings({ poolUrl: pool.pool.url, poolCaPath: pool.pool.certificate.caPath });
-    expect(core.setPoolToken(bad).token).toBe('saved');
+    expect((await core.connectPool({ url: pool.pool.url, caPath: pool.pool.certificate.caPath, token: bad })).token).toBe('saved');
     await expect(core.testPool({})).rejects.toThrow(/The pool refused the token/);
     await expect(core.updateSettings({ offloadMode: 'when-busy' })).rejects.toThrow(/The pool refused the token/);
     expect(core.getSettings().offloadMode).toBe('off');

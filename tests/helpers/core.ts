@@ -1,8 +1,6 @@
-import { chmodSync } from 'node:fs';
 import type { JobView } from '../../contracts/domain';
 import { childProcessSpawner } from '../../core/node/child-process-worker';
 import { VerbatimCore, type CoreOptions } from '../../core/verbatim-core';
-import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
 import { liveWorkerEntry, projectRoot, sharedModels, workerEntry } from './media';
 import path from 'node:path';
 
@@ -11,11 +9,6 @@ import path from 'node:path';
  * run it as `nobody` then, which makes the unreadable-file case real.
  */
 export const workerUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-if (process.getuid?.() === 0) {
-  // npm installs the bundled ffprobe executable by its owner only; let the other user run it too.
-  const tools = resolveTools({ ffmpegPath: null, ffprobePath: null });
-  for (const tool of [tools.ffmpeg, tools.ffprobe]) chmodSync(tool, 0o755);
-}
 
 /**
  * Models come from ../shared/models, never from the network: a download attempt would hit a

@@ -25,6 +25,8 @@ export async function startTestPool(
   const dataDir = scratchDir(`pool-${name}`);
   const pool = await LocalPool.start({
     dataDir,
+    // Beside the pool's data rather than under /var/lib (where root's default puts it): the test's folders are its own.
+    postgresDir: path.join(scratchDir(`pool-${name}-postgres`), 'cluster'),
     distDir: path.join(projectRoot, 'dist'),
     env: { VERBATIM_MODELS_DIR: sharedModels, VERBATIM_LOG_LEVEL: 'info', ...options.env },
   });

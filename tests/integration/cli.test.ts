@@ -90,9 +90,9 @@ describe('verbatim CLI', () => {
   it('uses the models in the storage folder chosen in the desktop app, even while the app has its library open', async () => {
     const dataDir = scratchDir('cli-app-data');
     const storage = scratchDir('cli-storage');
-    const app = openCore(dataDir, { env: { VERBATIM_MODELS_DIR: '' } });
+    const app = openCore(dataDir, { env: { VERBATIM_MODELS_DIR: '' }, chooseFolder: async () => storage });
     try {
-      await app.updateSettings({ storageDir: storage });
+      await app.chooseStorageFolder(false);
       cpSync(path.join(sharedModels, 'Xenova/whisper-tiny'), path.join(storage, 'models/Xenova/whisper-tiny'), { recursive: true });
       const env = { VERBATIM_DATA_DIR: dataDir, VERBATIM_MODELS_DIR: '' };
       expect(verbatimWith(env, 'models').stdout).toMatch(/^whisper-tiny +whisper +44 MB +multilingual +installed \(app, 4\d MB\)$/m);

@@ -14,7 +14,7 @@ const noTools = { ffmpegPath: null, ffprobePath: null };
 
 describe('pipeline stages', () => {
   it('probe describes the file', async () => {
-    expect(await probeMedia(dialogueWav, tools.ffprobe)).toEqual({
+    expect(await probeMedia(dialogueWav, tools)).toEqual({
       durationSec: 34.404375,
       container: 'wav',
       codec: 'pcm_s16le',
@@ -25,7 +25,7 @@ describe('pipeline stages', () => {
 
   it('decode writes exactly the source samples as float32 and reports progress by audio time', async () => {
     const dir = scratchDir('pcm');
-    const info = await probeMedia(dialogueWav, tools.ffprobe);
+    const info = await probeMedia(dialogueWav, tools);
     const seen: number[] = [];
     const result = await decodeToPcm(
       dialogueWav,
@@ -49,7 +49,7 @@ describe('pipeline stages', () => {
   it('a canceled decode stops and leaves no file behind', async () => {
     const dir = scratchDir('pcm');
     const file = longMp3(30);
-    const info = await probeMedia(file, tools.ffprobe);
+    const info = await probeMedia(file, tools);
     const controller = new AbortController();
     const outPath = path.join(dir, 'cache', 'long.f32');
     const decoding = decodeToPcm(file, info, { ffmpegPath: tools.ffmpeg, outPath }, {
@@ -65,7 +65,7 @@ describe('pipeline stages', () => {
     const outPath = path.join(dir, 'a.f32');
     // Every write to /dev/full fails with ENOSPC: a real full disk, without filling one.
     symlinkSync('/dev/full', `${outPath}.partial`);
-    const info = await probeMedia(dialogueWav, tools.ffprobe);
+    const info = await probeMedia(dialogueWav, tools);
     const decoding = decodeToPcm(dialogueWav, info, { ffmpegPath: tools.ffmpeg, outPath }, {
       signal: new AbortController().signal,
       progress: () => undefined,

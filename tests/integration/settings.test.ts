@@ -1,10 +1,10 @@
-import { chmodSync, copyFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiDispatcher } from '../../core/api-handler';
 import type { VerbatimCore } from '../../core/verbatim-core';
-import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
-import { openCore, waitForJobs } from '../helpers/core';
+import { allFinished, openCore, waitForJobs } from '../helpers/core';
 import { dialogueWav, scratchDir, sharedAudio } from '../helpers/media';
 
 describe('settings', () => {
@@ -15,7 +15,7 @@ describe('settings', () => {
   });
 
   /** The app's defaults, with the test helper's small model. */
-  const defaults = { ffmpegPath: null, ffprobePath: null, model: 'whisper-tiny', language: 'auto', task: 'transcribe', device: 'auto', initialPrompt: null,
+  const defaults = { model: 'whisper-tiny', language: 'auto', task: 'transcribe', device: 'auto', initialPrompt: null,
     diarization: 'auto', speakers: { exact: null, min: null, max: null }, storageDir: null, theme: 'system',
     // Nothing leaves the machine until the user turns offload on.
     offloadMode: 'off', poolUrl: null, poolCaPath: null,
@@ -25,62 +25,74 @@ describe('settings', () => {
     // The installed app looks for stable updates unless turned off.
     checkForUpdates: true, updateChannel: 'stable' };
 
-  it('start at the defaults, persist what the user sets, and survive a restart', async () => {
+  it('start at the defaults, persist what the user sets, and survive a restart; the models folder comes from the host\'s picker', async () => {
     const dataDir = scratchDir('data');
-    core = openCore(dataDir);
+    const storageDir = scratchDir('storage');
+    let picked: string | null = storageDir;
+    const withPicker = () => openCore(dataDir, { chooseFolder: async () => picked });
+    core = withPicker();
     const api = createApiDispatcher(core);
     expect(await api('settings.get', {})).toEqual(defaults);
-    const ffprobe = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffprobe;
-    expect(await api('settings.update', { ffprobePath: ffprobe })).toEqual({ ...defaults, ffprobePath: ffprobe });
-    const storageDir = scratchDir('storage');
-    const change = { model: 'whisper-base', language: 'de', task: 'translate', device: 'cpu', initialPrompt: 'Verbatim, Kubernetes', theme: 'dark', storageDir } as const;
-    const chosen = { ...defaults, ffprobePath: ffprobe, ...change };
-    expect(await api('settings.update', change)).toEqual(chosen);
+    const change = { model: 'whisper-base', language: 'de', task: 'translate', device: 'cpu', initialPrompt: 'Verbatim, Kubernetes', theme: 'dark' } as const;
+    expect(await api('settings.update', change)).toEqual({ ...defaults, ...change });
+    const chosen = { ...defaults, ...change, storageDir };
+    expect(await api('models.chooseFolder', { reset: false })).toEqual(chosen);
     expect(core.models.folder).toBe(path.join(storageDir, 'models'));
     await core.close();
-    core = openCore(dataDir);
+    core = withPicker();
     expect(await createApiDispatcher(core)('settings.get', {})).toEqual(chosen);
-    await expect(createApiDispatcher(core)('settings.update', { storageDir: 'relative/folder' })).rejects.toMatchObject({ code: 'invalid-setting' });
+    // The picker was closed without a choice: nothing changes. A picker answering a relative path is refused.
+    picked = null;
+    expect(await createApiDispatcher(core)('models.chooseFolder', { reset: false })).toEqual(chosen);
+    picked = 'relative/folder';
+    await expect(createApiDispatcher(core)('models.chooseFolder', { reset: false })).rejects.toMatchObject({ code: 'invalid-setting' });
+    expect(await createApiDispatcher(core)('models.chooseFolder', { reset: true })).toEqual({ ...chosen, storageDir: null });
     await expect(createApiDispatcher(core)('settings.update', { theme: 'sepia' })).rejects.toMatchObject({ code: 'invalid-request' });
   });
 
-  it('refuse a tool path that is not an executable file', async () => {
+  it('a host with no folder picker of its own keeps models in its library', async () => {
+    core = openCore(scratchDir('data'));
+    await expect(createApiDispatcher(core)('models.chooseFolder', { reset: false })).rejects.toThrow(/needs the desktop app/);
+  });
+
+  it('the API cannot change what runs: tool paths, the models folder and the pool address are not settings it may send', async () => {
     core = openCore(scratchDir('data'));
     const api = createApiDispatcher(core);
-    await expect(api('settings.update', { ffmpegPath: 'ffmpeg' })).rejects.toMatchObject({
-      code: 'invalid-setting',
-      message: 'ffmpegPath: “ffmpeg” is not an absolute path.',
-    });
-    await expect(api('settings.update', { ffmpegPath: dialogueWav })).rejects.toThrow('is not executable');
-    await expect(api('settings.update', { ffmpegPath: sharedAudio })).rejects.toThrow('is not a file');
+    const marker = path.join(scratchDir('marker'), 'ran');
+    // The attack: ffmpeg set to a shell, then a "recording" that is a shell script.
+    const script = path.join(scratchDir('media'), 'recording.mp3');
+    writeFileSync(script, `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+    for (const patch of [{ ffmpegPath: '/bin/sh' }, { ffprobePath: '/bin/sh' }, { storageDir: scratchDir('elsewhere') }, { poolUrl: 'https://pool.example:8443' }, { poolCaPath: '/etc/passwd' }]) {
+      await expect(api('settings.update', patch)).rejects.toMatchObject({ code: 'invalid-request' });
+    }
     await expect(api('settings.update', { colour: 'blue' })).rejects.toMatchObject({ code: 'invalid-request' });
     await expect(api('settings.update', { model: 'whisper-huge' })).rejects.toMatchObject({ code: 'unknown-model' });
     await expect(api('settings.update', { device: 'tpu' })).rejects.toMatchObject({ code: 'invalid-request' });
     expect(await api('settings.get', {})).toEqual(defaults);
+    await core.addFiles([script]);
+    const [job] = await waitForJobs(core, allFinished);
+    expect(job!.error).toBe('“recording.mp3” is not an audio or video format Verbatim can read.');
+    expect(existsSync(marker)).toBe(false);
   });
 
-  it('the worker runs the ffprobe the settings name, and the environment overrides the settings', async () => {
+  it('the worker runs the ffmpeg/ffprobe pair the host\'s environment names, only as a pair', async () => {
     const toolsDir = scratchDir('tools');
     const ownProbe = path.join(toolsDir, 'my-ffprobe');
-    copyFileSync(resolveTools({ ffmpegPath: null, ffprobePath: null }).ffprobe, ownProbe);
-    chmodSync(ownProbe, 0o755);
-    core = openCore(scratchDir('data'));
-    await core.updateSettings({ ffprobePath: ownProbe });
-    await core.addFiles([dialogueWav]);
-    await waitForJobs(core, (jobs) => jobs[0]?.state === 'done');
-
-    // Still set, but no longer runnable: the next job names the configured tool, proving it was used.
+    const systemProbe = String(execFileSync('which', ['ffprobe'])).trim();
+    const systemFfmpeg = String(execFileSync('which', ['ffmpeg'])).trim();
+    copyFileSync(systemProbe, ownProbe);
     chmodSync(ownProbe, 0o644);
-    await core.addFiles([path.join(sharedAudio, 'synthetic/podcast-3spk.wav')]);
-    const [, failed] = await waitForJobs(core, (jobs) => jobs[1]?.state === 'failed');
-    expect(failed!.error).toBe(
-      'Verbatim could not run my-ffprobe (EACCES); reinstall Verbatim or set VERBATIM_FFMPEG_PATH and VERBATIM_FFPROBE_PATH.',
-    );
+    // Named together, the pair is used: this ffprobe cannot run, and the job says which one it tried.
+    core = openCore(scratchDir('data'), { env: { VERBATIM_FFPROBE_PATH: ownProbe, VERBATIM_FFMPEG_PATH: systemFfmpeg } });
+    await core.addFiles([dialogueWav]);
+    const [failed] = await waitForJobs(core, allFinished);
+    expect(failed!.error).toBe('Verbatim could not run my-ffprobe (EACCES); reinstall Verbatim or set VERBATIM_FFMPEG_PATH and VERBATIM_FFPROBE_PATH.');
     await core.close();
 
-    core = openCore(scratchDir('data'), { env: { VERBATIM_FFPROBE_PATH: path.join(toolsDir, 'missing-ffprobe') } });
-    await core.addFiles([dialogueWav]);
-    const [overridden] = await waitForJobs(core, (jobs) => jobs[0]?.state === 'failed');
-    expect(overridden!.error).toMatch(/^Verbatim could not run missing-ffprobe \(ENOENT\)/);
+    // One of the two alone is not a pair: the engine keeps its own matched pair, and the job runs.
+    core = openCore(scratchDir('data'), { env: { VERBATIM_FFPROBE_PATH: ownProbe } });
+    await core.addFiles([path.join(sharedAudio, 'synthetic/podcast-3spk.wav')]);
+    const [done] = await waitForJobs(core, allFinished, 120_000);
+    expect(done!.state).toBe('done');
   });
 });

@@ -49,7 +49,7 @@ describe('electron-builder configuration', () => {
 
   it('keeps native modules, ffmpeg and the models as real files beside the archive', async () => {
     const config = await load();
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/@ffmpeg-installer/**', 'node_modules/@ffprobe-installer/**', 'node_modules/onnxruntime-node/bin/**', '**/*.node']));
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/ffmpeg-static/**', 'node_modules/@derhuerst/ffprobe-static/**', 'node_modules/onnxruntime-node/bin/**', '**/*.node']));
     expect(config.extraResources).toEqual([expect.objectContaining({ from: 'resources', to: 'resources' })]);
     expect(config.electronFuses).toMatchObject({ runAsNode: false, onlyLoadAppFromAsar: true, enableEmbeddedAsarIntegrityValidation: true });
   });

@@ -6,11 +6,17 @@ import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import type { MediaInfo, Waveform } from '../../contracts/domain';
 import { MediaError, explainMediaFailure } from './media-error';
+import { allowedDemuxer, mediaInput } from './media-input';
 import { PeakAccumulator } from './peaks';
 import type { StageContext } from './stage-progress';
 
 export const PCM_SAMPLE_RATE = 16_000;
 const BYTES_PER_SAMPLE = 4;
+/**
+ * A file may decode a little longer than its header states (estimated lengths of VBR MP3s are rough),
+ * never half as long again: that is a header written to look small, a decompression bomb.
+ */
+const STATED_SLACK = { factor: 1.5, sec: 30 };
 
 export interface DecodeResult {
   pcmPath: string;
@@ -32,13 +38,22 @@ export class DecodeCanceled extends Error {
 export async function decodeToPcm(
   file: string,
   info: MediaInfo,
-  options: { ffmpegPath: string; outPath: string },
+  options: { ffmpegPath: string; outPath: string; maxDecodedSec?: number | null },
   context: StageContext,
 ): Promise<DecodeResult> {
   const partial = `${options.outPath}.partial`;
   await mkdir(path.dirname(options.outPath), { recursive: true });
-  const command = ffmpeg(file)
+  const demuxer = allowedDemuxer(info.container);
+  if (!demuxer) throw new MediaError('unrecognised', `“${path.basename(file)}” is not an audio or video format Verbatim can read.`);
+  // Read as the container the probe found, never as whatever a second look at the bytes might suggest.
+  const input = mediaInput(file, demuxer);
+  const limitSec = Math.min(
+    options.maxDecodedSec ?? Infinity,
+    info.durationSec > 0 ? info.durationSec * STATED_SLACK.factor + STATED_SLACK.sec : Infinity,
+  );
+  const command = ffmpeg(input.url)
     .setFfmpegPath(options.ffmpegPath)
+    .inputOptions(input.options)
     .noVideo()
     .outputOptions(['-map', '0:a:0'])
     .audioChannels(1)
@@ -66,6 +81,12 @@ export async function decodeToPcm(
       peaks.push(new Float32Array(block.buffer, block.byteOffset, usable / BYTES_PER_SAMPLE));
       samples += usable / BYTES_PER_SAMPLE;
       const decodedSec = samples / PCM_SAMPLE_RATE;
+      if (decodedSec > limitSec) {
+        throw new MediaError(
+          'longer-than-stated',
+          `“${path.basename(file)}” holds more audio than it states (${formatClock(info.durationSec)}); it is damaged or not what it claims to be.`,
+        );
+      }
       context.progress(info.durationSec > 0 ? decodedSec / info.durationSec : 0, decodedSec);
       yield block;
     }

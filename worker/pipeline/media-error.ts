@@ -12,6 +12,7 @@ export class MediaError extends Error {
       | 'no-audio'
       | 'damaged'
       | 'truncated'
+      | 'longer-than-stated'
       | 'disk-full',
     message: string,
   ) {

@@ -18,14 +18,14 @@ export interface Decoded {
 export async function probeAndDecode(request: DecodeRequest, stages: { probe: StageContext; decode: StageContext }): Promise<Decoded> {
   const tools = resolveTools(request.tools);
   stages.probe.progress(0, 0);
-  const info = await probeMedia(request.path, tools.ffprobe);
+  const info = await probeMedia(request.path, tools);
   stages.probe.progress(1, 0);
   // A cancel that arrived while probing: the decode's abort listener would never hear it.
   stages.decode.signal.throwIfAborted();
   const decoded = await decodeToPcm(
     request.path,
     info,
-    { ffmpegPath: tools.ffmpeg, outPath: path.join(request.cacheDir, `${request.cacheKey}.f32`) },
+    { ffmpegPath: tools.ffmpeg, outPath: path.join(request.cacheDir, `${request.cacheKey}.f32`), maxDecodedSec: request.maxDecodedSec },
     stages.decode,
   );
   return { info, decoded };

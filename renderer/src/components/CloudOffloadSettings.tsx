@@ -1,8 +1,9 @@
 import { useEffect, useId, useState } from 'react';
-import { OFFLOAD_MODES, type OffloadMode, type Settings } from '../../../contracts/domain';
+import { OFFLOAD_MODES, type OffloadMode, type Settings, type SettingsPatch } from '../../../contracts/domain';
 import type { PoolStatus } from '../../../contracts/cloud-api';
 import { formatEta } from '../format';
 import { useOffloadStore } from '../stores/offload-store';
+import { useSettingsStore } from '../stores/settings-store';
 
 const MODE_LABEL: Record<OffloadMode, { title: string; detail: string }> = {
   off: { title: 'Off', detail: 'Everything is transcribed on this computer. Nothing is uploaded.' },
@@ -14,8 +15,9 @@ const MODE_LABEL: Record<OffloadMode, { title: string; detail: string }> = {
  * Settings ▸ Cloud offload: the pool's address, token and CA, "Test connection", and the mode.
  * Turning offload on asks the pool first: a bad token is refused here and nothing is sent.
  */
-export function CloudOffloadSettings({ settings, update }: { settings: Settings; update(patch: Partial<Settings>): Promise<boolean> }) {
-  const { status, test, testing, load, runTest, saveToken, clearTest } = useOffloadStore();
+export function CloudOffloadSettings({ settings, update }: { settings: Settings; update(patch: SettingsPatch): Promise<boolean> }) {
+  const { status, test, testing, load, runTest, clearTest } = useOffloadStore();
+  const connectPool = useSettingsStore((state) => state.connectPool);
   const [url, setUrl] = useState(settings.poolUrl ?? '');
   const [token, setToken] = useState('');
   const [caPath, setCaPath] = useState(settings.poolCaPath ?? '');
@@ -29,9 +31,9 @@ export function CloudOffloadSettings({ settings, update }: { settings: Settings;
   const save = async (): Promise<void> => {
     setSaveError(null);
     try {
-      if (token.trim()) await saveToken(token.trim());
+      // Address, CA and token travel together: a saved token is never sent to an address it was not saved for.
+      await connectPool({ url: url.trim() || null, caPath: caPath.trim() || null, token: token.trim() || null });
       setToken('');
-      await update({ poolUrl: url.trim() || null, poolCaPath: caPath.trim() || null });
       await load();
     } catch (error) {
       setSaveError(error instanceof Error ? error.message : String(error));

@@ -27,7 +27,7 @@ const THEME_LABEL: Record<Theme, string> = { system: 'Like the system', light: '
 /** Every setting, saved to the library the moment it changes. A modal dialog: Escape closes it. */
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const { settings, devices, update, loadModels } = useSettingsStore();
+  const { settings, devices, update, loadModels, chooseFolder } = useSettingsStore();
   useEffect(() => {
     dialog.current?.showModal();
     void loadModels();
@@ -81,7 +81,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             <CloudOffloadSettings settings={settings} update={update} />
           </Section>
           <Section title="Storage">
-            <StorageField value={settings.storageDir} onSave={(storageDir) => update({ storageDir })} />
+            <StorageField value={settings.storageDir} choose={chooseFolder} />
           </Section>
           <Section title="Appearance">
             <fieldset className="choices">
@@ -174,37 +174,24 @@ function SpeakerCountField({ value, disabled, onSave }: { value: SpeakerCount; d
   );
 }
 
-function StorageField({ value, onSave }: { value: string | null; onSave(value: string | null): Promise<boolean> }) {
-  const [draft, setDraft] = useState(value ?? '');
+/** The folder is named in the app's own folder picker (main process), never typed into a form the API would carry. */
+function StorageField({ value, choose }: { value: string | null; choose(reset: boolean): Promise<void> }) {
   return (
-    <form
-      className="storage"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void onSave(draft.trim() || null);
-      }}
-    >
+    <div className="storage">
       <Field label="Folder for downloaded models">
-        <input type="text" value={draft} placeholder="The library's own folder" onChange={(event) => setDraft(event.target.value)} spellCheck={false} />
+        <output className="storage-folder">{value ?? "The library's own folder"}</output>
       </Field>
-      <p className="muted setting-note">Models are the large files. Installed ones move to the new folder; an absolute path, e.g. on a larger disk.</p>
+      <p className="muted setting-note">Models are the large files. Installed ones move to the folder you choose, e.g. on a larger disk.</p>
       <div className="row">
-        <button type="submit" className="button">
-          Move models here
+        <button type="button" className="button" onClick={() => void choose(false)}>
+          Choose folder…
         </button>
         {value && (
-          <button
-            type="button"
-            className="button ghost"
-            onClick={() => {
-              setDraft('');
-              void onSave(null);
-            }}
-          >
+          <button type="button" className="button ghost" onClick={() => void choose(true)}>
             Use the default
           </button>
         )}
       </div>
-    </form>
+    </div>
   );
 }

@@ -13,8 +13,6 @@ interface OffloadState {
   load(): Promise<void>;
   changed(status: OffloadStatus): void;
   runTest(draft: { url?: string; token?: string; caPath?: string | null }): Promise<void>;
-  /** Saves the token (never shown again); errors are thrown for the form to show. */
-  saveToken(token: string | null): Promise<void>;
   clearTest(): void;
 }
 
@@ -40,10 +38,6 @@ export const useOffloadStore = create<OffloadState>((set) => ({
     } finally {
       set({ testing: false });
     }
-  },
-
-  async saveToken(token) {
-    set({ status: await api.invoke('offload.setToken', { token }) });
   },
 
   clearTest() {

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { EngineRun, ModelDownload, Settings } from '../../../contracts/domain';
+import type { EngineRun, ModelDownload, Settings, SettingsPatch } from '../../../contracts/domain';
 import type { ModelStatus } from '../../../contracts/models';
 import { api } from '../platform/api';
 import { attempt } from './toast-store';
@@ -11,7 +11,11 @@ interface SettingsState {
   devices: { order: string[]; lastRun: EngineRun | null } | null;
   load(): Promise<void>;
   loadModels(): Promise<void>;
-  update(patch: Partial<Settings>): Promise<boolean>;
+  update(patch: SettingsPatch): Promise<boolean>;
+  /** Opens the app's folder picker for the models folder (reset: back to the library's); installed models move. */
+  chooseFolder(reset: boolean): Promise<void>;
+  /** Saves the pool's address, CA and token together; errors are thrown for the form to show. */
+  connectPool(connection: { url: string | null; caPath: string | null; token: string | null }): Promise<void>;
   mergeDownloads(downloads: readonly ModelDownload[]): void;
   download(id: string): Promise<void>;
   cancelDownload(id: string): Promise<void>;
@@ -53,8 +57,20 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
       return false;
     }
     set({ settings });
-    if (patch.device !== undefined || patch.storageDir !== undefined) await get().loadModels();
+    if (patch.device !== undefined) await get().loadModels();
     return true;
+  },
+
+  async chooseFolder(reset) {
+    const settings = await attempt('moving the models', () => api.invoke('models.chooseFolder', { reset }));
+    if (!settings) return;
+    set({ settings });
+    await get().loadModels();
+  },
+
+  async connectPool(connection) {
+    await api.invoke('offload.connect', connection);
+    set({ settings: await api.invoke('settings.get', {}) });
   },
 
   mergeDownloads(downloads) {
