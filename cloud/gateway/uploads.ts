@@ -32,10 +32,12 @@ export function uploadPath(storageDir: string, uploadId: string): string {
  * The uploads' files and their tus records. With an expiration period, tus tells clients by when an upload must
  * be finished (Upload-Expires); the light worker's sweep deletes what was not (sweepUnfinishedUploads).
  */
+const TUS_KEYS = `${REDIS_PREFIX}:tus:`;
+
 export function uploadStore(config: PoolConfig, redis: Redis): FileStore {
   return new FileStore({
     directory: config.storageDir,
-    configstore: new IoRedisKvStore(redis, `${REDIS_PREFIX}:tus:`),
+    configstore: new IoRedisKvStore(redis, TUS_KEYS),
     expirationPeriodInMilliseconds: config.uploadExpirySec * 1000,
   });
 }
@@ -47,7 +49,9 @@ export function uploadStore(config: PoolConfig, redis: Redis): FileStore {
 export async function sweepUnfinishedUploads(config: PoolConfig, store: FileStore, isAccepted: (uploadId: string) => Promise<boolean>): Promise<number> {
   const cutoff = Date.now() - config.uploadExpirySec * 1000;
   let removed = 0;
-  for (const id of await store.configstore.list!()) {
+  // The key-value store lists its keys as Redis holds them, prefix and all.
+  for (const key of await store.configstore.list!()) {
+    const id = key.startsWith(TUS_KEYS) ? key.slice(TUS_KEYS.length) : key;
     const upload = await store.configstore.get(id).catch(() => undefined);
     const created = upload?.creation_date ? Date.parse(upload.creation_date) : NaN;
     if (!upload || !(created < cutoff)) continue;

@@ -78,9 +78,10 @@ export class LocalPool {
     };
   }
 
-  async startGateway(port?: number): Promise<PoolProcess & { url: string; port: number }> {
+  /** A gateway; `env` adds settings of its own (an operator token, say) to the pool's. */
+  async startGateway(port?: number, env: NodeJS.ProcessEnv = {}): Promise<PoolProcess & { url: string; port: number }> {
     const portNumber = port ?? (await freePort());
-    const process = this.spawn('gateway', [path.join(this.options.distDir, 'cloud/gateway.cjs')], { VERBATIM_PORT: String(portNumber), VERBATIM_HOST: '127.0.0.1' });
+    const process = this.spawn('gateway', [path.join(this.options.distDir, 'cloud/gateway.cjs')], { ...env, VERBATIM_PORT: String(portNumber), VERBATIM_HOST: '127.0.0.1' });
     const url = `https://127.0.0.1:${portNumber}`;
     await waitUntil(async () => {
       if (process.child.exitCode !== null) throw new Error(`the gateway exited at start (code ${process.child.exitCode}); see ${this.logDir()}`);

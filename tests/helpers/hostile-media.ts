@@ -29,11 +29,20 @@ export function makeCanary(dir: string): Canary {
   return { dir, wav, mp3, ts };
 }
 
-/**
- * The corpus in `dir`: each file's name is what it arrives as. `target(kind)` names the file the references point
- * at: an absolute path on the desktop, or on the pool another tenant's upload id (a name in the same folder).
- */
-export function makeHostileCorpus(dir: string, target: (kind: 'wav' | 'mp3' | 'ts') => string): string[] {
+/** How the files name the one they point at: its absolute path, and its path relative to where they will be read. */
+export interface Targets {
+  absolute(kind: 'wav' | 'mp3' | 'ts'): string;
+  relative(kind: 'wav' | 'mp3' | 'ts'): string;
+}
+
+/** On the desktop: the canary, by its path and by a path from the corpus folder. */
+export function canaryTargets(canary: Canary, dir: string): Targets {
+  return { absolute: (kind) => canary[kind], relative: (kind) => path.relative(dir, canary[kind]) };
+}
+
+/** The corpus in `dir`: each file's name is what it arrives as. */
+export function makeHostileCorpus(dir: string, targets: Targets): string[] {
+  const target = targets.absolute;
   mkdirSync(dir, { recursive: true });
   const files: Array<[string, string | Buffer]> = [];
   // Text files end with their own name: the library matches files by content, and each must be a job of its own.
@@ -46,26 +55,26 @@ export function makeHostileCorpus(dir: string, target: (kind: 'wav' | 'mp3' | 't
 
   // Playlists: HLS by absolute path, relative path, file: URL, as a master playlist, with a key, under audio names.
   add('hls-absolute.m3u8', hls(target('ts')));
-  add('hls-relative.m3u8', hls(path.relative(dir, target('mp3'))));
+  add('hls-relative.m3u8', hls(targets.relative('mp3')));
   add('hls-file-url.m3u8', hls(`file://${target('ts')}`));
   add('hls-master.m3u8', `#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=64000\nhls-absolute.m3u8\n`);
   add('hls-key.m3u8', `#EXTM3U\n#EXT-X-TARGETDURATION:15\n#EXT-X-KEY:METHOD=AES-128,URI="file://${target('wav')}"\n#EXTINF:${seconds},\n${target('ts')}\n#EXT-X-ENDLIST\n`);
   add('interview.wav', hls(target('ts')));
-  add('voice-memo.m4a', hls(target('mp3')));
+  add('voice-memo.m4a', hls(targets.relative('ts')));
   // The polyglot the attack used: a playlist first, real MP3 frames after it.
   add('polyglot-hls.mp3', Buffer.concat([Buffer.from(hls(target('ts'))), tone]));
   // Concat lists: absolute, relative, through the subfile and concat protocols, and as a polyglot.
   add('concat-absolute.wav', `ffconcat version 1.0\nfile ${target('wav')}\n`);
-  add('concat-relative.mp3', `ffconcat version 1.0\nfile '${path.relative(dir, target('wav'))}'\n`);
+  add('concat-relative.mp3', `ffconcat version 1.0\nfile '${targets.relative('wav')}'\n`);
   add('concat-subfile.ogg', `ffconcat version 1.0\nfile 'subfile,,start,0,end,0,,:${target('wav')}'\n`);
   add('concat-protocol.flac', `ffconcat version 1.0\nfile 'concat:${target('mp3')}|${target('mp3')}'\n`);
   add('polyglot-concat.mp3', Buffer.concat([Buffer.from(`ffconcat version 1.0\nfile ${target('mp3')}\n`), tone]));
   // DASH manifests pointing at the canary, and SDP (which opens network sockets).
   add('manifest.mp4', dash(`file://${path.dirname(target('mp3'))}/`, path.basename(target('mp3'))));
-  add('meeting.webm', dash('', target('mp3')));
+  add('meeting.webm', dash('', targets.relative('mp3')));
   add('call.wav', 'v=0\no=- 0 0 IN IP4 127.0.0.1\ns=call\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 5004 RTP/AVP 0\na=rtpmap:0 PCMU/8000\n');
   // Protocols and options in a file's own name: read as a file, never as what the name says.
-  add(`concat:${path.basename(target('wav'))}|x.wav`, 'not audio\n');
+  add(`concat:${targets.relative('wav').replaceAll('/', '_')}|x.wav`, 'not audio\n');
   add('subfile,,start,0,end,0,,:canary.wav', 'not audio\n');
   // Lying headers: absurd rates and channel counts, and a short stated length over a long stream (a decompression bomb).
   add('rate-4ghz.wav', wavHeader({ sampleRate: 0xfffffff0, channels: 1 }));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../contracts/domain';
 import type { VerbatimCore } from '../../core/verbatim-core';
 import { allFinished, openCore, waitForJobs } from '../helpers/core';
-import { CANARY_WORDS, makeCanary, makeHostileCorpus, type Canary } from '../helpers/hostile-media';
+import { CANARY_WORDS, canaryTargets, makeCanary, makeHostileCorpus, type Canary } from '../helpers/hostile-media';
 import { scratchDir, sharedAudio } from '../helpers/media';
 import { hostClient, startWebHost } from '../helpers/web-host';
 
@@ -22,7 +22,8 @@ describe('hostile media on the desktop', () => {
 
   beforeAll(async () => {
     canary = makeCanary(scratchDir('canary'));
-    corpus = makeHostileCorpus(scratchDir('hostile'), (kind) => canary[kind]);
+    const dir = scratchDir('hostile');
+    corpus = makeHostileCorpus(dir, canaryTargets(canary, dir));
     good = path.join(scratchDir('good'), 'after-the-attack.wav');
     copyFileSync(path.join(sharedAudio, 'read-speech/wav/LJ001-0001.wav'), good);
     core = openCore(scratchDir('data'), { settingsDefaults: { model: 'whisper-tiny', language: 'en', diarization: 'off' } });
