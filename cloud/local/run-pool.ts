@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { LocalPool } from './local-pool';
+import { postgresDirFor } from './services';
 
 const { values } = parseArgs({
   options: { data: { type: 'string', default: '.verbatim-cloud' }, port: { type: 'string', default: '8443' }, workers: { type: 'string', default: '1' } },
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(values.data!);
   console.error(`Starting the pool in ${dataDir} (Redis, PostgreSQL, gateway, ${values.workers} worker(s)); logs in ${path.join(dataDir, 'logs')}`);
   const pool = await LocalPool.start({ dataDir, distDir });
+  const cluster = postgresDirFor(dataDir);
+  if (!cluster.startsWith(dataDir)) console.error(`PostgreSQL runs as the postgres user, which cannot enter ${dataDir}: its cluster is in ${cluster}.`);
   const stop = () => {
     console.error('Stopping the pool…');
     pool.stop().then(() => process.exit(0));
