@@ -3,9 +3,9 @@ import { z } from 'zod';
 
 export const ModelFile = z.object({
   path: z.string().regex(/^[A-Za-z0-9_.+-]+(\/[A-Za-z0-9_.+-]+)*$/),
-  /** Known for verified entries; otherwise taken from the server. */
-  size: z.number().int().positive().optional(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** Every file is pinned: its exact size and SHA-256, whatever a server says at download time. */
+  size: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** Where the publisher hosts it when not on Hugging Face; mirrors still serve it at the Hugging Face path. */
   url: z.string().url().optional(),
 });
@@ -17,24 +17,29 @@ export type ModelKind = z.infer<typeof ModelKind>;
 
 export const ModelLanguages = z.enum(['multilingual', 'en', 'any']);
 
-export const ModelEntry = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
-  kind: ModelKind,
-  name: z.string(),
-  /** Hugging Face repository; also the folder the model is installed in. */
-  repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/),
-  revision: z.string(),
-  /** Weights variant: q8 is 8-bit (the files' "_quantized" suffix). */
-  dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']),
-  parameters: z.string(),
-  sizeBytes: z.number().int().positive(),
-  sizeExact: z.boolean(),
-  languages: ModelLanguages,
-  recommended: z.string(),
-  /** Part of the packaged app (npm run fetch-models puts it in resources/models), so nobody waits for a download on first use. */
-  bundled: z.boolean().optional(),
-  files: z.array(ModelFile).min(1),
-});
+export const ModelEntry = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
+    kind: ModelKind,
+    name: z.string(),
+    /** Hugging Face repository; also the folder the model is installed in. */
+    repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/),
+    revision: z.string(),
+    /** Weights variant: q8 is 8-bit (the files' "_quantized" suffix). */
+    dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']),
+    parameters: z.string(),
+    sizeBytes: z.number().int().positive(),
+    sizeExact: z.boolean(),
+    languages: ModelLanguages,
+    recommended: z.string(),
+    /** Part of the packaged app (npm run fetch-models puts it in resources/models), so nobody waits for a download on first use. */
+    bundled: z.boolean().optional(),
+    files: z.array(ModelFile).min(1),
+  })
+  // A commit, never a branch that moves: or, for files published as release assets, each file's own URL (and hash).
+  .refine((entry) => /^[0-9a-f]{40}$/.test(entry.revision) || entry.files.every((file) => file.url), {
+    message: 'A catalog model is pinned to a commit (or each of its files to its own URL), with a size and SHA-256 per file.',
+  });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
 export const ModelCatalog = z.object({ models: z.array(ModelEntry).min(1) });

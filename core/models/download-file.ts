@@ -11,22 +11,22 @@ export interface DownloadRequest {
   url: string;
   /** Where the bytes accumulate; an existing file is resumed with an HTTP Range request. */
   partialPath: string;
-  expected: { size?: number; sha256?: string };
+  /** The catalog's pin: what arrives must be exactly this, whatever the server says of it. */
+  expected: { size: number; sha256: string };
   dispatcher: Dispatcher;
   signal: AbortSignal;
   /** Called with bytes of this file received so far (including resumed ones) and its size once known. */
-  onBytes(received: number, size: number | null): void;
+  onBytes(received: number, size: number): void;
 }
 
 /**
- * Downloads one file, resuming what an earlier attempt left, and proves it is the right file:
- * against the catalog's sha256 where it has one, else the sha256 Hugging Face states for LFS
- * files (X-Linked-Etag) or the git blob id it states for small ones (ETag).
+ * Downloads one file, resuming what an earlier attempt left, and proves it is the right file: its size
+ * and sha256 are the catalog's. A server's own word on a file (ETag, X-Linked-Etag) is never trusted.
  */
 export async function downloadFile(request: DownloadRequest): Promise<{ bytes: number; sha256: string }> {
   await mkdir(path.dirname(request.partialPath), { recursive: true });
   let have = await stat(request.partialPath).then((info) => info.size, () => 0);
-  if (request.expected.size !== undefined && have > request.expected.size) {
+  if (have > request.expected.size) {
     await truncate(request.partialPath, 0);
     have = 0;
   }
@@ -53,13 +53,9 @@ export async function downloadFile(request: DownloadRequest): Promise<{ bytes: n
   }
   if (!append) have = 0;
 
-  const lengthHeader = Number(response.headers.get('content-length'));
-  const size = request.expected.size ?? (Number.isFinite(lengthHeader) && response.status !== 416 ? have + lengthHeader : null);
-  const stated = statedChecksum(response.headers);
+  const { size } = request.expected;
   const sha256 = createHash('sha256');
-  const gitBlob = stated?.kind === 'git-blob' && size !== null ? createHash('sha1') : null;
-  if (gitBlob) gitBlob.update(`blob ${size ?? 0}\0`);
-  if (append) await hashFile(request.partialPath, [sha256, ...(gitBlob ? [gitBlob] : [])]);
+  if (append) await hashFile(request.partialPath, sha256);
 
   let received = have;
   request.onBytes(received, size);
@@ -67,7 +63,6 @@ export async function downloadFile(request: DownloadRequest): Promise<{ bytes: n
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         sha256.update(chunk);
-        gitBlob?.update(chunk);
         received += chunk.length;
         request.onBytes(received, size);
         callback(null, chunk);
@@ -84,29 +79,18 @@ export async function downloadFile(request: DownloadRequest): Promise<{ bytes: n
 
   const digest = sha256.digest('hex');
   const name = path.basename(new URL(request.url).pathname);
-  if (size !== null && received !== size) {
+  if (received !== size) {
     throw new JobError(`The download of ${name} stopped at ${received} of ${size} bytes; it will resume from there.`, 'download-failed', true);
   }
-  const expectedSha = request.expected.sha256 ?? (stated?.kind === 'sha256' ? stated.value : undefined);
-  const mismatch =
-    (expectedSha !== undefined && digest !== expectedSha) ||
-    (expectedSha === undefined && gitBlob !== null && gitBlob.digest('hex') !== stated?.value);
-  if (mismatch) {
+  if (digest !== request.expected.sha256) {
     await truncate(request.partialPath, 0);
     throw new JobError(`${name} arrived damaged (its checksum does not match); it will be downloaded again.`, 'checksum-mismatch', true);
   }
   return { bytes: received, sha256: digest };
 }
 
-function statedChecksum(headers: Headers): { kind: 'sha256' | 'git-blob'; value: string } | null {
-  const etag = (headers.get('x-linked-etag') ?? headers.get('etag') ?? '').replace(/^W\//, '').replaceAll('"', '');
-  if (/^[0-9a-f]{64}$/.test(etag)) return { kind: 'sha256', value: etag };
-  if (/^[0-9a-f]{40}$/.test(etag)) return { kind: 'git-blob', value: etag };
-  return null;
-}
-
-async function hashFile(file: string, hashes: Hash[]): Promise<void> {
-  for await (const chunk of createReadStream(file)) for (const hash of hashes) hash.update(chunk as Buffer);
+async function hashFile(file: string, hash: Hash): Promise<void> {
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { DTYPE_SUFFIX, ModelCatalog, type ModelEntry, type ModelKind, type ModelStatus } from '../../contracts/models';
@@ -12,7 +12,6 @@ export const HUGGING_FACE = 'https://huggingface.co';
  * Written into a model's folder when it is installed: each file's sha256 as checked then, so a copy can be
  * checked again later even where the catalog names no hash (the server stated it at download time).
  */
-const MANIFEST = '.verbatim-files.json';
 
 export interface InstalledModel {
   id: string;
@@ -156,10 +155,8 @@ export class ModelManager {
     if (!(await hasFiles(folder, entry))) {
       throw new JobError(`${folder} does not hold ${entry.name}: it needs ${entry.files.map((file) => file.path).join(', ')}.`, 'import-failed');
     }
-    const hashes: Record<string, string> = {};
     for (const file of entry.files) {
-      hashes[file.path] = await fileSha256(path.join(folder, file.path));
-      if (file.sha256 && hashes[file.path] !== file.sha256) {
+      if ((await fileSha256(path.join(folder, file.path))) !== file.sha256) {
         throw new JobError(`${file.path} in ${folder} is not the published file (its checksum differs).`, 'import-failed');
       }
     }
@@ -169,7 +166,7 @@ export class ModelManager {
       await mkdir(path.dirname(path.join(staging, file.path)), { recursive: true });
       await cp(path.join(folder, file.path), path.join(staging, file.path));
     }
-    return this.promote(entry, staging, hashes);
+    return this.promote(entry, staging);
   }
 
   /** Deletes the downloaded copy; a model shipped with the app or provided through VERBATIM_MODELS_DIR is not ours to delete. */
@@ -213,43 +210,37 @@ export class ModelManager {
   private async download(entry: ModelEntry, onProgress: (progress: DownloadProgress) => void, signal: AbortSignal): Promise<InstalledModel> {
     const staging = this.stagingDir(entry);
     const received = new Map<string, number>();
-    const sizes = new Map(entry.files.map((file) => [file.path, file.size ?? null] as const));
+    const totalBytes = entry.files.reduce((sum, file) => sum + file.size, 0);
     const report = (): void => {
       const receivedBytes = [...received.values()].reduce((sum, bytes) => sum + bytes, 0);
-      const known = [...sizes.values()].reduce<number>((sum, size) => sum + (size ?? 0), 0);
-      onProgress({ receivedBytes, totalBytes: Math.max(entry.sizeExact ? known : entry.sizeBytes, receivedBytes) });
+      onProgress({ receivedBytes, totalBytes: Math.max(totalBytes, receivedBytes) });
     };
-    const hashes: Record<string, string> = {};
     for (const file of entry.files) {
       const target = path.join(staging, file.path);
+      // Renamed into place only once its hash matched the catalog's, by an earlier attempt.
       if (await isComplete(target, file.size)) {
-        received.set(file.path, (await stat(target)).size);
-        // Checked when it arrived, by an earlier attempt; its hash was not kept then.
-        hashes[file.path] = await fileSha256(target);
+        received.set(file.path, file.size);
         continue;
       }
       const partialPath = `${target}.partial`;
-      const { sha256 } = await downloadFile({
+      await downloadFile({
         url: file.url && this.baseUrl === HUGGING_FACE ? file.url : `${this.baseUrl}/${entry.repo}/resolve/${encodeURIComponent(entry.revision)}/${file.path}`,
         partialPath,
         expected: { size: file.size, sha256: file.sha256 },
         dispatcher: this.dispatcher,
         signal,
-        onBytes: (bytes, size) => {
+        onBytes: (bytes) => {
           received.set(file.path, bytes);
-          if (size !== null) sizes.set(file.path, size);
           report();
         },
       });
-      hashes[file.path] = sha256;
       await rename(partialPath, target);
     }
     report();
-    return this.promote(entry, staging, hashes);
+    return this.promote(entry, staging);
   }
 
-  private async promote(entry: ModelEntry, staging: string, hashes: Record<string, string>): Promise<InstalledModel> {
-    await writeFile(path.join(staging, MANIFEST), JSON.stringify(hashes));
+  private async promote(entry: ModelEntry, staging: string): Promise<InstalledModel> {
     const dir = path.join(this.modelsDir, ...entry.repo.split('/'));
     await mkdir(path.dirname(dir), { recursive: true });
     await rm(dir, { recursive: true, force: true });
@@ -259,16 +250,13 @@ export class ModelManager {
     return { id: entry.id, dir, dtypeSuffix: DTYPE_SUFFIX[entry.dtype], location: 'app' };
   }
 
-  /** Why the copy in `dir` is damaged, or null: each file against the catalog's hash, else the one kept at install. */
+  /** Why the copy in `dir` is damaged, or null: each file against the catalog's pinned hash. */
   private async damage(dir: string, entry: ModelEntry, { fresh = false } = {}): Promise<string | null> {
-    const kept = await readFile(path.join(dir, MANIFEST), 'utf8').then((text) => JSON.parse(text) as Record<string, string>, () => ({}) as Record<string, string>);
     for (const file of entry.files) {
-      const expected = file.sha256 ?? kept[file.path];
-      if (!expected) continue;
       const target = path.join(dir, file.path);
       const key = await this.intactKey(target);
       if (!fresh && this.intactFiles.has(key)) continue;
-      if ((await fileSha256(target)) !== expected) return `${file.path} is not the published file`;
+      if ((await fileSha256(target)) !== file.sha256) return `${file.path} is not the published file`;
       this.intactFiles.add(key);
     }
     return null;
@@ -290,9 +278,9 @@ async function hasFiles(dir: string, entry: ModelEntry): Promise<boolean> {
   return true;
 }
 
-async function isComplete(file: string, size: number | undefined): Promise<boolean> {
+async function isComplete(file: string, size: number): Promise<boolean> {
   const info = await stat(file).catch(() => null);
-  return info !== null && info.isFile() && (size === undefined || info.size === size);
+  return info !== null && info.isFile() && info.size === size;
 }
 
 /** What the model's own files take: a shared folder may hold other files beside them. */

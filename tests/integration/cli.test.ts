@@ -81,7 +81,7 @@ describe('verbatim CLI', () => {
     const run = verbatim('models');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^whisper-tiny +whisper +44 MB +multilingual +installed \(VERBATIM_MODELS_DIR, 44 MB\)$/m);
-    expect(run.stdout).toMatch(/^whisper-large-v3-turbo +whisper +~850 MB +multilingual *$/m);
+    expect(run.stdout).toMatch(/^whisper-small +whisper +252 MB +multilingual *$/m);
     expect(run.stdout).toMatch(/^pyannote-segmentation-3.0 +segmentation +2 MB +any *$/m);
     expect(run.stdout).toMatch(/^wespeaker-campplus +speaker-embedding +29 MB +any *$/m);
     expect(run.stdout).toContain('bundled with the app');

@@ -52,10 +52,7 @@ describe('model manager', () => {
 
     const status = (await manager.list()).find((model) => model.id === 'whisper-tiny')!;
     expect(status).toMatchObject({ installed: 'app', diskBytes: entry.sizeBytes });
-    // Beside the files, the hashes they were checked against, to check them again before use.
-    const manifest = path.join(installed.dir, '.verbatim-files.json');
-    expect(JSON.parse(readFileSync(manifest, 'utf8'))).toEqual(Object.fromEntries(entry.files.map((file) => [file.path, sha256(path.join(tinyDir, file.path))])));
-    expect(await manager.diskUsage()).toBe(entry.sizeBytes + statSync(manifest).size);
+    expect(await manager.diskUsage()).toBe(entry.sizeBytes);
     // Installed: a second ensure downloads nothing.
     const requests = server.requests.length;
     await manager.ensure('whisper-tiny', () => undefined, never);
@@ -99,26 +96,24 @@ describe('model manager', () => {
     expect(existsSync(path.join(modelsDir, 'Xenova'))).toBe(false);
   });
 
-  it('for models the catalog has no hashes for, checks what the server states (LFS sha256, git blob id)', async () => {
+  it('has every model pinned (a commit, a size and a SHA-256 per file), and refuses a catalog that is not', async () => {
     const parsed = ModelCatalog.parse(JSON.parse(readFileSync(catalog, 'utf8')));
+    for (const model of parsed.models) {
+      expect(/^[0-9a-f]{40}$/.test(model.revision) || model.files.every((file) => file.url), model.id).toBe(true);
+      expect(model.files.reduce((sum, file) => sum + file.size, 0), model.id).toBe(model.sizeBytes);
+    }
     const tiny = parsed.models.find((model) => model.id === 'whisper-tiny')!;
-    const unverified = { ...tiny, sizeExact: false, files: tiny.files.map((file) => ({ path: file.path })) };
-    const catalogPath = path.join(scratchDir('catalog'), 'catalog.json');
-    writeFileSync(catalogPath, JSON.stringify({ models: [unverified] }));
+    expect(ModelCatalog.safeParse({ models: [{ ...tiny, revision: 'main' }] }).success).toBe(false);
+    expect(ModelCatalog.safeParse({ models: [{ ...tiny, files: tiny.files.map(({ sha256: _, ...file }) => file) }] }).success).toBe(false);
+    expect(ModelCatalog.safeParse({ models: [{ ...tiny, files: tiny.files.map(({ size: _, ...file }) => file) }] }).success).toBe(false);
+  });
 
+  it('installs nothing a server vouches for with its own hashes when the bytes are not the pinned ones', async () => {
+    // The test server states each file's sha256 (X-Linked-Etag) and git blob id (ETag) of what it sends, damage included.
     server = await startModelServer({ root: sharedModels, corrupt: new Set(['Xenova/whisper-tiny/tokenizer_config.json']) });
-    const damaged = new ModelManager({ catalogPath, modelsDir: scratchDir('models'), baseUrl: server.url });
-    await expect(damaged.ensure('whisper-tiny', () => undefined, never)).rejects.toMatchObject({ code: 'checksum-mismatch' });
-    await server.close();
-
-    server = await startModelServer({ root: sharedModels, corrupt: new Set(['Xenova/whisper-tiny/onnx/decoder_model_merged_quantized.onnx']) });
-    const damagedLarge = new ModelManager({ catalogPath, modelsDir: scratchDir('models'), baseUrl: server.url });
-    await expect(damagedLarge.ensure('whisper-tiny', () => undefined, never)).rejects.toMatchObject({ code: 'checksum-mismatch' });
-    await server.close();
-
-    server = await startModelServer({ root: sharedModels });
-    const intact = new ModelManager({ catalogPath, modelsDir: scratchDir('models'), baseUrl: server.url });
-    expect((await intact.ensure('whisper-tiny', () => undefined, never)).location).toBe('app');
+    const manager = new ModelManager({ catalogPath: catalog, modelsDir: scratchDir('models'), baseUrl: server.url });
+    await expect(manager.ensure('whisper-tiny', () => undefined, never)).rejects.toMatchObject({ code: 'checksum-mismatch' });
+    expect(await manager.find('whisper-tiny')).toBeNull();
   });
 
   it('goes through the proxy HTTP_PROXY names', async () => {
