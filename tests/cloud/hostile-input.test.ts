@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_PREFIX } from '../../cloud/queues';
 import { PoolRequestError, type PoolClient } from '../../core/pool/pool-client';
-import { CANARY_WORDS, makeCanary, makeHostileCorpus } from '../helpers/hostile-media';
+import { CANARY_WORDS, makeCanary, makeHostileCorpus, matroskaStating } from '../helpers/hostile-media';
 import { probeDuration, scratchDir, sharedAudio } from '../helpers/media';
 import { eventually, startTestPool, type TestPool } from '../helpers/pool';
 
@@ -268,5 +268,20 @@ describe('cloud pool: usage is what was decoded', () => {
     const usage = (await pool.db.query('SELECT audio_sec FROM usage WHERE job_id = $1', [done.id])).rows[0].audio_sec;
     expect(usage).toBeCloseTo(seconds, 0);
     expect((await carol.client.status()).quota.usedTodaySec).toBeCloseTo(seconds, 0);
+  }, 120_000);
+
+  it('refuses a file that decodes more than a few percent longer than it was charged for', async () => {
+    // Twenty seconds stated, thirty held: within what a desktop lets pass (estimates of length are rough),
+    // not what the pool charged for.
+    const dir = scratchDir('longer-than-charged');
+    const file = path.join(dir, 'stated-20s.mka');
+    writeFileSync(file, matroskaStating(dir, 20, 30));
+    const dave = await pool.tenant('dave');
+    const { uploadId } = await dave.client.upload(file);
+    expect((await pool.db.query('SELECT duration_sec FROM uploads WHERE id = $1', [uploadId])).rows[0].duration_sec).toBeCloseTo(20, 0);
+    const finished = await dave.client.follow((await dave.client.submit({ uploadId, options: OPTIONS })).job.id);
+    expect(finished.state).toBe('failed');
+    expect(finished.error?.message).toBe('“stated-20s.mka” holds more audio than it states (0:20); it is damaged or not what it claims to be.');
+    expect((await pool.db.query('SELECT count(*) FROM usage u JOIN jobs j ON j.id = u.job_id WHERE j.tenant_id = $1', [dave.tenantId])).rows[0].count).toBe('0');
   }, 120_000);
 });

@@ -80,7 +80,7 @@ export function makeHostileCorpus(dir: string, targets: Targets): string[] {
   add('rate-4ghz.wav', wavHeader({ sampleRate: 0xfffffff0, channels: 1 }));
   add('rate-zero.wav', wavHeader({ sampleRate: 0, channels: 1 }));
   add('channels-65535.wav', wavHeader({ sampleRate: 16_000, channels: 65_535 }));
-  add('bomb.mka', lyingLength(dir));
+  add('bomb.mka', matroskaStating(dir, 2, 90));
   // Damaged and fuzzed: cut headers, zeroed magic, random bytes, pictures and text under audio names.
   add('header-only.wav', wavHeader({ sampleRate: 16_000, channels: 1 }).subarray(0, 20));
   add('cut-index.m4a', cutIndex(dir));
@@ -128,15 +128,15 @@ function toneMp3(dir: string): Buffer {
   return readFileSync(file);
 }
 
-/** Ninety seconds of Opus in Matroska whose Segment Duration says two (a header written to look small). */
-function lyingLength(dir: string): Buffer {
-  const file = path.join(dir, '.long.mka');
-  ffmpeg('-f', 'lavfi', '-i', 'anoisesrc=duration=90:amplitude=0.1', '-c:a', 'libopus', '-b:a', '24k', file);
+/** `actualSec` of noise as Opus in Matroska whose Segment Duration says `statedSec` (a header written to look small). */
+export function matroskaStating(dir: string, statedSec: number, actualSec: number): Buffer {
+  const file = path.join(dir, `.noise-${actualSec}.mka`);
+  ffmpeg('-f', 'lavfi', '-i', `anoisesrc=duration=${actualSec}:amplitude=0.1`, '-c:a', 'libopus', '-b:a', '24k', file);
   const bytes = readFileSync(file);
   // EBML element Duration (0x4489), 8-byte float, in the segment's timescale (milliseconds).
   const at = bytes.indexOf(Buffer.from([0x44, 0x89, 0x88]));
   if (at < 0) throw new Error('no Duration element in the Matroska file');
-  bytes.writeDoubleBE(2_000, at + 3);
+  bytes.writeDoubleBE(statedSec * 1000, at + 3);
   return bytes;
 }
 
