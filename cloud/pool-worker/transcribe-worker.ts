@@ -95,6 +95,7 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
     running.set(jobId, controller);
     const started = Date.now();
     let lastProgress = 0;
+    let lastStage: WorkerProgress['stage'] | null = null;
     let writes = Promise.resolve();
     const later = (work: () => Promise<unknown>) => (writes = writes.then(work).then(() => undefined, (error) => jobLog.warn({ err: error }, 'could not save progress')));
     try {
@@ -131,8 +132,10 @@ export async function startTranscribeWorker(config: PoolConfig, db: pg.Pool, log
         onProgress: (update: WorkerProgress) => {
           if (update.engine) later(() => saveEngine(db, jobId, update.engine!));
           const now = Date.now();
-          if (now - lastProgress < PROGRESS_MS && update.progress < 1) return;
+          // A new stage is always told (a fast one can start and end within one interval); progress within one, at most every PROGRESS_MS.
+          if (update.stage === lastStage && now - lastProgress < PROGRESS_MS && update.progress < 1) return;
           lastProgress = now;
+          lastStage = update.stage;
           later(async () => {
             await saveProgress(db, jobId, update.stage, update.progress);
             await publishJobEvent(redis, await describeJob(db, redis, { ...row, state: 'running', stage: update.stage, progress: update.progress }));
