@@ -1,5 +1,6 @@
 import { cloneElement, useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import { DEVICES, DIARIZATION_MODES, Task, THEMES, type Device, type DiarizationMode, type SpeakerCount, type Theme } from '../../../contracts/domain';
+import { api } from '../platform/api';
 import { useSettingsStore } from '../stores/settings-store';
 import { ChoiceSelect, LanguageSelect, TASK_LABEL } from './ChoiceSelect';
 import { CloudOffloadSettings } from './CloudOffloadSettings';
@@ -174,24 +175,30 @@ function SpeakerCountField({ value, disabled, onSave }: { value: SpeakerCount; d
   );
 }
 
-/** The folder is named in the app's own folder picker (main process), never typed into a form the API would carry. */
+/** The folder is named in the app's own folder picker (main process), never typed into a form the API would carry; a browser has no such picker. */
 function StorageField({ value, choose }: { value: string | null; choose(reset: boolean): Promise<void> }) {
   return (
     <div className="storage">
       <Field label="Folder for downloaded models">
         <output className="storage-folder">{value ?? "The library's own folder"}</output>
       </Field>
-      <p className="muted setting-note">Models are the large files. Installed ones move to the folder you choose, e.g. on a larger disk.</p>
-      <div className="row">
-        <button type="button" className="button" onClick={() => void choose(false)}>
-          Choose folder…
-        </button>
-        {value && (
-          <button type="button" className="button ghost" onClick={() => void choose(true)}>
-            Use the default
-          </button>
-        )}
-      </div>
+      {api.nativePaths ? (
+        <>
+          <p className="muted setting-note">Models are the large files. Installed ones move to the folder you choose, e.g. on a larger disk.</p>
+          <div className="row">
+            <button type="button" className="button" onClick={() => void choose(false)}>
+              Choose folder…
+            </button>
+            {value && (
+              <button type="button" className="button ghost" onClick={() => void choose(true)}>
+                Use the default
+              </button>
+            )}
+          </div>
+        </>
+      ) : (
+        <p className="muted setting-note">Models are the large files. The desktop app lets you keep them in another folder, e.g. on a larger disk.</p>
+      )}
     </div>
   );
 }
