@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorkerProgress } from '../../contracts/worker-protocol';
@@ -6,7 +7,7 @@ import { DecodeCanceled, decodeToPcm } from '../../worker/pipeline/decode';
 import { resolveTools } from '../../worker/pipeline/ffmpeg-tools';
 import { probeMedia } from '../../worker/pipeline/probe';
 import { processMedia } from '../../worker/pipeline/process-media';
-import { dialogueWav, longMp3, scratchDir } from '../helpers/media';
+import { dialogueWav, ffmpeg, longMp3, scratchDir } from '../helpers/media';
 
 // The stages are plain async functions over files: no worker, no queue, no database.
 const tools = resolveTools({ ffmpegPath: null, ffprobePath: null });
@@ -21,6 +22,19 @@ describe('pipeline stages', () => {
       sampleRate: 16_000,
       channels: 1,
     });
+  });
+
+  it('probe measures a length the file does not state, or only guesses from its bitrate, by its packets', async () => {
+    const dir = scratchDir('lengths');
+    // Variable bitrate with no Xing frame: ffprobe's estimate from the first frames is half as long again.
+    const vbr = path.join(dir, 'vbr-no-header.mp3');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=5', '-f', 'lavfi', '-i', 'anoisesrc=duration=25:amplitude=0.3',
+      '-filter_complex', '[0][1]concat=n=2:v=0:a=1', '-c:a', 'libmp3lame', '-q:a', '0', '-write_xing', '0', vbr);
+    // Opus in WebM written to a pipe, as a browser's recorder leaves it: no length at all.
+    const piped = path.join(dir, 'piped.webm');
+    writeFileSync(piped, execFileSync(tools.ffmpeg, ['-v', 'error', '-i', dialogueWav, '-c:a', 'libopus', '-f', 'webm', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 }));
+    expect((await probeMedia(vbr, tools)).durationSec).toBeCloseTo(30, 0);
+    expect((await probeMedia(piped, tools)).durationSec).toBeCloseTo(34.4, 0);
   });
 
   it('decode writes exactly the source samples as float32 and reports progress by audio time', async () => {

@@ -26,8 +26,8 @@ export async function probeMedia(file: string, tools: MediaTools): Promise<Media
     if (info.size === 0) throw new MediaError('empty', `“${name}” is empty (0 bytes).`);
     await access(file, constants.R_OK);
     const input = mediaInput(file, null);
-    const printed = await run(tools.ffprobe, ['-v', 'error', '-of', 'json', '-show_format', '-show_streams', ...input.options, input.url]);
-    const data = ProbeOutput.parse(JSON.parse(printed));
+    const probed = await run(tools.ffprobe, ['-v', 'warning', '-of', 'json', '-show_format', '-show_streams', ...input.options, input.url]);
+    const data = ProbeOutput.parse(JSON.parse(probed.stdout));
     const demuxer = allowedDemuxer(data.format.format_name ?? '');
     if (!demuxer) throw new MediaError('unrecognised', `“${name}” is not an audio or video format Verbatim can read.`);
     const audio = data.streams.find((stream) => stream.codec_type === 'audio');
@@ -38,8 +38,10 @@ export async function probeMedia(file: string, tools: MediaTools): Promise<Media
       throw new MediaError('damaged', `“${name}” claims ${channels} channels at ${sampleRate} Hz, which no recording has; the file is damaged.`);
     }
     const stated = Number(audio.duration) > 0 ? Number(audio.duration) : Number(data.format.duration);
-    // A stream written to a pipe (a browser's WebM, say) states no length: its packets say how long it is.
-    const durationSec = Number.isFinite(stated) && stated > 0 ? stated : await demuxedSeconds(file, demuxer, tools.ffmpeg);
+    // A stream written to a pipe (a browser's WebM, say) states no length, and one without a length header (an MP3
+    // with no Xing frame, raw AAC) is only guessed from its first bitrate, sometimes by half: its packets say how long it is.
+    const guessed = /Estimating duration from bitrate/.test(probed.stderr);
+    const durationSec = Number.isFinite(stated) && stated > 0 && !guessed ? stated : await demuxedSeconds(file, demuxer, tools.ffmpeg);
     return { durationSec, container: data.format.format_name ?? demuxer, codec: audio.codec_name ?? 'unknown', sampleRate, channels };
   } catch (error) {
     throw explainMediaFailure(file, error, 'probe');
@@ -49,17 +51,17 @@ export async function probeMedia(file: string, tools: MediaTools): Promise<Media
 /** The audio track's length from its packets' times: the file is read, nothing is decoded. */
 async function demuxedSeconds(file: string, demuxer: string, ffmpegPath: string): Promise<number> {
   const input = mediaInput(file, demuxer);
-  const printed = await run(ffmpegPath, ['-nostdin', '-v', 'error', '-nostats', ...input.options, '-i', input.url, '-map', '0:a:0', '-c', 'copy', '-f', 'null', '-progress', 'pipe:1', '-']);
-  const times = [...printed.matchAll(/^out_time_us=(\d+)$/gm)].map((match) => Number(match[1]));
+  const { stdout } = await run(ffmpegPath, ['-nostdin', '-v', 'error', '-nostats', ...input.options, '-i', input.url, '-map', '0:a:0', '-c', 'copy', '-f', 'null', '-progress', 'pipe:1', '-']);
+  const times = [...stdout.matchAll(/^out_time_us=(\d+)$/gm)].map((match) => Number(match[1]));
   const last = times.at(-1) ?? 0;
   return last / 1e6;
 }
 
-function run(tool: string, args: string[]): Promise<string> {
+function run(tool: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(tool, args, { env: engineEnvironment(process.env), maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
       if (error) reject(Object.assign(error, { message: `${error.message}\n${stderr}` }));
-      else resolve(stdout);
+      else resolve({ stdout, stderr });
     });
   });
 }
