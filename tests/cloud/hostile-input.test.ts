@@ -2,7 +2,7 @@
 // uploads named from inside files, hostile and malformed media, audio that hides its length, and the operator's
 // endpoints. Everything real: Redis, PostgreSQL, TLS with the test's CA, the gateway and a worker.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -154,6 +154,18 @@ describe('cloud pool: one authentication gate for every route', () => {
     expect(JSON.parse(typed.body).error.message).toBe('This content type is not accepted here.');
     const unknown = await rawHttps('GET', '/v1/nothing-here', { headers: { authorization: `Bearer ${alice.token}` } });
     expect(unknown.status).toBe(404);
+    // The storage folder replaced by a file under the gateway: tus's own answer would carry the error's text, the path in it.
+    const storage = path.join(pool.dataDir, 'uploads');
+    renameSync(storage, `${storage}.away`);
+    writeFileSync(storage, 'not a folder');
+    try {
+      const failed = await rawHttps('POST', '/v1/uploads', { headers: { ...tusCreation(1000), authorization: `Bearer ${alice.token}` } });
+      expect(failed.status).toBe(500);
+      expect(failed.body.trim()).toBe('The pool could not take this upload; try again.');
+    } finally {
+      rmSync(storage, { force: true });
+      renameSync(`${storage}.away`, storage);
+    }
   });
 });
 
