@@ -52,7 +52,7 @@ describe('30-second windows of speech', () => {
     expect(own[0]!.pieces).toHaveLength(2);
     // Whose audio a window time falls in, and when in it; a lead-in belongs to the recording after it.
     const ownEnd = lead + 20;
-    expect(locate(windows[0]!, ownEnd + lead / 2)).toEqual({ source: 1, sec: 0.2 });
+    expect(locate(windows[0]!, ownEnd + lead / 2)).toEqual({ source: 1, sec: 0.2, piece: 2 });
     expect(locate(windows[0]!, ownEnd + lead + 1).source).toBe(1);
     expect(locate(windows[0]!, ownEnd + lead + 1).sec).toBeCloseTo(1.2, 9);
     expect(locate(windows[0]!, ownEnd + lead + 2.8 + lead + 1.5).source).toBe(3);

@@ -384,14 +384,17 @@ function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWind
   for (const segment of local) {
     const runs: Array<{ source: number; words: Segment['words'] }> = [];
     for (const word of segment.words) {
-      // Whose word: where its middle falls (alignment puts starts early, into the silence before).
-      const { source } = at((word.start + word.end) / 2);
+      // Whose word, and in which stretch of speech: where its middle falls (alignment puts starts early, into the
+      // silence before). A word never spans the silence packing took out between two stretches, nor two recordings.
+      const middle = at((word.start + word.end) / 2);
+      const { source } = middle;
+      const piece = window.pieces[middle.piece];
       const start = at(word.start);
       const end = at(word.end);
       const mapped = {
         ...word,
-        start: round(start.source === source ? start.sec : at((word.start + word.end) / 2).sec),
-        end: round(end.source === source ? end.sec : at((word.start + word.end) / 2).sec),
+        start: round(start.piece === middle.piece ? start.sec : (piece?.start ?? middle.sec)),
+        end: round(end.piece === middle.piece ? end.sec : (piece?.end ?? middle.sec)),
       };
       if (runs[runs.length - 1]?.source !== source) runs.push({ source, words: [] });
       runs[runs.length - 1]!.words.push(mapped);

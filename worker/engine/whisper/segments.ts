@@ -45,13 +45,14 @@ export function buildSegments(
       if (segmentText) {
         // The timestamp tokens, not the word alignment, bound the segment: they never go backwards.
         const segmentStart = start;
+        const segmentEnd = Math.max(segmentStart, end);
         segments.push({
           start: segmentStart,
-          end: Math.max(segmentStart, end),
+          end: segmentEnd,
           text: segmentText,
           ...stats,
           speaker: null,
-          words: words.map((word) => clampWord(word, segmentStart, Math.max(segmentStart, end))),
+          words: wordsInSegment(words, segmentStart, segmentEnd),
         });
       }
     }
@@ -152,6 +153,69 @@ function splitOnSpaces(tokens: readonly number[], decode: (ids: number[]) => str
     }
   }
   return words.map((word) => ({ ...word, text: word.text.trim() }));
+}
+
+/** Shorter than one encoder frame: a word the alignment gave no time of its own. */
+const NO_TIME = FRAME_SEC;
+/** Longer than anyone says one word: the alignment held it across a pause. */
+const LONGEST_WORD_SEC = 3;
+const untimed = (word: Word): boolean => word.end - word.start < NO_TIME;
+
+/**
+ * The words inside their segment, each with a time of its own. Where the cross-attention alignment is unsure
+ * (far-field or overlapping speech) it can put words past the segment's end, so that clamped they pile up there
+ * with no length: a click would seek late and a subtitle would show late. When at least half of a segment's
+ * words have no time, they are all spread over the segment, each in proportion to its letters; a few without
+ * time share the gap around them, and where there is none, half of the word beside them. A word held across a
+ * pause ends a few seconds after it starts.
+ */
+export function wordsInSegment(words: readonly Word[], start: number, end: number): Word[] {
+  const clamped = words.map((word) => clampWord(word, start, end));
+  if (end - start < NO_TIME * clamped.length) return clamped;
+  const timed = clamped.length >= 2 && clamped.filter(untimed).length * 2 >= clamped.length ? spread(clamped, start, end) : giveTime(clamped, start, end);
+  return timed.map((word) => ({ ...word, end: Math.min(word.end, word.start + LONGEST_WORD_SEC) }));
+}
+
+/** Each run of words without time takes the gap around it, and if that is too short, half of a neighbour. */
+function giveTime(words: readonly Word[], start: number, end: number): Word[] {
+  const out = [...words];
+  for (let first = 0; first < out.length; ) {
+    if (!untimed(out[first]!)) {
+      first += 1;
+      continue;
+    }
+    let after = first;
+    while (after < out.length && untimed(out[after]!)) after += 1;
+    const need = NO_TIME * (after - first);
+    const before = out[first - 1];
+    const next = out[after];
+    let from = Math.min(out[first]!.start, before ? before.end : start);
+    let to = Math.max(out[after - 1]!.end, next ? next.start : end);
+    const borrowBefore = to - from < need && before !== undefined;
+    if (borrowBefore) from = Math.min(from, before.start + Math.max(NO_TIME, (before.end - before.start) / 2));
+    const borrowNext = to - from < need && next !== undefined;
+    if (borrowNext) to = Math.max(to, next.end - Math.max(NO_TIME, (next.end - next.start) / 2));
+    if (to - from >= need) {
+      if (borrowBefore) out[first - 1] = { ...before, end: from };
+      if (borrowNext) out[after] = { ...next, start: to };
+      out.splice(first, after - first, ...spread(out.slice(first, after), from, to));
+    }
+    first = after;
+  }
+  return out;
+}
+
+/** Words laid end to end over [start, end]: a frame each, and the rest shared in proportion to their letters. */
+function spread(words: readonly Word[], start: number, end: number): Word[] {
+  const weights = words.map((word) => word.text.length + 1);
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  const rest = Math.max(0, end - start - NO_TIME * words.length);
+  let at = start;
+  return words.map((word, index) => {
+    const wordStart = at;
+    at += NO_TIME + (rest * weights[index]!) / total;
+    return { ...word, start: wordStart, end: index === words.length - 1 ? end : at };
+  });
 }
 
 function clampWord(word: Word, start: number, end: number): Word {

@@ -114,15 +114,15 @@ export function windowTail(window: AudioWindow, fromSec: number): AudioWindow | 
  * Maps a time inside the window's audio back to a recording's own timeline: which recording, and
  * when in it (the lead-in maps to the first piece's start).
  */
-export function locate(window: AudioWindow, windowSec: number): { source: number; sec: number } {
+export function locate(window: AudioWindow, windowSec: number): { source: number; sec: number; piece: number } {
   let before = LEAD_IN_SEC;
-  for (const piece of window.pieces) {
+  for (const [index, piece] of window.pieces.entries()) {
     before += piece.gapSec ?? 0;
     const length = piece.end - piece.start;
-    if (windowSec <= before + length) return { source: piece.source, sec: piece.start + Math.max(0, windowSec - before) };
+    if (windowSec <= before + length) return { source: piece.source, sec: piece.start + Math.max(0, windowSec - before), piece: index };
     before += length;
   }
-  const last = window.pieces[window.pieces.length - 1];
-  return last ? { source: last.source, sec: last.end } : { source: 0, sec: 0 };
+  const last = window.pieces.length - 1;
+  return last >= 0 ? { source: window.pieces[last]!.source, sec: window.pieces[last]!.end, piece: last } : { source: 0, sec: 0, piece: 0 };
 }
 
