@@ -81,8 +81,11 @@ async function run(jobId: number, input: ProcessMediaInput): Promise<void> {
     else port.send({ type: 'done', jobId, output, maxRssBytes: process.resourceUsage().maxRSS * 1024, modelsOpened: warm.opened - openedBefore });
   } catch (error) {
     if (controller.signal.aborted || error instanceof DecodeCanceled) port.send({ type: 'canceled', jobId });
-    else if (error instanceof MediaError || error instanceof ToolError || error instanceof ModelError) port.send({ type: 'failed', jobId, error: { code: error.code, message: error.message } });
-    else {
+    else if (error instanceof MediaError || error instanceof ToolError || error instanceof ModelError) {
+      // The user gets one sentence; the log keeps what the tool said, for whoever has to find out why.
+      if (error instanceof MediaError && error.detail) console.error(`[worker] ${error.code}: ${error.detail.trim().split('\n').slice(-3).join(' | ')}`);
+      port.send({ type: 'failed', jobId, error: { code: error.code, message: error.message } });
+    } else {
       console.error('[worker] job failed unexpectedly:', error);
       const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
       port.send({ type: 'failed', jobId, error: { code: 'internal', message } });

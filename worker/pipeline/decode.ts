@@ -1,12 +1,12 @@
-import ffmpeg from 'fluent-ffmpeg';
+import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import type { MediaInfo, Waveform } from '../../contracts/domain';
 import { MediaError, explainMediaFailure } from './media-error';
 import { allowedDemuxer, mediaInput } from './media-input';
+import { engineEnvironment } from '../../contracts/engine-environment';
 import { PeakAccumulator } from './peaks';
 import type { StageContext } from './stage-progress';
 
@@ -51,20 +51,22 @@ export async function decodeToPcm(
     options.maxDecodedSec ?? Infinity,
     info.durationSec > 0 ? info.durationSec * STATED_SLACK.factor + STATED_SLACK.sec : Infinity,
   );
-  const command = ffmpeg(input.url)
-    .setFfmpegPath(options.ffmpegPath)
-    .inputOptions(input.options)
-    .noVideo()
-    .outputOptions(['-map', '0:a:0'])
-    .audioChannels(1)
-    .audioFrequency(PCM_SAMPLE_RATE)
-    .audioCodec('pcm_f32le')
-    .format('f32le');
+  // ffmpeg itself, with exactly these arguments: fluent-ffmpeg first runs `ffmpeg -formats` and `-encoders` in
+  // every engine process to check what a command names, two more processes on the path of a decode that, in one
+  // CI rehearsal, failed twice under load with nothing to say why. What ffmpeg says now reaches the log.
+  const child = spawn(
+    options.ffmpegPath,
+    ['-nostdin', '-v', 'error', ...input.options, '-i', input.url, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', String(PCM_SAMPLE_RATE), '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:1'],
+    { env: engineEnvironment(process.env), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true },
+  );
+  let said = '';
+  child.stderr.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-4000)));
   const finished = new Promise<void>((resolve, reject) => {
-    command.on('end', () => resolve()).on('error', (error: Error) => reject(error));
+    child.once('error', reject);
+    child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`ffmpeg ${signal ? `was killed (${signal})` : `exited with code ${code}`}: ${said}`))));
   });
   finished.catch(() => undefined);
-  const kill = (): void => void command.kill('SIGKILL');
+  const kill = (): void => void child.kill('SIGKILL');
   context.signal.addEventListener('abort', kill, { once: true });
 
   const peaks = new PeakAccumulator(PCM_SAMPLE_RATE);
@@ -93,7 +95,7 @@ export async function decodeToPcm(
   }
   try {
     // pipeline() carries backpressure and any stage's error (a full disk, say) to one place.
-    await pipeline(command.pipe() as Readable, toSamples, createWriteStream(partial));
+    await pipeline(child.stdout, toSamples, createWriteStream(partial));
     await finished;
     const decodedSec = samples / PCM_SAMPLE_RATE;
     checkComplete(file, info, decodedSec);

@@ -15,6 +15,8 @@ export class MediaError extends Error {
       | 'longer-than-stated'
       | 'disk-full',
     message: string,
+    /** What ffmpeg or the file system said, for the log: never shown to the user, who gets the sentence above. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'MediaError';
@@ -47,9 +49,9 @@ export function explainMediaFailure(file: string, cause: unknown, stage: 'probe'
     return new MediaError('disk-full', `There is not enough free disk space to decode “${name}”; free some space and retry.`);
   const text = cause instanceof Error ? cause.message : String(cause);
   if (/moov atom not found|end of file|truncat|partial file/i.test(text))
-    return new MediaError('damaged', `“${name}” is damaged or incomplete; Verbatim could not read its audio.`);
+    return new MediaError('damaged', `“${name}” is damaged or incomplete; Verbatim could not read its audio.`, text);
   // What ffprobe cannot make sense of is not media; what it accepted but ffmpeg then choked on is damaged.
   if (stage === 'probe')
-    return new MediaError('unrecognised', `“${name}” is not an audio or video format Verbatim can read.`);
-  return new MediaError('damaged', `“${name}” could not be decoded; the file may be damaged.`);
+    return new MediaError('unrecognised', `“${name}” is not an audio or video format Verbatim can read.`, text);
+  return new MediaError('damaged', `“${name}” could not be decoded; the file may be damaged.`, text);
 }
