@@ -28,12 +28,12 @@ export function uploadPath(storageDir: string, uploadId: string): string {
   return path.join(storageDir, path.basename(uploadId));
 }
 
+const TUS_KEYS = `${REDIS_PREFIX}:tus:`;
+
 /**
  * The uploads' files and their tus records. With an expiration period, tus tells clients by when an upload must
  * be finished (Upload-Expires); the light worker's sweep deletes what was not (sweepUnfinishedUploads).
  */
-const TUS_KEYS = `${REDIS_PREFIX}:tus:`;
-
 export function uploadStore(config: PoolConfig, redis: Redis): FileStore {
   return new FileStore({
     directory: config.storageDir,
@@ -71,14 +71,13 @@ export function uploadServer(context: GatewayContext, store: FileStore, locker: 
     maxSize: context.config.maxUploadBytes,
     relativeLocation: true,
     onUploadCreate: async (request, upload) => {
-      // The gateway authenticated the request before tus saw it; an upload that belongs to no one is never made.
-      if (!tenantOf(request)) throw refuse(401, 'Send your pool token as "Authorization: Bearer vbt_…".');
       const metadata = UploadMetadata.safeParse(upload.metadata ?? {});
       if (!metadata.success) throw refuse(400, 'Upload-Metadata must carry sha256: the hex SHA-256 of the whole file (and may carry filename).');
       if (upload.sizeIsDeferred) throw refuse(400, 'State the file size (Upload-Length) when the upload starts.');
       return { metadata: { ...upload.metadata, tenant: tenantOf(request) } };
     },
     onIncomingRequest: async (request, uploadId) => {
+      // The gateway authenticated the request before tus saw it (POST included): nothing is made or read for no one.
       if (!tenantOf(request)) throw refuse(401, 'Send your pool token as "Authorization: Bearer vbt_…".');
       if (request.method === 'POST') return;
       const upload = await store.getUpload(uploadId).catch(() => null);

@@ -16,9 +16,11 @@ const unpacked = (file: string): string => file.replace(`app.asar${'/'}`, `app.a
 /**
  * The builds `ffmpeg-static` and `@derhuerst/ffprobe-static` download (one FFmpeg release for both),
  * when they are on disk: `npm run fetch-ffmpeg` puts them there on a machine with internet, and the
- * installers carry them. null where either is missing.
+ * installers carry them. null where either is missing. Looked for once per process: every job asks.
  */
+let bundled: MediaTools | null | undefined;
 export function bundledTools(): MediaTools | null {
+  if (bundled !== undefined) return bundled;
   const located = (name: string): string | null => {
     try {
       const file = require(name) as string | { path?: string } | null;
@@ -30,7 +32,8 @@ export function bundledTools(): MediaTools | null {
   };
   const ffmpeg = located('ffmpeg-static');
   const ffprobe = located('@derhuerst/ffprobe-static');
-  return ffmpeg && ffprobe ? { ffmpeg, ffprobe } : null;
+  bundled = ffmpeg && ffprobe ? { ffmpeg, ffprobe } : null;
+  return bundled;
 }
 
 /**
