@@ -42,7 +42,7 @@ export const DiarizeSettings = z.object({
 export type DiarizeSettings = z.infer<typeof DiarizeSettings>;
 
 const AudioWindow = z.object({
-  pieces: z.array(z.object({ source: z.number().int().nonnegative(), start: z.number(), end: z.number(), gapSec: z.number().optional() })),
+  pieces: z.array(z.object({ start: z.number(), end: z.number() })),
   durationSec: z.number().positive(),
 });
 
@@ -95,8 +95,6 @@ export const ProcessMediaOutput = z.object({
   pcmPath: z.string(),
   decodedSec: z.number().nonnegative(),
   transcript: Transcript.nullable(),
-  /** Transcribed earlier, in the spare window room of the job before it (see the worker's WorkAhead). */
-  transcribedAhead: z.boolean(),
 });
 export type ProcessMediaOutput = z.infer<typeof ProcessMediaOutput>;
 

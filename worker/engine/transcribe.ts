@@ -8,14 +8,15 @@ import { openingModel } from './model-error';
 import { openSession } from './onnx/execution-providers';
 import { speechProbabilities, VAD_FRAME_SEC } from './vad/silero-vad';
 import { speechRegions, type TimeSpan } from './vad/speech-regions';
-import { decodeBatch, languageProbabilities, type Decoded } from './whisper/decode-loop';
+import { decodeBatch, languageProbabilities, type Decoded, type DecoderStart } from './whisper/decode-loop';
 import { chooseLanguage } from './whisper/language-choice';
-import { bestOf, isSilence, needsFallback, QUALITY } from './whisper/quality';
+import { bestOf, isSilence, needsFallback, QUALITY, repeatsLongPhrase } from './whisper/quality';
 import { buildSegments } from './whisper/segments';
 import { promptTokens } from './whisper/special-tokens';
+import { MEL_FRAMES } from './whisper/log-mel';
 import { WhisperModel, type WhisperModelFiles } from './whisper/whisper-model';
 import { WarmSessions } from './warm-sessions';
-import { LEAD_IN_SEC, locate, packAlongside, packWindows, windowTail, type AudioWindow } from './whisper/windows';
+import { LEAD_IN_SEC, locate, packWindows, windowTail, type AudioWindow } from './whisper/windows';
 import { FRAME_SEC, tokenStartTimes } from './whisper/word-alignment';
 
 export interface TranscribeRequest {
@@ -60,34 +61,22 @@ export async function transcribe(
   onEngine: (engine: EngineRun) => void = () => undefined,
   /** Models kept open between jobs (the worker's); without it, this call opens and closes its own. */
   warm?: WarmSessions,
-  /**
-   * Other recordings, speech already found, to transcribe in this job's spare window room (only with
-   * a fixed language: detection would hear them too). Those packed get their segments back.
-   */
-  riders: readonly Rider[] = [],
-): Promise<{ transcript: Transcript; speech: SpeechProbabilities; alongside: Map<Rider, Segment[]> }> {
+): Promise<{ transcript: Transcript; speech: SpeechProbabilities }> {
   const sessions = warm ?? new WarmSessions(0);
   const pcm = new PcmFile(request.pcmPath);
-  const riderPcms: PcmFile[] = [];
   try {
     const speech = request.speech ?? (await detectSpeech(pcm, await vadSession(sessions, request.vadModelPath), stages.detectSpeech));
     if (request.speech) stages.detectSpeech.progress(1, pcm.durationSec);
     const regions = speechRegions(speech.probabilities, speech.frameSec, pcm.durationSec);
     request.onSpeechFound?.(spanSeconds(regions));
-    const own = packWindows(regions);
-    const candidates = request.language === null ? [] : riders;
-    for (const rider of candidates) riderPcms.push(new PcmFile(rider.pcmPath));
-    const { windows, packed } = packAlongside(
-      own,
-      candidates.map((rider, index) => ({ source: index + 1, regions: speechRegions(rider.speech.probabilities, rider.speech.frameSec, riderPcms[index]!.durationSec) })),
-    );
-    const alongside = new Map<Rider, Segment[]>(packed.map((source) => [candidates[source - 1]!, []]));
+    // Each window holds this recording's speech only: no word can come from, or go to, another file.
+    const windows = packWindows(regions);
     if (windows.length === 0) {
       // Nothing to transcribe: no model needs to be opened to say so.
       stages.transcribe.progress(1, pcm.durationSec);
       const engine = { model: request.model.id, provider: 'none', fallbacks: [] };
       const transcript = { language: request.language ?? 'und', task: request.task, engine, durationSec: pcm.durationSec, segments: [] };
-      return { transcript: withoutSpeakers(transcript), speech, alongside };
+      return { transcript: withoutSpeakers(transcript), speech };
     }
     const order = providerOrder(request.device, process.platform);
     const model = await sessions.get(
@@ -97,12 +86,10 @@ export async function transcribe(
       (loaded) => loaded.release(),
     );
     onEngine({ model: request.model.id, provider: model.provider, fallbacks: [...model.fallbacks] });
-    const { transcript, bySource } = await transcribeWindows([pcm, ...riderPcms], windows, model, request, stages.transcribe);
-    for (const source of packed) alongside.set(candidates[source - 1]!, bySource[source] ?? []);
-    return { transcript: withoutSpeakers(transcript), speech, alongside };
+    const transcript = await transcribeWindows(pcm, windows, model, request, stages.transcribe);
+    return { transcript: withoutSpeakers(transcript), speech };
   } finally {
     pcm.close();
-    for (const rider of riderPcms) rider.close();
     if (!warm) await sessions.releaseAll();
   }
 }
@@ -119,25 +106,24 @@ export async function transcribeClip(
   options: { language: string | null; languageFallback?: string | null; task: Task; previous: readonly number[]; signal: AbortSignal },
 ): Promise<{ segments: Segment[]; language: string }> {
   const clipSec = audio.length / SAMPLE_RATE;
-  const window: AudioWindow = { pieces: [{ source: 0, start: 0, end: clipSec }], durationSec: LEAD_IN_SEC + clipSec };
+  const window: AudioWindow = { pieces: [{ start: 0, end: clipSec }], durationSec: LEAD_IN_SEC + clipSec };
   const withLeadIn = new Float32Array(Math.round(LEAD_IN_SEC * SAMPLE_RATE) + audio.length);
   withLeadIn.set(audio, withLeadIn.length - audio.length);
-  const encoded = await model.encode([model.logMel(withLeadIn)]);
+  const frames = model.inputFrames(window.durationSec);
+  const encoded = await model.encode([model.logMel(withLeadIn, frames)]);
   let language = options.language ?? (model.multilingual ? null : 'en');
+  const previous = options.previous.slice(-MAX_PROMPT_TOKENS);
+  let start: DecoderStart | undefined;
   if (language === null) {
-    const [probabilities] = await languageProbabilities(model, encoded);
-    language = chooseLanguage([{ probabilities: probabilities!, weightSec: clipSec }], options.languageFallback ?? null).language;
+    const detected = await languageProbabilities(model, encoded, promptPrefix(model, options.task, previous));
+    start = detected.start;
+    language = chooseLanguage([{ probabilities: detected.languages[0]!, weightSec: clipSec }], options.languageFallback ?? null).language;
   }
-  const prompt = promptTokens(model.tokens, { language, task: options.task, previous: options.previous.slice(-MAX_PROMPT_TOKENS) });
-  const [kept] = await decodeWithFallback(model, encoded, prompt, [window], 0, options.signal, false);
-  const segments = kept ? windowSegments(kept, model, window, language).map(({ segment }) => segment) : [];
+  const prompt = promptTokens(model.tokens, { language, task: options.task, previous });
+  const fullWindows = frames < MEL_FRAMES ? async () => model.encode([model.logMel(withLeadIn)]) : undefined;
+  const [kept] = await decodeWithFallback(model, { encoded, start, fullWindows }, prompt, [window], 0, options.signal, false);
+  const segments = kept ? windowSegments(kept, model, window, language) : [];
   return { segments, language };
-}
-
-/** A recording to transcribe beside a job's own: its decoded audio and the speech found in it. */
-export interface Rider {
-  pcmPath: string;
-  speech: SpeechProbabilities;
 }
 
 export function vadSession(sessions: WarmSessions, modelPath: string, kind = 'vad'): Promise<ort.InferenceSession> {
@@ -184,34 +170,31 @@ function withoutSpeakers(transcript: SpeakerlessTranscript): Transcript {
   return { ...transcript, speakers: [], turns: [], diarization: null };
 }
 
-/** Decodes the windows; `pcms[0]` is the job's recording, the rest those packed beside it (by source). */
 async function transcribeWindows(
-  pcms: readonly PcmFile[],
+  pcm: PcmFile,
   windows: readonly AudioWindow[],
   model: WhisperModel,
   request: TranscribeRequest,
   context: StageContext,
-): Promise<{ transcript: SpeakerlessTranscript; bySource: Segment[][] }> {
-  const pcm = pcms[0]!;
+): Promise<SpeakerlessTranscript> {
   const { signal } = context;
   const batchSize = request.batchSize ?? (model.provider === 'cpu' ? 4 : 8);
   const totalSec = windows.reduce((sum, window) => sum + window.durationSec, 0);
   let language = request.language ?? (model.multilingual ? null : 'en');
   const previous = request.initialPrompt ? model.encodePrompt(request.initialPrompt).slice(-MAX_PROMPT_TOKENS) : [];
-  const bySource: Segment[][] = pcms.map(() => []);
+  const segments: Segment[] = [];
   // Windows still to decode: the VAD's, then the tails Whisper left untranscribed (see windowTail).
   const pending = [...windows];
   const original = new Set(windows);
   let doneSec = 0;
   let seed = 0;
-  // Checkpoints hold one recording's state; windows shared with others (riders) are not resumable.
-  const key = pcms.length === 1 ? checkpointKey(request, windows, pcm.durationSec) : null;
+  const key = checkpointKey(request, windows, pcm.durationSec);
   const resume = request.resume?.key === key ? request.resume : undefined;
   if (resume) {
     language = resume.language;
     seed = resume.seed;
     doneSec = resume.doneSec;
-    bySource[0]!.push(...resume.segments);
+    segments.push(...resume.segments);
     pending.splice(0, pending.length, ...resume.pending);
     // Progress counts the VAD's windows, not tails: the checkpoint says which of its windows are which.
     resume.pending.forEach((window, index) => resume.original[index] && original.add(window));
@@ -222,49 +205,52 @@ async function transcribeWindows(
     signal.throwIfAborted();
     await context.yieldPoint?.();
     const batch = pending.splice(0, batchSize);
-    const mels = [];
-    for (const window of batch) mels.push(model.logMel(windowAudio(pcms, window)));
+    // One length for the batch: the encoder's tensor is [batch, mel bins, frames].
+    const frames = Math.max(...batch.map((window) => model.inputFrames(window.durationSec)));
+    const audio = batch.map((window) => windowAudio(pcm, window));
+    const mels = audio.map((samples) => model.logMel(samples, frames));
     const encoded = await model.encode(mels, model.provider === 'cpu' ? 1 : batch.length);
+    let start: DecoderStart | undefined;
     if (language === null) {
       // From every window of the first batch (up to 2 minutes of speech), weighed by its speech.
-      const probabilities = await languageProbabilities(model, encoded);
-      const evidence = probabilities.map((item, index) => ({ probabilities: item, weightSec: batch[index]!.durationSec - LEAD_IN_SEC }));
+      const detected = await languageProbabilities(model, encoded, promptPrefix(model, request.task, previous));
+      start = detected.start;
+      const evidence = detected.languages.map((item, index) => ({ probabilities: item, weightSec: batch[index]!.durationSec - LEAD_IN_SEC }));
       language = chooseLanguage(evidence, request.languageFallback ?? null).language;
     }
     const prompt = promptTokens(model.tokens, { language, task: request.task, previous });
-    const kept = await decodeWithFallback(model, encoded, prompt, batch, seed, signal);
+    const fullWindows = frames < MEL_FRAMES ? (indices: readonly number[]) => model.encode(indices.map((index) => model.logMel(audio[index]!))) : undefined;
+    const kept = await decodeWithFallback(model, { encoded, start, fullWindows }, prompt, batch, seed, signal);
     seed += batch.length;
     const tails: AudioWindow[] = [];
     const fresh: Segment[] = [];
     kept.forEach((attempt, index) => {
       if (!attempt) return;
       const window = batch[index]!;
-      for (const { source, segment } of windowSegments(attempt, model, window, language!)) {
-        bySource[source]!.push(segment);
-        if (source === 0) fresh.push(segment);
-      }
+      fresh.push(...windowSegments(attempt, model, window, language!));
       const tail = windowTail(window, coveredSec(attempt.decoded, model, window.durationSec));
       if (tail) tails.push(tail);
     });
     pending.unshift(...tails);
     // Progress counts the VAD's windows; tails are extra work inside them.
     for (const window of batch) if (original.has(window)) doneSec += window.durationSec;
-    const reached = batch.flatMap((window) => window.pieces.filter((piece) => piece.source === 0).map((piece) => piece.end));
+    const reached = batch.flatMap((window) => window.pieces.map((piece) => piece.end));
     context.progress(doneSec / Math.max(totalSec, 1e-9), Math.max(0, ...reached));
+    segments.push(...fresh);
     if (fresh.length) request.onSegments?.(fresh);
-    if (key && request.onCheckpoint) request.onCheckpoint({ key, language, seed, doneSec, pending: structuredClone(pending), original: pending.map((window) => original.has(window)), segments: [...bySource[0]!] });
+    request.onCheckpoint?.({ key, language, seed, doneSec, pending: structuredClone(pending), original: pending.map((window) => original.has(window)), segments: [...segments] });
   }
   // Tails were decoded after the windows that follow them.
-  for (const segments of bySource) segments.sort((a, b) => a.start - b.start);
+  segments.sort((a, b) => a.start - b.start);
   context.progress(1, pcm.durationSec);
   const transcript = {
     language: language ?? request.language ?? 'en',
     task: request.task,
     engine: { model: request.model.id, provider: model.provider, fallbacks: model.fallbacks },
     durationSec: pcm.durationSec,
-    segments: bySource[0]!,
+    segments,
   };
-  return { transcript, bySource };
+  return transcript;
 }
 
 /** What a checkpoint must match to be resumed: the same audio, windows and settings. */
@@ -289,10 +275,19 @@ const MAX_FALLBACK_BATCH = 10;
  * unsure, every higher temperature at once (one batched pass costs about two serial ones on a
  * CPU, against up to five for OpenAI's one-temperature-at-a-time loop). The kept attempt is the
  * one OpenAI's loop would keep: the first, by temperature, that is silence (null) or passes.
+ *
+ * A batch encoded shorter than 30 s (see WhisperModel.inputFrames) is first decoded as it is; a
+ * window whose decode is not plainly good there — silent, looping, unsure, or saying a phrase twice,
+ * the way small models fill a short context — is encoded again as a full window, where Whisper was
+ * trained, and decoded from the start. The short pass only ever saves time: it never decides alone.
  */
 async function decodeWithFallback(
   model: WhisperModel,
-  encoded: ort.Tensor,
+  /**
+   * The batch's encoder output; where language detection left the decoder, if it ran; and, when the
+   * batch was encoded short, how to encode some of its windows as full ones.
+   */
+  audio: { encoded: ort.Tensor; start?: DecoderStart; fullWindows?: (indices: readonly number[]) => Promise<ort.Tensor> },
   prompt: readonly number[],
   batch: readonly AudioWindow[],
   seed: number,
@@ -301,13 +296,33 @@ async function decodeWithFallback(
   fallback = true,
 ): Promise<Array<Attempt | null>> {
   const greedy = await decodeBatch(model, {
-    encoded,
+    encoded: audio.encoded,
     prompt,
     items: batch.map((window) => ({ durationSec: window.durationSec, temperature: 0 })),
     seed,
     signal,
+    start: audio.start,
   });
   const attempts = greedy.map((decoded) => [describe(decoded, model, 0)]);
+  // Where each window's retries read their encoder output from: [tensor, item].
+  const sources: Array<[ort.Tensor, number]> = batch.map((_, index) => [audio.encoded, index]);
+  if (audio.fullWindows) {
+    const again = attempts.flatMap((list, index) => (plainlyGood(list[0]!) ? [] : [index]));
+    if (again.length > 0) {
+      const full = await audio.fullWindows(again);
+      const redone = await decodeBatch(model, {
+        encoded: full,
+        prompt,
+        items: again.map((index) => ({ durationSec: batch[index]!.durationSec, temperature: 0 })),
+        seed,
+        signal,
+      });
+      again.forEach((index, k) => {
+        attempts[index] = [describe(redone[k]!, model, 0)];
+        sources[index] = [full, k];
+      });
+    }
+  }
   const retries = (fallback ? attempts : [])
     .map((list, index) => ({ first: list[0]!, index }))
     .filter(({ first }) => !isSilence(first) && needsFallback(first))
@@ -315,7 +330,7 @@ async function decodeWithFallback(
   for (let start = 0; start < retries.length; start += MAX_FALLBACK_BATCH) {
     const group = retries.slice(start, start + MAX_FALLBACK_BATCH);
     const hot = await decodeBatch(model, {
-      encoded: stackItems(encoded, group.map(({ index }) => index)),
+      encoded: stackItems(group.map(({ index }) => sources[index]!)),
       prompt,
       items: group.map(({ index, temperature }) => ({ durationSec: batch[index]!.durationSec, temperature })),
       seed: seed + start + 1,
@@ -330,6 +345,11 @@ async function decodeWithFallback(
     }
     return bestOf(list);
   });
+}
+
+/** A decode of a short encoding that a full window would not improve on: speech, sure, saying nothing twice. */
+function plainlyGood(attempt: Attempt): boolean {
+  return !isSilence(attempt) && !needsFallback(attempt) && !repeatsLongPhrase(attempt.text);
 }
 
 function describe(decoded: Decoded, model: WhisperModel, temperature: number): Attempt {
@@ -355,11 +375,8 @@ function coveredSec(decoded: Decoded, model: WhisperModel, durationSec: number):
   return (last - model.tokens.timestampBegin) * FRAME_SEC;
 }
 
-/**
- * The window's segments, each in its own recording's time. A segment whose words fall in two
- * recordings (packed side by side, see packAlongside) is split where they change hands.
- */
-function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWindow, language: string): Array<{ source: number; segment: Segment }> {
+/** The window's segments, in the recording's time. */
+function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWindow, language: string): Segment[] {
   const { decoded } = attempt;
   const rows = decoded.attention;
   const textCount = decoded.tokens.filter((token) => token < model.tokens.eot).length;
@@ -380,68 +397,49 @@ function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWind
     { avgLogprob: attempt.avgLogprob, noSpeechProb: attempt.noSpeechProb, temperature: attempt.temperature },
   );
   const at = (sec: number) => locate(window, Math.min(sec, window.durationSec));
-  const out: Array<{ source: number; segment: Segment }> = [];
-  for (const segment of local) {
-    const runs: Array<{ source: number; words: Segment['words'] }> = [];
-    for (const word of segment.words) {
-      // Whose word, and in which stretch of speech: where its middle falls (alignment puts starts early, into the
-      // silence before). A word never spans the silence packing took out between two stretches, nor two recordings.
+  return local.map((segment) => {
+    const words = segment.words.map((word) => {
+      // Which stretch of speech the word is in: where its middle falls (alignment puts starts early, into the
+      // silence before). A word never spans the silence packing took out between two stretches.
       const middle = at((word.start + word.end) / 2);
-      const { source } = middle;
       const piece = window.pieces[middle.piece];
       const start = at(word.start);
       const end = at(word.end);
-      const mapped = {
+      return {
         ...word,
         start: round(start.piece === middle.piece ? start.sec : (piece?.start ?? middle.sec)),
         end: round(end.piece === middle.piece ? end.sec : (piece?.end ?? middle.sec)),
       };
-      if (runs[runs.length - 1]?.source !== source) runs.push({ source, words: [] });
-      runs[runs.length - 1]!.words.push(mapped);
-    }
-    if (runs.length <= 1) {
-      const source = runs[0]?.source ?? at(segment.start).source;
-      const words = runs[0]?.words ?? [];
-      const start = at(segment.start);
-      const end = at(segment.end);
-      out.push({
-        source,
-        segment: {
-          ...segment,
-          start: start.source === source ? round(start.sec) : (words[0]?.start ?? 0),
-          end: end.source === source ? round(end.sec) : (words[words.length - 1]?.end ?? 0),
-          words,
-        },
-      });
-      continue;
-    }
-    for (const { source, words } of runs) {
-      out.push({ source, segment: { ...segment, text: words.map((word) => word.text).join(' '), start: words[0]!.start, end: words[words.length - 1]!.end, words } });
-    }
-  }
-  return out;
+    });
+    return { ...segment, start: round(at(segment.start).sec), end: round(at(segment.end).sec), words };
+  });
 }
 
-function windowAudio(pcms: readonly PcmFile[], window: AudioWindow): Float32Array {
+function windowAudio(pcm: PcmFile, window: AudioWindow): Float32Array {
   const audio = new Float32Array(Math.round(window.durationSec * SAMPLE_RATE) + 2 * window.pieces.length);
   // The lead-in stays zeros.
   let offset = Math.round(LEAD_IN_SEC * SAMPLE_RATE);
   for (const piece of window.pieces) {
-    offset += Math.round((piece.gapSec ?? 0) * SAMPLE_RATE);
-    const samples = pcms[piece.source]!.read(piece.start * SAMPLE_RATE, (piece.end - piece.start) * SAMPLE_RATE);
+    const samples = pcm.read(piece.start * SAMPLE_RATE, (piece.end - piece.start) * SAMPLE_RATE);
     audio.set(samples.subarray(0, audio.length - offset), offset);
     offset += samples.length;
   }
   return audio.subarray(0, offset);
 }
 
-/** A batch made of the given items of another (repeats allowed). */
-function stackItems(encoded: ort.Tensor, indices: readonly number[]): ort.Tensor {
-  const [, frames, width] = encoded.dims as [number, number, number];
+/** The prompt up to <|startoftranscript|>: what language detection runs the decoder over. */
+function promptPrefix(model: WhisperModel, task: Task, previous: readonly number[]): number[] {
+  const prompt = promptTokens(model.tokens, { language: 'en', task, previous });
+  return prompt.slice(0, prompt.indexOf(model.tokens.sot) + 1);
+}
+
+/** A batch made of items of other batches (repeats allowed): [tensor, item] each. */
+function stackItems(items: ReadonlyArray<readonly [ort.Tensor, number]>): ort.Tensor {
+  const [, frames, width] = items[0]![0].dims as [number, number, number];
   const size = frames * width;
-  const data = new Float32Array(indices.length * size);
-  indices.forEach((index, k) => data.set((encoded.data as Float32Array).subarray(index * size, (index + 1) * size), k * size));
-  return new ort.Tensor('float32', data, [indices.length, frames, width]);
+  const data = new Float32Array(items.length * size);
+  items.forEach(([tensor, index], k) => data.set((tensor.data as Float32Array).subarray(index * size, (index + 1) * size), k * size));
+  return new ort.Tensor('float32', data, [items.length, frames, width]);
 }
 
 function round(sec: number): number {

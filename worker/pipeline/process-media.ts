@@ -3,7 +3,7 @@ import type { ProcessMediaInput, ProcessMediaOutput, SpeechFound, TranscribeChec
 import { assignSpeakers } from '../engine/diarize/assign-speakers';
 import { diarize } from '../engine/diarize/diarize';
 import { firstLine } from '../engine/onnx/execution-providers';
-import { transcribe, type SpeechProbabilities } from '../engine/transcribe';
+import { transcribe } from '../engine/transcribe';
 import type { WarmSessions } from '../engine/warm-sessions';
 import type { YieldGate } from './yield-gate';
 import { probeAndDecode, type Decoded, type WorkAhead } from './work-ahead';
@@ -16,8 +16,6 @@ import { stageContexts } from './stage-progress';
  */
 const STAGE_WEIGHTS = { probe: 1, decode: 2, 'detect-speech': 10, transcribe: 400 } as const;
 const DIARIZE_WEIGHT = { builtin: 2, neural: 30 } as const;
-/** How long a job waits for the files queued after it to be decoded, to transcribe them in its spare window room. */
-const RIDER_WAIT_MS = 1_000;
 
 /**
  * The media pipeline: probe, decode to cached PCM with waveform peaks, find speech, transcribe,
@@ -61,43 +59,23 @@ export async function processMedia(
     signal.throwIfAborted();
   } else prepared = await probeAndDecode(input, stages);
   const { info, decoded } = prepared;
-  const base = { info, waveform: decoded.waveform, pcmPath: decoded.pcmPath, decodedSec: decoded.decodedSec, transcribedAhead: false };
+  const base = { info, waveform: decoded.waveform, pcmPath: decoded.pcmPath, decodedSec: decoded.decodedSec };
   if (!input.transcribe) return { ...base, transcript: null };
 
-  let transcript: Transcript;
-  let speech: SpeechProbabilities;
-  if (early?.transcribed && early.ready) {
-    // Transcribed in an earlier job's spare window room: nothing left but to say so.
-    ({ speech } = early.ready);
-    speechFound(early.ready.durationSec, early.ready.speechSec);
-    const { segments, language, engine: run } = early.transcribed;
-    report({ ...last, engine: run });
-    stages.transcribe.progress(1, early.ready.durationSec);
-    transcript = { language, task: input.transcribe.task, engine: run, durationSec: early.ready.durationSec, segments, speakers: [], turns: [], diarization: null };
-    base.transcribedAhead = true;
-  } else {
-    const riders = (await engine.ahead?.ridersFor(input, RIDER_WAIT_MS)) ?? [];
-    const result = await transcribe(
-      {
-        pcmPath: decoded.pcmPath,
-        ...input.transcribe,
-        speech: early?.ready?.speech,
-        resume: input.resume,
-        onCheckpoint: input.checkpoints ? engine.onCheckpoint : undefined,
-        onSegments: engine.onSegments,
-        onSpeechFound: (speechSec) => speechFound(decoded.decodedSec, speechSec),
-      },
-      { detectSpeech: stages['detect-speech'], transcribe: stages.transcribe },
-      (run) => report({ ...last, engine: run }),
-      engine.warm,
-      riders.map((rider) => rider.ready!),
-    );
-    ({ transcript, speech } = result);
-    for (const rider of riders) {
-      const segments = result.alongside.get(rider.ready!);
-      if (segments) rider.transcribed = { segments, language: transcript.language, engine: transcript.engine };
-    }
-  }
+  const { transcript, speech } = await transcribe(
+    {
+      pcmPath: decoded.pcmPath,
+      ...input.transcribe,
+      speech: early?.ready?.speech,
+      resume: input.resume,
+      onCheckpoint: input.checkpoints ? engine.onCheckpoint : undefined,
+      onSegments: engine.onSegments,
+      onSpeechFound: (speechSec) => speechFound(decoded.decodedSec, speechSec),
+    },
+    { detectSpeech: stages['detect-speech'], transcribe: stages.transcribe },
+    (run) => report({ ...last, engine: run }),
+    engine.warm,
+  );
   if (!input.diarize) return { ...base, transcript };
   onTranscript(transcript);
   try {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { EngineRun, MediaInfo, Segment } from '../../contracts/domain';
+import type { MediaInfo } from '../../contracts/domain';
 import type { DecodeRequest, ProcessMediaInput, SpeechFound } from '../../contracts/worker-protocol';
 import { PcmFile } from '../engine/audio/pcm-file';
 import { detectSpeech, speechSeconds, vadSession, type SpeechProbabilities } from '../engine/transcribe';
@@ -31,20 +31,12 @@ export async function probeAndDecode(request: DecodeRequest, stages: { probe: St
   return { info, decoded };
 }
 
-/** Segments transcribed for a file while another job ran, with the run that made them. */
-export interface TranscribedAhead {
-  segments: Segment[];
-  language: string;
-  engine: EngineRun;
-}
-
 /** One queued file's work done ahead of its job. */
 export interface AheadEntry {
   input: ProcessMediaInput;
   decoded: Promise<Decoded>;
-  /** Decoded and its speech found (only for files that will be transcribed): what transcribing beside another job needs. */
+  /** Decoded and its speech found (only for files that will be transcribed). */
   ready?: { pcmPath: string; durationSec: number; speech: SpeechProbabilities; speechSec: number };
-  transcribed?: TranscribedAhead;
 }
 
 const MAX_AHEAD = 8;
@@ -55,10 +47,9 @@ const quiet = (signal: AbortSignal): StageContext => ({ signal, progress: () => 
 /**
  * The files queued next, worked on while the current job runs: decoded one after another (ffmpeg
  * is a process of its own, so this costs the transcription little), their speech found with a VAD
- * session of their own, and — when they share the current job's settings and a fixed language — their
- * speech packed into the current job's spare window room (see packAlongside), so a folder of short
- * files pays one encoder pass per 30 s of speech instead of one per file. A new plan replaces the
- * old; what is done is handed to each file's own job once, and a file that failed to decode fails there.
+ * session of their own. Their transcription waits for their own job: a window never holds two
+ * recordings. A new plan replaces the old; what is done is handed to each file's own job once, and a
+ * file that failed to decode fails there.
  */
 export class WorkAhead {
   private entries: AheadEntry[] = [];
@@ -84,24 +75,7 @@ export class WorkAhead {
     if (index < 0) return undefined;
     const [entry] = this.entries.splice(index, 1);
     // Other settings (another VAD, another model): only the decode still holds.
-    return sameTranscription(entry!.input, input) ? entry : { ...entry!, ready: undefined, transcribed: undefined };
-  }
-
-  /**
-   * Files ready to be transcribed beside a job with these settings: decoded, speech found, not yet
-   * transcribed. Those still being prepared are waited for, up to `waitMs`: the first short files of
-   * a batch are otherwise never ready in time, and each one ready saves a whole encoder pass.
-   */
-  async ridersFor(input: ProcessMediaInput, waitMs: number): Promise<AheadEntry[]> {
-    if (!input.transcribe || input.transcribe.language === null) return [];
-    const candidates = this.entries.filter((entry) => !entry.transcribed && sameTranscription(entry.input, input));
-    if (candidates.some((entry) => !entry.ready)) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise((resolve) => (timer = setTimeout(resolve, waitMs)));
-      await Promise.race([Promise.allSettled(candidates.map((entry) => entry.decoded)), timeout]);
-      clearTimeout(timer);
-    }
-    return candidates.filter((entry) => entry.ready && this.entries.includes(entry));
+    return sameTranscription(entry!.input, input) ? entry : { ...entry!, ready: undefined };
   }
 
   private prepare(input: ProcessMediaInput): AheadEntry {

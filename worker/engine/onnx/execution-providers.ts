@@ -32,6 +32,8 @@ export async function openSession(
      * running), less 60 MB without MLAS's prepacked second copy, which does not speed this decoder up.
      */
     foldQuantizedWeights?: boolean;
+    /** The model as changed in memory (see anyLengthEncoder); `modelPath` still names it in errors. */
+    bytes?: Uint8Array;
   } = {},
 ): Promise<OpenedSession> {
   const fallbacks: ProviderFallback[] = [];
@@ -40,7 +42,7 @@ export async function openSession(
   ort.env.logLevel = 'fatal';
   for (const provider of order) {
     try {
-      const session = await ort.InferenceSession.create(modelPath, {
+      const session = await ort.InferenceSession.create((options.bytes ?? modelPath) as string, {
         executionProviders: [provider],
         intraOpNumThreads: provider === 'cpu' ? (options.threads ?? defaultThreadCount()) : undefined,
         interOpNumThreads: 1,

@@ -24,6 +24,19 @@ export interface DecodeInput {
   /** Seeds the sampler for items with temperature > 0, so a rerun gives the same transcript. */
   seed: number;
   signal: AbortSignal;
+  /** Where language detection left the decoder (see languageProbabilities): decoding goes on from there. */
+  start?: DecoderStart;
+}
+
+/**
+ * The decoder after the prompt up to <|startoftranscript|>, as language detection ran it: its cache
+ * (the audio's cross-attention keys and values, the prompt's self-attention ones) and what it said.
+ */
+export interface DecoderStart {
+  past: Record<string, ort.Tensor>;
+  /** Prompt tokens already in the cache. */
+  consumed: number;
+  noSpeechProbs: number[];
 }
 
 export interface Decoded {
@@ -66,7 +79,8 @@ export async function decodeBatch(model: WhisperModel, input: DecodeInput): Prom
   }));
   const done = new Array<boolean>(batch).fill(false);
 
-  const past = emptyCache(model, batch);
+  const { start } = input;
+  const past = start ? { ...start.past } : emptyCache(model, batch);
 
   let inputIds = new BigInt64Array(batch * input.prompt.length);
   for (let b = 0; b < batch; b++) input.prompt.forEach((id, i) => (inputIds[b * input.prompt.length + i] = BigInt(id)));
@@ -74,7 +88,20 @@ export async function decodeBatch(model: WhisperModel, input: DecodeInput): Prom
   const decoderFetches = ['logits', ...alignmentLayers.map((layer) => `cross_attentions.${layer}`)];
   for (let layer = 0; layer < dims.layers; layer++) decoderFetches.push(`present.${layer}.decoder.key`, `present.${layer}.decoder.value`);
   const firstFetches = [...decoderFetches];
-  for (let layer = 0; layer < dims.layers; layer++) firstFetches.push(`present.${layer}.encoder.key`, `present.${layer}.encoder.value`);
+  if (!start) firstFetches.push(...encoderCacheNames(model, 'present'));
+  if (start) {
+    results.forEach((result, b) => (result.noSpeechProb = start.noSpeechProbs[b] ?? 0));
+    // The rest of the prompt, a token a step: the cached branch has no causal mask for several at once.
+    for (let fed = start.consumed; fed < input.prompt.length - 1; fed++) {
+      const out = await model.decode(
+        { input_ids: new ort.Tensor('int64', new BigInt64Array(batch).fill(BigInt(input.prompt[fed]!)), [batch, 1]), encoder_hidden_states: input.encoded, use_cache_branch: new ort.Tensor('bool', [true], [1]), ...past },
+        decoderCacheNames(model, 'present'),
+      );
+      decoderCacheNames(model, 'past_key_values').forEach((name, index) => (past[name] = out[decoderCacheNames(model, 'present')[index]!]!));
+    }
+    inputIds = new BigInt64Array(batch).fill(BigInt(input.prompt[input.prompt.length - 1]!));
+    stepLength = 1;
+  }
 
   for (let step = 0; step <= MAX_NEW_TOKENS && !done.every(Boolean); step++) {
     input.signal.throwIfAborted();
@@ -82,7 +109,7 @@ export async function decodeBatch(model: WhisperModel, input: DecodeInput): Prom
       {
         input_ids: new ort.Tensor('int64', inputIds, [batch, stepLength]),
         encoder_hidden_states: input.encoded,
-        use_cache_branch: new ort.Tensor('bool', [step > 0], [1]),
+        use_cache_branch: new ort.Tensor('bool', [step > 0 || start !== undefined], [1]),
         ...past,
       },
       step === 0 ? firstFetches : decoderFetches,
@@ -91,7 +118,7 @@ export async function decodeBatch(model: WhisperModel, input: DecodeInput): Prom
     for (let layer = 0; layer < dims.layers; layer++) {
       for (const kind of ['key', 'value']) {
         past[`past_key_values.${layer}.decoder.${kind}`] = out[`present.${layer}.decoder.${kind}`]!;
-        if (step === 0) past[`past_key_values.${layer}.encoder.${kind}`] = out[`present.${layer}.encoder.${kind}`]!;
+        if (step === 0 && !start) past[`past_key_values.${layer}.encoder.${kind}`] = out[`present.${layer}.encoder.${kind}`]!;
       }
     }
 
@@ -105,7 +132,7 @@ export async function decodeBatch(model: WhisperModel, input: DecodeInput): Prom
         next[b] = BigInt(special.eot);
         continue;
       }
-      if (step === 0 && special.noSpeech !== null && sotIndex >= 0) {
+      if (step === 0 && !start && special.noSpeech !== null && sotIndex >= 0) {
         const atSot = logSoftmax(logitsData.slice((b * stepLength + sotIndex) * vocab, (b * stepLength + sotIndex + 1) * vocab));
         result.noSpeechProb = Math.exp(atSot[special.noSpeech]!);
       }
@@ -177,25 +204,44 @@ function alignmentRow(
   return row;
 }
 
-/** Each item's language probabilities: the language tokens' softmax right after <|startoftranscript|>. */
-export async function languageProbabilities(model: WhisperModel, encoded: ort.Tensor): Promise<Array<Map<string, number>>> {
+function encoderCacheNames(model: WhisperModel, prefix: 'present' | 'past_key_values'): string[] {
+  return Array.from({ length: model.dims.layers }, (_, layer) => [`${prefix}.${layer}.encoder.key`, `${prefix}.${layer}.encoder.value`]).flat();
+}
+
+function decoderCacheNames(model: WhisperModel, prefix: 'present' | 'past_key_values'): string[] {
+  return Array.from({ length: model.dims.layers }, (_, layer) => [`${prefix}.${layer}.decoder.key`, `${prefix}.${layer}.decoder.value`]).flat();
+}
+
+/**
+ * Each item's language probabilities: the language tokens' softmax right after <|startoftranscript|>,
+ * from the decoder run over the prompt up to that token (`prefix`, which ends with it). That run is
+ * also decoding's first step: decodeBatch goes on from it (`start`) rather than projecting the audio
+ * again.
+ */
+export async function languageProbabilities(model: WhisperModel, encoded: ort.Tensor, prefix: readonly number[]): Promise<{ languages: Array<Map<string, number>>; start: DecoderStart }> {
   const { tokens: special } = model;
   const batch = encoded.dims[0]!;
-  const feeds: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', new BigInt64Array(batch).fill(BigInt(special.sot)), [batch, 1]),
-    encoder_hidden_states: encoded,
-    use_cache_branch: new ort.Tensor('bool', [false], [1]),
-    ...emptyCache(model, batch),
-  };
-  const out = await model.decode(feeds, ['logits']);
+  const ids = new BigInt64Array(batch * prefix.length);
+  for (let b = 0; b < batch; b++) prefix.forEach((id, i) => (ids[b * prefix.length + i] = BigInt(id)));
+  const presents = [...encoderCacheNames(model, 'present'), ...decoderCacheNames(model, 'present')];
+  const pasts = [...encoderCacheNames(model, 'past_key_values'), ...decoderCacheNames(model, 'past_key_values')];
+  const out = await model.decode(
+    { input_ids: new ort.Tensor('int64', ids, [batch, prefix.length]), encoder_hidden_states: encoded, use_cache_branch: new ort.Tensor('bool', [false], [1]), ...emptyCache(model, batch) },
+    ['logits', ...presents],
+  );
   const logits = out.logits!.data as Float32Array;
   const vocab = out.logits!.dims[2]!;
-  return Array.from({ length: batch }, (_, b) => {
+  const noSpeechProbs: number[] = [];
+  const languages = Array.from({ length: batch }, (_, b) => {
+    const row = logits.subarray((b * prefix.length + prefix.length - 1) * vocab, (b * prefix.length + prefix.length) * vocab);
+    noSpeechProbs.push(special.noSpeech === null ? 0 : Math.exp(logSoftmax(row.slice())[special.noSpeech]!));
     const masked = new Float32Array(vocab).fill(-Infinity);
-    for (const id of special.languages.values()) masked[id] = logits[b * vocab + id]!;
+    for (const id of special.languages.values()) masked[id] = row[id]!;
     const probabilities = logSoftmax(masked);
     return new Map([...special.languages].map(([language, id]) => [language, Math.exp(probabilities[id]!)]));
   });
+  const past = Object.fromEntries(presents.map((name, index) => [pasts[index]!, out[name]!]));
+  return { languages, start: { past, consumed: prefix.length, noSpeechProbs } };
 }
 
 function argmax(values: Float32Array): number {

@@ -3,8 +3,8 @@ import FFT from 'fft.js';
 /** Whisper's front end: 25 ms Hann frames every 10 ms over a 30 s window. */
 const N_FFT = 400;
 const HOP = 160;
-const FRAMES = 3_000;
-const WINDOW_SAMPLES = FRAMES * HOP;
+/** 10 ms frames in a 30 s window. */
+export const MEL_FRAMES = 3_000;
 const BINS = N_FFT / 2 + 1;
 const FLOOR = 1e-10;
 
@@ -65,17 +65,17 @@ export class LogMel {
     this.product = new Float64Array(2 * this.size);
   }
 
-  /** Features of up to 30 s of 16 kHz audio, zero-padded to the window: [melBins][3000], mel-major. */
-  compute(audio: Float32Array): Float32Array {
-    const length = Math.min(audio.length, WINDOW_SAMPLES);
-    const out = new Float32Array(this.melBins * FRAMES);
-    const voiced = Math.min(FRAMES, Math.ceil((length + N_FFT / 2) / HOP));
+  /** Features of up to 30 s of 16 kHz audio, zero-padded to `frames` (≤ 3000): [melBins][frames], mel-major. */
+  compute(audio: Float32Array, frames = MEL_FRAMES): Float32Array {
+    const length = Math.min(audio.length, frames * HOP);
+    const out = new Float32Array(this.melBins * frames);
+    const voiced = Math.min(frames, Math.ceil((length + N_FFT / 2) / HOP));
     // Frame i covers padded samples [160i, 160i + 400): the audio shifted by 200, reflected at the edges.
     const padded = new Float64Array((voiced + 1) * HOP + N_FFT);
     for (let j = 0; j < padded.length; j++) {
       let index = j - N_FFT / 2;
       if (index < 0) index = -index;
-      else if (index >= WINDOW_SAMPLES) index = 2 * (WINDOW_SAMPLES - 1) - index;
+      else if (index >= frames * HOP) index = 2 * (frames * HOP - 1) - index;
       padded[j] = index < length ? audio[index]! : 0;
     }
     let logMax = Math.log10(FLOOR);
@@ -89,13 +89,13 @@ export class LogMel {
           let sum = 0;
           for (let k = 0; k < weights.length; k++) sum += weights[k]! * power[first + k]!;
           const value = Math.log10(Math.max(FLOOR, sum));
-          out[mel * FRAMES + frame + p] = value;
+          out[mel * frames + frame + p] = value;
           if (value > logMax) logMax = value;
         }
       }
     }
     const silent = Math.log10(FLOOR);
-    for (let mel = 0; mel < this.melBins; mel++) out.fill(silent, mel * FRAMES + voiced, (mel + 1) * FRAMES);
+    for (let mel = 0; mel < this.melBins; mel++) out.fill(silent, mel * frames + voiced, (mel + 1) * frames);
     const threshold = logMax - 8;
     for (let i = 0; i < out.length; i++) out[i] = (Math.max(out[i]!, threshold) + 4) / 4;
     return out;

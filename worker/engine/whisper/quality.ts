@@ -44,6 +44,26 @@ export function repeatsPhrase(text: string): boolean {
   return false;
 }
 
+/** Shortest phrase whose second saying in one window makes a decode worth checking (see repeatsLongPhrase). */
+const MIN_REPEATED_PHRASE = 5;
+
+/**
+ * A phrase of five or more words said twice in one window's text ("then in the same operations with
+ * ugly ones, we'll start with the same operations with ugly ones"): what a small model does to fill
+ * a context it finds too short. People do it too, rarely, so this only asks for a second look.
+ */
+export function repeatsLongPhrase(text: string): boolean {
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}']+/u).filter(Boolean);
+  const seen = new Set<string>();
+  for (let start = 0; start + MIN_REPEATED_PHRASE <= words.length; start++) {
+    const phrase = words.slice(start, start + MIN_REPEATED_PHRASE).join(' ');
+    if (seen.has(phrase)) return true;
+    // Overlapping sayings ("no no no no no no") are repeatsPhrase's to judge.
+    if (start >= MIN_REPEATED_PHRASE - 1) seen.add(words.slice(start - MIN_REPEATED_PHRASE + 1, start + 1).join(' '));
+  }
+  return false;
+}
+
 /** The decode went into a loop: OpenAI's compression-ratio test, or a phrase said over and over. */
 export function isLooping(text: string): boolean {
   return compressionRatio(text) > QUALITY.maxCompressionRatio || repeatsPhrase(text);

@@ -5,7 +5,8 @@ import ort from 'onnxruntime-node';
 import type { ProviderFallback } from '../../../contracts/domain';
 import type { ExecutionProvider } from '../../../contracts/devices';
 import { firstLine, openSession } from '../onnx/execution-providers';
-import { LogMel } from './log-mel';
+import { anyLengthEncoder } from './any-length-encoder';
+import { LogMel, MEL_FRAMES } from './log-mel';
 import { specialTokens, type GenerationConfig, type SpecialTokens } from './special-tokens';
 
 export interface WhisperModelFiles {
@@ -14,6 +15,13 @@ export interface WhisperModelFiles {
   /** File-name suffix of the weights: "" (fp32), "_quantized", "_fp16", "_q4", … */
   dtypeSuffix: string;
 }
+
+/**
+ * Seconds of silence the encoder hears after a window's audio (see inputFrames). Measured on the real
+ * read speech (npm run bench:peers): 10 s keeps whisper-tiny's and whisper-base's word error rate at or
+ * below the full window's; 2 s cost whisper-tiny a third more errors; sherpa-onnx pads 10 s too.
+ */
+export const ENCODER_TAIL_SEC = 10;
 
 interface Dimensions {
   layers: number;
@@ -44,6 +52,8 @@ export class WhisperModel {
     /** [layer, head] pairs whose cross-attention follows the words in time. */
     readonly alignmentHeads: ReadonlyArray<readonly [number, number]>,
     readonly multilingual: boolean,
+    /** Whether the encoder takes less than a 30 s window (see anyLengthEncoder). */
+    readonly anyLength: boolean,
   ) {}
 
   static async load(
@@ -68,7 +78,7 @@ export class WhisperModel {
       headDim: config.d_model! / config.decoder_attention_heads!,
       model: config.d_model!,
     };
-    const { encoder, decoder, provider, fallbacks, remaining } = await openPair(files, order, threads);
+    const { encoder, decoder, provider, fallbacks, remaining, anyLength } = await openPair(files, order, threads);
     const model = new WhisperModel(
       encoder,
       decoder,
@@ -83,21 +93,32 @@ export class WhisperModel {
       dims,
       (generation.alignment_heads ?? defaultAlignmentHeads(dims)).map(([layer, head]) => [layer, head] as const),
       generation.is_multilingual ?? (generation.lang_to_id !== undefined),
+      anyLength,
     );
     model.fallbacks.push(...fallbacks);
     return model;
   }
 
-  /** Log-mel features of up to 30 s of audio, zero-padded to the full window. */
-  logMel(audio: Float32Array): Float32Array {
-    return this.features.compute(audio);
+  /** Log-mel features of up to 30 s of audio, zero-padded to `frames` (10 ms each; the full window by default). */
+  logMel(audio: Float32Array, frames = MEL_FRAMES): Float32Array {
+    return this.features.compute(audio, frames);
+  }
+
+  /**
+   * The mel frames the encoder is given for `sec` seconds of audio: the audio and some silence after
+   * it, in whole seconds, or the full 30 s window where the encoder takes nothing else. The silence
+   * matters: cut at the last word, Whisper often misses it or the end of text (sherpa-onnx pads 10 s).
+   */
+  inputFrames(sec: number): number {
+    if (!this.anyLength) return MEL_FRAMES;
+    return Math.min(MEL_FRAMES, Math.ceil(sec + ENCODER_TAIL_SEC) * 100);
   }
 
   get melBins(): number {
     return this.features.melBins;
   }
 
-  /** Encodes windows one at a time (faster per window on CPU than a batch) into one [B, frames, d] tensor. */
+  /** Encodes windows (of equal length) one at a time (faster per window on CPU than a batch) into one [B, frames, d] tensor. */
   async encode(mels: readonly Float32Array[], batch = 1): Promise<ort.Tensor> {
     const frames = mels[0]!.length / this.melBins;
     const parts: Float32Array[] = [];
@@ -162,20 +183,22 @@ export class WhisperModel {
 
 async function openPair(files: WhisperModelFiles, order: readonly ExecutionProvider[], threads: number | undefined) {
   const onnx = (name: string): string => path.join(files.dir, 'onnx', `${name}${files.dtypeSuffix}.onnx`);
-  const encoder = await openSession(onnx('encoder_model'), order, { threads });
+  const bytes = anyLengthEncoder(await readFile(onnx('encoder_model'))) ?? undefined;
+  const encoder = await openSession(onnx('encoder_model'), order, { threads, bytes });
   // The decoder must share the encoder's provider: mixing would copy the encoder states every step.
   const sameAndAfter = order.slice(order.indexOf(encoder.provider));
   const decoder = await openSession(onnx('decoder_model_merged'), sameAndAfter, { threads, foldQuantizedWeights: true });
   let pair = { encoder: encoder.session, decoder: decoder.session, provider: decoder.provider };
   if (decoder.provider !== encoder.provider) {
     await encoder.session.release();
-    const cpuEncoder = await openSession(onnx('encoder_model'), [decoder.provider], { threads });
+    const cpuEncoder = await openSession(onnx('encoder_model'), [decoder.provider], { threads, bytes });
     pair = { ...pair, encoder: cpuEncoder.session };
   }
   return {
     ...pair,
     fallbacks: [...encoder.fallbacks, ...decoder.fallbacks],
     remaining: order.slice(order.indexOf(pair.provider) + 1),
+    anyLength: bytes !== undefined,
   };
 }
 

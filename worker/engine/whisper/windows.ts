@@ -1,19 +1,15 @@
 import type { TimeSpan } from '../vad/speech-regions';
 
 /**
- * What one Whisper pass sees: speech regions cut out of the recording and laid end to end, at most
+ * What one Whisper pass sees: speech regions cut out of one recording and laid end to end, at most
  * 30 s in all. Dropping the silence between them saves encoder passes and removes what Whisper
- * would otherwise fill with invented text.
+ * would otherwise fill with invented text. A window never holds two recordings: a word decoded in
+ * one could otherwise land in the other's transcript.
  */
-/** A stretch of one recording inside a window. */
-export interface Piece extends TimeSpan {
-  /** Whose audio: 0 the job's own recording, 1… recordings packed in beside it (see packAlongside). */
-  source: number;
-  /** Silence laid before the piece: another recording's lead-in. */
-  gapSec?: number;
-}
+/** A stretch of the recording inside a window. */
+export type Piece = TimeSpan;
 
-const lengthOf = (piece: Piece): number => (piece.gapSec ?? 0) + piece.end - piece.start;
+const lengthOf = (piece: Piece): number => piece.end - piece.start;
 
 export interface AudioWindow {
   pieces: Piece[];
@@ -31,7 +27,7 @@ export const WINDOW_SEC = 30;
 export const LEAD_IN_SEC = 0.3;
 
 /** Packs consecutive regions into windows, never splitting a region (they are already ≤ maxSec). */
-export function packWindows(regions: readonly TimeSpan[], maxSec = WINDOW_SEC, source = 0): AudioWindow[] {
+export function packWindows(regions: readonly TimeSpan[], maxSec = WINDOW_SEC): AudioWindow[] {
   const windows: AudioWindow[] = [];
   let current: AudioWindow | undefined;
   for (const region of regions) {
@@ -42,47 +38,11 @@ export function packWindows(regions: readonly TimeSpan[], maxSec = WINDOW_SEC, s
       windows.push(current);
     }
     // A piece longer than a window can only come from a caller that skipped the VAD's split.
-    const piece = { start: region.start, end: region.start + Math.min(length, maxSec - LEAD_IN_SEC), source };
+    const piece = { start: region.start, end: region.start + Math.min(length, maxSec - LEAD_IN_SEC) };
     current.pieces.push(piece);
     current.durationSec += piece.end - piece.start;
   }
   return windows;
-}
-
-/**
- * Whisper's encoder costs the same for 2 s of speech as for 30: a folder of voice memos pays a whole
- * window per file. Other recordings' speech fills the last window's room instead — each recording
- * whole or not at all, in order, stopping at the first that does not fit — and their words are routed
- * back to them by source. Returns the windows and the sources packed.
- */
-export function packAlongside(
-  windows: readonly AudioWindow[],
-  riders: ReadonlyArray<{ source: number; regions: readonly TimeSpan[] }>,
-  maxSec = WINDOW_SEC,
-): { windows: AudioWindow[]; packed: number[] } {
-  const out = windows.map((window) => ({ ...window, pieces: [...window.pieces] }));
-  const packed: number[] = [];
-  let last = out[out.length - 1];
-  for (const rider of riders) {
-    // Each recording starts after a lead-in of its own, for the reason the window does.
-    const pieces: Piece[] = rider.regions
-      .filter((region) => region.end > region.start)
-      .map((region, index) => ({ start: region.start, end: region.end, source: rider.source, ...(index === 0 ? { gapSec: LEAD_IN_SEC } : {}) }));
-    const length = pieces.reduce((sum, piece) => sum + lengthOf(piece), 0);
-    if (length === 0) {
-      packed.push(rider.source);
-      continue;
-    }
-    if (!last) {
-      last = { pieces: [], durationSec: LEAD_IN_SEC };
-      out.push(last);
-    }
-    if (last.durationSec + length > maxSec) break;
-    last.pieces.push(...pieces);
-    last.durationSec += length;
-    packed.push(rider.source);
-  }
-  return { windows: out, packed };
 }
 
 /** Untranscribed audio shorter than this is a trailing breath or a cut-off word, not a sentence. */
@@ -99,30 +59,24 @@ export function windowTail(window: AudioWindow, fromSec: number): AudioWindow | 
   const pieces: Piece[] = [];
   let before = LEAD_IN_SEC;
   for (const piece of window.pieces) {
-    const gap = piece.gapSec ?? 0;
-    if (before + lengthOf(piece) > fromSec) {
-      // A tail starts with a lead-in of its own; a gap it starts in is covered by that.
-      const into = Math.max(0, fromSec - before - gap);
-      pieces.push({ start: piece.start + into, end: piece.end, source: piece.source, ...(gap > 0 && fromSec < before && pieces.length > 0 ? { gapSec: gap } : {}) });
-    }
+    // A tail starts with a lead-in of its own.
+    if (before + lengthOf(piece) > fromSec) pieces.push({ start: piece.start + Math.max(0, fromSec - before), end: piece.end });
     before += lengthOf(piece);
   }
   return { pieces, durationSec: pieces.reduce((sum, piece) => sum + lengthOf(piece), LEAD_IN_SEC) };
 }
 
 /**
- * Maps a time inside the window's audio back to a recording's own timeline: which recording, and
- * when in it (the lead-in maps to the first piece's start).
+ * Maps a time inside the window's audio back to the recording's timeline, and says in which piece
+ * it falls (the lead-in maps to the first piece's start).
  */
-export function locate(window: AudioWindow, windowSec: number): { source: number; sec: number; piece: number } {
+export function locate(window: AudioWindow, windowSec: number): { sec: number; piece: number } {
   let before = LEAD_IN_SEC;
   for (const [index, piece] of window.pieces.entries()) {
-    before += piece.gapSec ?? 0;
     const length = piece.end - piece.start;
-    if (windowSec <= before + length) return { source: piece.source, sec: piece.start + Math.max(0, windowSec - before), piece: index };
+    if (windowSec <= before + length) return { sec: piece.start + Math.max(0, windowSec - before), piece: index };
     before += length;
   }
   const last = window.pieces.length - 1;
-  return last >= 0 ? { source: window.pieces[last]!.source, sec: window.pieces[last]!.end, piece: last } : { source: 0, sec: 0, piece: 0 };
+  return last >= 0 ? { sec: window.pieces[last]!.end, piece: last } : { sec: 0, piece: 0 };
 }
-
