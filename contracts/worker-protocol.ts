@@ -44,6 +44,7 @@ export type DiarizeSettings = z.infer<typeof DiarizeSettings>;
 const AudioWindow = z.object({
   pieces: z.array(z.object({ start: z.number(), end: z.number() })),
   durationSec: z.number().positive(),
+  secondLook: z.boolean().optional(),
 });
 
 /**

@@ -51,3 +51,36 @@ export function longRealSpeech(sharedAudio: string, workDir: string, minutes: nu
   const reference = Array.from({ length: rounds }, () => utterances.map((u) => u.reference).join('\n')).join('\n');
   return { file, reference, rounds };
 }
+
+/**
+ * A long recording of the real utterances as people leave pauses: `rounds` times through the set,
+ * pauses of 0.7 to 2.5 s, and every fourth utterance said twice in a row, as a speaker repeating
+ * a sentence does (the case where Whisper skips the second saying). Made once into `workDir` (16 kHz
+ * mono WAV); returns the utterances' texts in the order spoken.
+ */
+export function pausedRealSpeech(sharedAudio: string, workDir: string, rounds: number): { file: string; spoken: string[]; durationSec: number } {
+  const utterances = readSpeech(sharedAudio);
+  const pauses = [0.7, 1.5, 2.5, 1];
+  const order: Utterance[] = [];
+  for (let round = 0; round < rounds; round++) {
+    utterances.forEach((utterance, index) => {
+      order.push(utterance);
+      if (index % 4 === 3) order.push(utterance);
+    });
+  }
+  const file = path.join(workDir, `read-speech-paused-x${rounds}.wav`);
+  const durationSec = order.reduce((sum, utterance, index) => sum + wavSeconds(utterance.wav) + pauses[index % pauses.length]!, 0);
+  if (!existsSync(file)) {
+    mkdirSync(workDir, { recursive: true });
+    const ffmpeg = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffmpeg;
+    const silence = pauses.map((sec) => {
+      const pause = path.join(workDir, `pause-${sec}s.wav`);
+      execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', String(sec), '-c:a', 'pcm_s16le', pause]);
+      return pause;
+    });
+    const list = path.join(workDir, `read-speech-paused-x${rounds}.txt`);
+    writeFileSync(list, `${order.flatMap((utterance, index) => [`file '${utterance.wav}'`, `file '${silence[index % silence.length]!}'`]).join('\n')}\n`);
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', file]);
+  }
+  return { file, spoken: order.map((utterance) => utterance.reference), durationSec };
+}

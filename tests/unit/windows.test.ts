@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEAD_IN_SEC, locate, packWindows, windowTail } from '../../worker/engine/whisper/windows';
+import { LEAD_IN_SEC, locate, packWindows, unheardPieces, windowTail } from '../../worker/engine/whisper/windows';
 
 const lead = LEAD_IN_SEC;
 
@@ -45,5 +45,23 @@ describe('30-second windows of speech', () => {
     expect(windowTail(window!, lead + 14.5)).toBeNull();
     // Nothing covered (a decode that stopped at its first timestamp): decoding it again would loop.
     expect(windowTail(window!, 0.5)).toBeNull();
+  });
+});
+
+describe('speech a decode passed over', () => {
+  const [window] = packWindows([{ start: 0, end: 3 }, { start: 5, end: 7 }, { start: 9, end: 9.5 }, { start: 12, end: 15 }]);
+
+  it('gives the stretches no word touches, as a window of their own, once', () => {
+    const words = [{ start: 0.2, end: 2.8 }, { start: 12.1, end: 14 }];
+    const again = unheardPieces(window!, window!.durationSec, words);
+    // The 2 s stretch nobody heard comes back; the half-second one is a breath, not a sentence.
+    expect(again).toEqual({ pieces: [{ start: 5, end: 7 }], durationSec: lead + 2, secondLook: true });
+    expect(unheardPieces(again!, again!.durationSec, [])).toBeNull();
+  });
+
+  it('leaves what windowTail decodes again, and a window nothing of which was heard', () => {
+    // Covered up to the third piece: the rest is the tail's.
+    expect(unheardPieces(window!, lead + 3 + 2 + 0.5, [{ start: 0, end: 3 }, { start: 5, end: 7 }])).toBeNull();
+    expect(unheardPieces(window!, window!.durationSec, [])).toBeNull();
   });
 });

@@ -16,7 +16,7 @@ import { promptTokens } from './whisper/special-tokens';
 import { MEL_FRAMES } from './whisper/log-mel';
 import { WhisperModel, type WhisperModelFiles } from './whisper/whisper-model';
 import { WarmSessions } from './warm-sessions';
-import { LEAD_IN_SEC, locate, packWindows, windowTail, type AudioWindow } from './whisper/windows';
+import { LEAD_IN_SEC, locate, packWindows, unheardPieces, windowTail, type AudioWindow } from './whisper/windows';
 import { FRAME_SEC, tokenStartTimes } from './whisper/word-alignment';
 
 export interface TranscribeRequest {
@@ -183,7 +183,7 @@ async function transcribeWindows(
   let language = request.language ?? (model.multilingual ? null : 'en');
   const previous = request.initialPrompt ? model.encodePrompt(request.initialPrompt).slice(-MAX_PROMPT_TOKENS) : [];
   const segments: Segment[] = [];
-  // Windows still to decode: the VAD's, then the tails Whisper left untranscribed (see windowTail).
+  // Windows still to decode: the VAD's, then what Whisper left untranscribed in them (see windowTail, unheardPieces).
   const pending = [...windows];
   const original = new Set(windows);
   let doneSec = 0;
@@ -222,17 +222,20 @@ async function transcribeWindows(
     const fullWindows = frames < MEL_FRAMES ? (indices: readonly number[]) => model.encode(indices.map((index) => model.logMel(audio[index]!))) : undefined;
     const kept = await decodeWithFallback(model, { encoded, start, fullWindows }, prompt, batch, seed, signal);
     seed += batch.length;
-    const tails: AudioWindow[] = [];
+    const again: AudioWindow[] = [];
     const fresh: Segment[] = [];
     kept.forEach((attempt, index) => {
       if (!attempt) return;
       const window = batch[index]!;
-      fresh.push(...windowSegments(attempt, model, window, language!));
-      const tail = windowTail(window, coveredSec(attempt.decoded, model, window.durationSec));
-      if (tail) tails.push(tail);
+      const decoded = windowSegments(attempt, model, window, language!);
+      fresh.push(...decoded);
+      const covered = coveredSec(attempt.decoded, model, window.durationSec);
+      const unheard = unheardPieces(window, covered, decoded.flatMap((segment) => segment.words));
+      const tail = windowTail(window, covered);
+      for (const next of [unheard, tail]) if (next) again.push(next);
     });
-    pending.unshift(...tails);
-    // Progress counts the VAD's windows; tails are extra work inside them.
+    pending.unshift(...again);
+    // Progress counts the VAD's windows; what is decoded again is extra work inside them.
     for (const window of batch) if (original.has(window)) doneSec += window.durationSec;
     const reached = batch.flatMap((window) => window.pieces.map((piece) => piece.end));
     context.progress(doneSec / Math.max(totalSec, 1e-9), Math.max(0, ...reached));

@@ -13,6 +13,8 @@ const lengthOf = (piece: Piece): number => piece.end - piece.start;
 
 export interface AudioWindow {
   pieces: Piece[];
+  /** Made of pieces an earlier decode of them said nothing of (see unheardPieces): not looked at a third time. */
+  secondLook?: boolean;
   /** The lead-in of silence plus the pieces' lengths: the audio the window holds. */
   durationSec: number;
 }
@@ -64,6 +66,28 @@ export function windowTail(window: AudioWindow, fromSec: number): AudioWindow | 
     before += lengthOf(piece);
   }
   return { pieces, durationSec: pieces.reduce((sum, piece) => sum + lengthOf(piece), LEAD_IN_SEC) };
+}
+
+/**
+ * The window's stretches of speech, before `coveredSec` (window time; the rest is windowTail's),
+ * that no decoded word touches, as a window of their own: Whisper sometimes passes over a sentence
+ * inside a window, most often one said twice ("he could wait no longer. He could wait no longer."),
+ * and a long recording loses it. Decoded alone, it is heard. Only stretches of MIN_TAIL_SEC or more,
+ * only when some of the window was heard (the same audio again would give the same answer), and only
+ * once: null otherwise.
+ */
+export function unheardPieces(window: AudioWindow, coveredSec: number, words: ReadonlyArray<TimeSpan>): AudioWindow | null {
+  if (window.secondLook || words.length === 0) return null;
+  let before = LEAD_IN_SEC;
+  const unheard: Piece[] = [];
+  for (const piece of window.pieces) {
+    before += lengthOf(piece);
+    if (before > coveredSec) break;
+    if (lengthOf(piece) < MIN_TAIL_SEC) continue;
+    if (!words.some((word) => word.end > piece.start && word.start < piece.end)) unheard.push({ ...piece });
+  }
+  if (unheard.length === 0) return null;
+  return { pieces: unheard, durationSec: unheard.reduce((sum, piece) => sum + lengthOf(piece), LEAD_IN_SEC), secondLook: true };
 }
 
 /**
