@@ -17,6 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelManager } from '../core/models/model-manager';
 import { resourcePaths } from '../core/paths';
+import { defaultThreadCount } from '../worker/engine/onnx/execution-providers';
 import { projectRoot, sharedAudio, sharedModels } from '../tests/helpers/media';
 import { runInFreshWorker } from './lib/fresh-worker';
 import { longRealSpeech, readSpeech, wavSeconds } from './lib/read-speech';
@@ -43,7 +44,7 @@ interface Result {
 type Model = { id: string; repo: string; dir: string; dtypeSuffix: string };
 
 function pipelineRun(model: Model, wavs: string[]): Result {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/lib/transformers-asr.ts'), modelsDir, model.repo, ...wavs], {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/lib/transformers-asr.ts'), modelsDir, model.repo, 'en', String(defaultThreadCount()), ...wavs], {
     cwd: projectRoot,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],

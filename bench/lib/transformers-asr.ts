@@ -1,11 +1,11 @@
 // The comparison engine for bench/transcribe: transformers.js' own ASR pipeline on the same model
 // files, run in its own process so its peak memory is its own. Several files are one batch: the model
 // is loaded once, as a script over a folder would. Prints one JSON line.
-// Usage: tsx bench/lib/transformers-asr.ts <modelsDir> <repo> <wav>…
+// Usage: tsx bench/lib/transformers-asr.ts <modelsDir> <repo> <language|auto> <threads> <wav>…
 import { readFileSync } from 'node:fs';
 import { env, pipeline } from '@huggingface/transformers';
 
-const [modelsDir, repo, ...wavs] = process.argv.slice(2) as [string, string, ...string[]];
+const [modelsDir, repo, language, threads, ...wavs] = process.argv.slice(2) as [string, string, string, string, ...string[]];
 env.allowRemoteModels = false;
 env.localModelPath = `${modelsDir}/`;
 
@@ -27,13 +27,13 @@ function readWav(file: string): Float32Array {
 }
 
 const started = performance.now();
-const asr = await pipeline('automatic-speech-recognition', repo, { dtype: 'q8', device: 'cpu' });
+const asr = await pipeline('automatic-speech-recognition', repo, { dtype: 'q8', device: 'cpu', session_options: { intraOpNumThreads: Number(threads) } });
 const texts: string[] = [];
 let audioSec = 0;
 for (const wav of wavs) {
   const audio = readWav(wav);
   audioSec += audio.length / 16000;
-  const output = (await asr(audio, { chunk_length_s: 30, return_timestamps: 'word', language: 'en', task: 'transcribe' })) as { text: string };
+  const output = (await asr(audio, { chunk_length_s: 30, return_timestamps: 'word', ...(language === 'auto' ? {} : { language }), task: 'transcribe' })) as { text: string };
   texts.push(output.text);
 }
 const wallSec = (performance.now() - started) / 1000;

@@ -10,7 +10,7 @@ import { projectRoot, scratchDir, sharedAudio, sharedModels } from '../helpers/m
 const stage = () => ({ signal: new AbortController().signal, progress: () => undefined });
 
 describe('a long recording of real speech with pauses', () => {
-  it('keeps every utterance, a sentence said twice included, each word inside the recording', async () => {
+  it.each(['whisper-tiny', 'whisper-base'])('%s keeps every utterance, a sentence said twice in a row included, each word inside the recording', async (modelId) => {
     const work = scratchDir('long-form');
     // Twice through the read-speech set (6.5 minutes), every fourth utterance said twice in a row.
     const { file, spoken, durationSec } = pausedRealSpeech(sharedAudio, work, 2);
@@ -19,7 +19,7 @@ describe('a long recording of real speech with pauses', () => {
     const { transcript } = await transcribe(
       {
         pcmPath,
-        model: { id: 'whisper-tiny', dir: path.join(sharedModels, 'Xenova/whisper-tiny'), dtypeSuffix: '_quantized' },
+        model: { id: modelId, dir: path.join(sharedModels, 'Xenova', modelId), dtypeSuffix: '_quantized' },
         vadModelPath: path.join(projectRoot, 'resources/vad/silero_vad_v6.onnx'),
         language: 'en',
         task: 'transcribe',

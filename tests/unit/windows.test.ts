@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEAD_IN_SEC, locate, packWindows, unheardPieces, windowTail } from '../../worker/engine/whisper/windows';
+import { LEAD_IN_SEC, locate, packWindows, piecesToHearAgain, secondLook, windowTail } from '../../worker/engine/whisper/windows';
 
 const lead = LEAD_IN_SEC;
 
@@ -50,18 +50,28 @@ describe('30-second windows of speech', () => {
 
 describe('speech a decode passed over', () => {
   const [window] = packWindows([{ start: 0, end: 3 }, { start: 5, end: 7 }, { start: 9, end: 9.5 }, { start: 12, end: 15 }]);
+  const word = (start: number, end: number) => ({ start, end });
 
-  it('gives the stretches no word touches, as a window of their own, once', () => {
-    const words = [{ start: 0.2, end: 2.8 }, { start: 12.1, end: 14 }];
-    const again = unheardPieces(window!, window!.durationSec, words);
-    // The 2 s stretch nobody heard comes back; the half-second one is a breath, not a sentence.
-    expect(again).toEqual({ pieces: [{ start: 5, end: 7 }], durationSec: lead + 2, secondLook: true });
-    expect(unheardPieces(again!, again!.durationSec, [])).toBeNull();
+  it('gives back a stretch no word landed in, on its own and once; a half-second breath stays', () => {
+    const again = piecesToHearAgain(window!, window!.durationSec, [{ words: [word(0.2, 1), word(1, 2.8)] }, { words: [word(12.1, 13), word(13, 14)] }]);
+    expect(again).toEqual([{ start: 5, end: 7 }]);
+    expect(secondLook(again[0]!)).toEqual({ pieces: [{ start: 5, end: 7 }], durationSec: lead + 2, secondLook: true });
+    expect(piecesToHearAgain(secondLook(again[0]!), lead + 2, [])).toEqual([]);
   });
 
-  it('leaves what windowTail decodes again, and a window nothing of which was heard', () => {
-    // Covered up to the third piece: the rest is the tail's.
-    expect(unheardPieces(window!, lead + 3 + 2 + 0.5, [{ start: 0, end: 3 }, { start: 5, end: 7 }])).toBeNull();
-    expect(unheardPieces(window!, window!.durationSec, [])).toBeNull();
+  it('a sentence said twice and heard once: the second saying got one stretched word, so both sayings are decoded again', () => {
+    // "has never been | surpassed": the first saying's words, then the last word stretched over the second.
+    const merged = [{ words: [word(0.2, 1), word(1, 1.5), word(1.5, 2.2), word(5.1, 6.9)] }, { words: [word(12.1, 13), word(13, 14)] }];
+    expect(piecesToHearAgain(window!, window!.durationSec, merged)).toEqual([{ start: 0, end: 3 }, { start: 5, end: 7 }]);
+    // Apart in two segments, the first saying stands.
+    const apart = [{ words: [word(0.2, 1), word(1, 2.8)] }, { words: [word(5.1, 6.9)] }, { words: [word(12.1, 13), word(13, 14)] }];
+    expect(piecesToHearAgain(window!, window!.durationSec, apart)).toEqual([{ start: 5, end: 7 }]);
+  });
+
+  it('leaves what windowTail decodes again, a window nothing was heard in, and a window of one stretch', () => {
+    expect(piecesToHearAgain(window!, lead + 3 + 2 + 0.5, [{ words: [word(0, 1.5), word(1.5, 3), word(5, 6), word(6, 7)] }])).toEqual([]);
+    expect(piecesToHearAgain(window!, window!.durationSec, [])).toEqual([]);
+    const [single] = packWindows([{ start: 0, end: 4 }]);
+    expect(piecesToHearAgain(single!, single!.durationSec, [{ words: [word(0, 4)] }])).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import { promptTokens } from './whisper/special-tokens';
 import { MEL_FRAMES } from './whisper/log-mel';
 import { WhisperModel, type WhisperModelFiles } from './whisper/whisper-model';
 import { WarmSessions } from './warm-sessions';
-import { LEAD_IN_SEC, locate, packWindows, unheardPieces, windowTail, type AudioWindow } from './whisper/windows';
+import { LEAD_IN_SEC, locate, packWindows, piecesToHearAgain, secondLook, windowTail, type AudioWindow } from './whisper/windows';
 import { FRAME_SEC, tokenStartTimes } from './whisper/word-alignment';
 
 export interface TranscribeRequest {
@@ -183,7 +183,7 @@ async function transcribeWindows(
   let language = request.language ?? (model.multilingual ? null : 'en');
   const previous = request.initialPrompt ? model.encodePrompt(request.initialPrompt).slice(-MAX_PROMPT_TOKENS) : [];
   const segments: Segment[] = [];
-  // Windows still to decode: the VAD's, then what Whisper left untranscribed in them (see windowTail, unheardPieces).
+  // Windows still to decode: the VAD's, then what Whisper left untranscribed in them (see windowTail, piecesToHearAgain).
   const pending = [...windows];
   const original = new Set(windows);
   let doneSec = 0;
@@ -228,11 +228,12 @@ async function transcribeWindows(
       if (!attempt) return;
       const window = batch[index]!;
       const decoded = windowSegments(attempt, model, window, language!);
-      fresh.push(...decoded);
       const covered = coveredSec(attempt.decoded, model, window.durationSec);
-      const unheard = unheardPieces(window, covered, decoded.flatMap((segment) => segment.words));
+      const redo = piecesToHearAgain(window, covered, decoded);
+      fresh.push(...withoutWordsIn(decoded, redo));
+      again.push(...redo.map(secondLook));
       const tail = windowTail(window, covered);
-      for (const next of [unheard, tail]) if (next) again.push(next);
+      if (tail) again.push(tail);
     });
     pending.unshift(...again);
     // Progress counts the VAD's windows; what is decoded again is extra work inside them.
@@ -415,6 +416,18 @@ function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWind
       };
     });
     return { ...segment, start: round(at(segment.start).sec), end: round(at(segment.end).sec), words };
+  });
+}
+
+/** The segments less the words in `pieces` (decoded again on their own); a segment left with none goes. */
+function withoutWordsIn(segments: readonly Segment[], pieces: readonly TimeSpan[]): Segment[] {
+  if (pieces.length === 0) return [...segments];
+  const taken = (word: Segment['words'][number]) => pieces.some((piece) => (word.start + word.end) / 2 >= piece.start && (word.start + word.end) / 2 <= piece.end);
+  return segments.flatMap((segment) => {
+    const words = segment.words.filter((word) => !taken(word));
+    if (words.length === segment.words.length) return [segment];
+    if (words.length === 0) return [];
+    return [{ ...segment, words, text: words.map((word) => word.text).join(' '), start: words[0]!.start, end: words[words.length - 1]!.end }];
   });
 }
 

@@ -13,7 +13,7 @@ const lengthOf = (piece: Piece): number => piece.end - piece.start;
 
 export interface AudioWindow {
   pieces: Piece[];
-  /** Made of pieces an earlier decode of them said nothing of (see unheardPieces): not looked at a third time. */
+  /** A stretch an earlier decode passed over (see piecesToHearAgain): not looked at a third time. */
   secondLook?: boolean;
   /** The lead-in of silence plus the pieces' lengths: the audio the window holds. */
   durationSec: number;
@@ -68,26 +68,42 @@ export function windowTail(window: AudioWindow, fromSec: number): AudioWindow | 
   return { pieces, durationSec: pieces.reduce((sum, piece) => sum + lengthOf(piece), LEAD_IN_SEC) };
 }
 
+/** A stretch of this much speech or more that came out as one word was probably passed over (see piecesToHearAgain). */
+const MIN_UNDERHEARD_SEC = 1.5;
+
 /**
- * The window's stretches of speech, before `coveredSec` (window time; the rest is windowTail's),
- * that no decoded word touches, as a window of their own: Whisper sometimes passes over a sentence
- * inside a window, most often one said twice ("he could wait no longer. He could wait no longer."),
- * and a long recording loses it. Decoded alone, it is heard. Only stretches of MIN_TAIL_SEC or more,
- * only when some of the window was heard (the same audio again would give the same answer), and only
- * once: null otherwise.
+ * The window's stretches of speech, before `coveredSec` (window time; the rest is windowTail's), to
+ * decode again, each on its own. Whisper sometimes passes over a sentence inside a window, most often
+ * one said twice in a row ("he could wait no longer. He could wait no longer."): either nothing lands
+ * in its stretch, or the two sayings come out as one, the first saying's words with the second's last
+ * word stretched over it. So: a stretch of MIN_TAIL_SEC or more where no word's middle falls; one of
+ * MIN_UNDERHEARD_SEC or more with only one; and the stretch before such a one when a segment runs
+ * across both. Decoded alone, each is heard; the caller drops the words the window gave them. Never for
+ * a window of one stretch (the same audio again gives the same answer), nor a second time.
  */
-export function unheardPieces(window: AudioWindow, coveredSec: number, words: ReadonlyArray<TimeSpan>): AudioWindow | null {
-  if (window.secondLook || words.length === 0) return null;
+export function piecesToHearAgain(window: AudioWindow, coveredSec: number, segments: ReadonlyArray<{ words: ReadonlyArray<TimeSpan> }>): Piece[] {
+  if (window.secondLook || window.pieces.length < 2 || segments.every((segment) => segment.words.length === 0)) return [];
+  const inside = (piece: Piece, word: TimeSpan) => (word.start + word.end) / 2 >= piece.start && (word.start + word.end) / 2 <= piece.end;
+  const again = new Set<number>();
   let before = LEAD_IN_SEC;
-  const unheard: Piece[] = [];
-  for (const piece of window.pieces) {
+  window.pieces.forEach((piece, index) => {
     before += lengthOf(piece);
-    if (before > coveredSec) break;
-    if (lengthOf(piece) < MIN_TAIL_SEC) continue;
-    if (!words.some((word) => word.end > piece.start && word.start < piece.end)) unheard.push({ ...piece });
-  }
-  if (unheard.length === 0) return null;
-  return { pieces: unheard, durationSec: unheard.reduce((sum, piece) => sum + lengthOf(piece), LEAD_IN_SEC), secondLook: true };
+    if (before > coveredSec + 1e-9 || lengthOf(piece) < MIN_TAIL_SEC) return;
+    const heard = segments.flatMap((segment) => segment.words.filter((word) => inside(piece, word)));
+    if (heard.length === 0) again.add(index);
+    else if (heard.length === 1 && lengthOf(piece) >= MIN_UNDERHEARD_SEC) {
+      again.add(index);
+      const previous = window.pieces[index - 1];
+      const shared = previous && segments.some((segment) => segment.words.some((word) => inside(previous, word)) && segment.words.some((word) => inside(piece, word)));
+      if (shared) again.add(index - 1);
+    }
+  });
+  return [...again].sort((a, b) => a - b).map((index) => ({ ...window.pieces[index]! }));
+}
+
+/** A window of one stretch, looked at a second time (see piecesToHearAgain). */
+export function secondLook(piece: Piece): AudioWindow {
+  return { pieces: [{ ...piece }], durationSec: LEAD_IN_SEC + lengthOf(piece), secondLook: true };
 }
 
 /**
