@@ -25,6 +25,9 @@ describe('Whisper’s encoder on audio shorter than 30 s', () => {
     const short = await run(after, features.subarray(0, 80 * 800), 800);
     expect(short.dims.slice(0, 2)).toEqual([1, 400]);
     expect(Array.from(short.data as Float32Array).every(Number.isFinite)).toBe(true);
+    // Only the states are returned: every layer's attention maps, which nothing reads, are no longer kept.
+    expect(after.outputNames).toEqual(['last_hidden_state']);
+    expect(before.outputNames.length).toBeGreaterThan(1);
     await Promise.all([before.release(), after.release()]);
   });
 

@@ -34,6 +34,11 @@ export async function openSession(
     foldQuantizedWeights?: boolean;
     /** The model as changed in memory (see anyLengthEncoder); `modelPath` still names it in errors. */
     bytes?: Uint8Array;
+    /**
+     * ONNX Runtime's CPU arena keeps the largest run's memory for the session's life. Off for a model
+     * whose input length changes run to run (the encoder: 1 to 30 s), whose largest run is rare.
+     */
+    memoryArena?: boolean;
   } = {},
 ): Promise<OpenedSession> {
   const fallbacks: ProviderFallback[] = [];
@@ -47,6 +52,7 @@ export async function openSession(
         intraOpNumThreads: provider === 'cpu' ? (options.threads ?? defaultThreadCount()) : undefined,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
+        enableCpuMemArena: options.memoryArena ?? true,
         logSeverityLevel: 4,
         extra: options.foldQuantizedWeights ? { session: { disable_quant_qdq: '1', disable_prepacking: '1' } } : {},
       });

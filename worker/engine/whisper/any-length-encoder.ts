@@ -5,13 +5,14 @@ import protobuf from 'protobufjs/minimal';
  * audio's frames, so it only takes a padded 30 s window: a 3 s voice memo pays ten times the encoder
  * work it needs. OpenAI's model itself has no such limit (whisper.cpp's audio context and
  * sherpa-onnx's export slice the table to the audio's length: `positional_embedding[:x.shape[1]]`).
- * This makes the same change to the exported graph, in its protobuf bytes, without re-encoding the
- * model (whose full schema this code does not carry):
+ * This makes the same change to the exported graph, working on its protobuf fields as bytes (this
+ * code does not carry ONNX's whole schema, and copies what it does not change as it is):
  *  - the one Add that takes the position table gets, in place of the table's name, a new name of the
- *    same byte length, so no enclosing length changes;
- *  - a second graph field is appended to the model, holding three nodes that make that name: the
- *    table sliced to the frames' count. Protobuf merges a repeated occurrence of a message field into
- *    the first, so the graph gains the nodes (ONNX Runtime sorts nodes itself).
+ *    same byte length, so the node's bytes keep their length;
+ *  - three nodes make that name: the table sliced to the frames' count (Shape → Slice → Slice);
+ *  - the graph's outputs other than `last_hidden_state` go: the export also returns every layer's
+ *    attention maps, which nothing reads and which ONNX Runtime keeps to the end of each run (350 MB
+ *    of whisper-base's peak at a full window, and a sixth of its time).
  * Returns null when the graph is not of that shape (another exporter's) or not readable: the caller
  * keeps 30 s windows.
  */
@@ -24,14 +25,20 @@ export function anyLengthEncoder(model: Uint8Array, positions = 1500): Uint8Arra
   }
 }
 
+/** The encoder's output the engine reads. */
+const HIDDEN_STATE = 'last_hidden_state';
+
 function withSlicedPositions(model: Uint8Array, positions: number): Uint8Array | null {
-  const graphs = fields(model, 0, model.length).filter((field) => field.number === MODEL_GRAPH && field.wire === LENGTH_DELIMITED);
+  const top = fields(model, 0, model.length);
+  const graphs = top.filter((field) => field.number === MODEL_GRAPH && field.wire === LENGTH_DELIMITED);
   if (graphs.length !== 1) return null;
   const graph = graphs[0]!;
   const tables = new Set<string>();
   const names = new Set<string>();
   const adds: Array<{ inputs: Array<{ name: string; start: number; end: number }> }> = [];
-  for (const field of fields(model, graph.start, graph.end)) {
+  const graphFields = fields(model, graph.start, graph.end);
+  const unread = new Set<Field>();
+  for (const field of graphFields) {
     if (field.wire !== LENGTH_DELIMITED) continue;
     if (field.number === GRAPH_INITIALIZER) {
       const tensor = readTensor(model, field.start, field.end);
@@ -42,6 +49,9 @@ function withSlicedPositions(model: Uint8Array, positions: number): Uint8Array |
       for (const input of node.inputs) names.add(input.name);
       for (const output of node.outputs) names.add(output);
       if (node.opType === 'Add') adds.push(node);
+    } else if (field.number === GRAPH_OUTPUT) {
+      const name = fields(model, field.start, field.end).find((inner) => inner.number === 1 && inner.wire === LENGTH_DELIMITED);
+      if (name && text(model, name) !== HIDDEN_STATE) unread.add(field);
     }
   }
   const uses = adds.flatMap((node) => {
@@ -49,13 +59,16 @@ function withSlicedPositions(model: Uint8Array, positions: number): Uint8Array |
     const frames = node.inputs.find((input) => !tables.has(input.name));
     return table && frames && node.inputs.length === 2 ? [{ table, frames: frames.name }] : [];
   });
-  if (uses.length !== 1) return null;
+  const outputs = graphFields.filter((field) => field.number === GRAPH_OUTPUT).length;
+  if (uses.length !== 1 || outputs - unread.size !== 1) return null;
   const { table, frames } = uses[0]!;
   const sliced = uniqueName(table.name, names);
   if (sliced === null) return null;
 
-  const shape = `${sliced}/shape`;
-  const count = `${sliced}/count`;
+  // A copy: a Buffer's slice would share, and change, the caller's bytes.
+  const renamed = Uint8Array.from(model.subarray(graph.start, graph.end));
+  renamed.set(Buffer.from(sliced, 'utf8'), table.start - graph.start);
+  const kept = graphFields.filter((field) => !unread.has(field)).map((field) => renamed.subarray(field.tagStart - graph.start, field.end - graph.start));
   const graphWriter = protobuf.Writer.create();
   const node = (opType: string, inputs: string[], output: string) => {
     const writer = protobuf.Writer.create();
@@ -70,34 +83,37 @@ function withSlicedPositions(model: Uint8Array, positions: number): Uint8Array |
     writer.uint32((1 << 3) | 0).int64(1); // dims: [1]
     writer.uint32((2 << 3) | 0).int32(INT64);
     writer.uint32((8 << 3) | LENGTH_DELIMITED).string(name);
-    const raw = new Uint8Array(new BigInt64Array([BigInt(value)]).buffer);
-    writer.uint32((9 << 3) | LENGTH_DELIMITED).bytes(raw);
+    writer.uint32((9 << 3) | LENGTH_DELIMITED).bytes(new Uint8Array(new BigInt64Array([BigInt(value)]).buffer));
     graphWriter.uint32((GRAPH_INITIALIZER << 3) | LENGTH_DELIMITED).bytes(writer.finish());
   };
+  const shape = `${sliced}/shape`;
+  const count = `${sliced}/count`;
   constant(`${sliced}/0`, 0);
   constant(`${sliced}/1`, 1);
   constant(`${sliced}/2`, 2);
   node('Shape', [frames], shape);
   node('Slice', [shape, `${sliced}/1`, `${sliced}/2`], count);
   node('Slice', [table.name, `${sliced}/0`, count, `${sliced}/0`], sliced);
-  const tail = protobuf.Writer.create().uint32((MODEL_GRAPH << 3) | LENGTH_DELIMITED).bytes(graphWriter.finish()).finish();
-  const patched = new Uint8Array(model.length + tail.length);
-  patched.set(model);
-  patched.set(Buffer.from(sliced, 'utf8'), table.start);
-  patched.set(tail, model.length);
-  return patched;
+
+  // The new nodes first: ONNX Runtime wants a node's inputs made before it.
+  const graphBytes = Buffer.concat([graphWriter.finish(), ...kept]);
+  const graphKey = protobuf.Writer.create().uint32((MODEL_GRAPH << 3) | LENGTH_DELIMITED).uint32(graphBytes.length).finish();
+  return Buffer.concat(top.flatMap((field) => (field === graph ? [graphKey, graphBytes] : [model.subarray(field.tagStart, field.end)])));
 }
 
 // Field numbers from onnx/onnx.proto.
 const MODEL_GRAPH = 7;
 const GRAPH_NODE = 1;
 const GRAPH_INITIALIZER = 5;
+const GRAPH_OUTPUT = 12;
 const INT64 = 7;
 const LENGTH_DELIMITED = 2;
 
 interface Field {
   number: number;
   wire: number;
+  /** Where the field's key begins. */
+  tagStart: number;
   /** The payload's bytes, for a length-delimited field. */
   start: number;
   end: number;
@@ -108,8 +124,9 @@ function fields(bytes: Uint8Array, start: number, end: number): Field[] {
   reader.pos = start;
   const out: Field[] = [];
   while (reader.pos < end) {
+    const tagStart = reader.pos;
     const key = reader.uint32();
-    const field = { number: key >>> 3, wire: key & 7, start: reader.pos, end: reader.pos };
+    const field = { number: key >>> 3, wire: key & 7, tagStart, start: reader.pos, end: reader.pos };
     if (field.wire === LENGTH_DELIMITED) {
       const length = reader.uint32();
       field.start = reader.pos;
@@ -117,6 +134,7 @@ function fields(bytes: Uint8Array, start: number, end: number): Field[] {
       reader.pos = field.end;
     } else {
       reader.skipType(field.wire);
+      field.end = reader.pos;
     }
     out.push(field);
   }

@@ -184,14 +184,16 @@ export class WhisperModel {
 async function openPair(files: WhisperModelFiles, order: readonly ExecutionProvider[], threads: number | undefined) {
   const onnx = (name: string): string => path.join(files.dir, 'onnx', `${name}${files.dtypeSuffix}.onnx`);
   const bytes = anyLengthEncoder(await readFile(onnx('encoder_model'))) ?? undefined;
-  const encoder = await openSession(onnx('encoder_model'), order, { threads, bytes });
+  // Without the arena: a full window's attention (400 MB for base) is not kept after it (worker peak 1.29 → 1.09 GB
+  // on bench:peers' long file, same speed).
+  const encoder = await openSession(onnx('encoder_model'), order, { threads, bytes, memoryArena: false });
   // The decoder must share the encoder's provider: mixing would copy the encoder states every step.
   const sameAndAfter = order.slice(order.indexOf(encoder.provider));
   const decoder = await openSession(onnx('decoder_model_merged'), sameAndAfter, { threads, foldQuantizedWeights: true });
   let pair = { encoder: encoder.session, decoder: decoder.session, provider: decoder.provider };
   if (decoder.provider !== encoder.provider) {
     await encoder.session.release();
-    const cpuEncoder = await openSession(onnx('encoder_model'), [decoder.provider], { threads, bytes });
+    const cpuEncoder = await openSession(onnx('encoder_model'), [decoder.provider], { threads, bytes, memoryArena: false });
     pair = { ...pair, encoder: cpuEncoder.session };
   }
   return {
