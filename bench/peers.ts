@@ -19,7 +19,7 @@ import { defaultThreadCount } from '../worker/engine/onnx/execution-providers';
 import { projectRoot, sharedAudio, sharedModels } from '../tests/helpers/media';
 import { runInFreshWorker } from './lib/fresh-worker';
 import { pausedRealSpeech, readSpeech, wavSeconds } from './lib/read-speech';
-import { utteranceRecall, wordErrors } from './lib/word-error-rate';
+import { corpusWordErrors, utteranceRecall } from './lib/word-error-rate';
 
 const { values } = parseArgs({
   options: {
@@ -131,13 +131,7 @@ function transformersJs(model: string, language: string, wavs: string[]): Run {
 const rows: string[] = [];
 function record(model: string, workload: 'short' | 'long', language: string, engine: string, run: Run): void {
   const references = workload === 'short' ? utterances.map((utterance) => utterance.reference) : [long.spoken.join(' ')];
-  let errors = 0;
-  let words = 0;
-  references.forEach((reference, index) => {
-    const counts = wordErrors(reference, run.texts[index] ?? '');
-    errors += counts.errors;
-    words += counts.referenceWords;
-  });
+  const { errors, referenceWords: words } = corpusWordErrors(references, run.texts);
   const audioSec = workload === 'short' ? shortAudioSec : long.durationSec;
   const missing = workload === 'long' ? `${utteranceRecall(long.spoken, run.texts[0] ?? '').filter((share) => share < 0.5).length} of ${long.spoken.length}` : '';
   const rss = run.peakRssMb === undefined ? '' : `${Math.round(run.peakRssMb)} MB`;

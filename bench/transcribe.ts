@@ -21,7 +21,7 @@ import { defaultThreadCount } from '../worker/engine/onnx/execution-providers';
 import { projectRoot, sharedAudio, sharedModels } from '../tests/helpers/media';
 import { runInFreshWorker } from './lib/fresh-worker';
 import { longRealSpeech, readSpeech, wavSeconds } from './lib/read-speech';
-import { wordErrors } from './lib/word-error-rate';
+import { corpusWordErrors, wordErrors } from './lib/word-error-rate';
 
 const { values } = parseArgs({
   options: { models: { type: 'string' }, minutes: { type: 'string' }, 'minutes-long': { type: 'string', default: '30' }, skip: { type: 'string', default: '' } },
@@ -111,13 +111,7 @@ if (values.minutes) {
 const rows: string[] = [];
 const details: string[] = [];
 function record(model: string, workload: string, engine: string, result: Result, references: string[]): void {
-  let errors = 0;
-  let words = 0;
-  references.forEach((reference, index) => {
-    const counts = wordErrors(reference, result.texts[index] ?? '');
-    errors += counts.errors;
-    words += counts.referenceWords;
-  });
+  const { errors, referenceWords: words } = corpusWordErrors(references, result.texts);
   const rss = result.peakRssMb === null ? 'n/a' : `${Math.round(result.peakRssMb)} MB`;
   const row = `| ${model} | ${workload} | ${engine} | ${(result.audioSec / 60).toFixed(1)} min | ${result.wallSec.toFixed(1)} s | ${(result.audioSec / result.wallSec).toFixed(1)}× | ${rss} | ${((100 * errors) / words).toFixed(1)} % (${errors}/${words}) |`;
   rows.push(row);

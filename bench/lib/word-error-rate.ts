@@ -21,6 +21,17 @@ export function wordErrors(reference: string, hypothesis: string): WerCounts {
   return { errors: previous[hyp.length]!, referenceWords: ref.length };
 }
 
+/** Word errors over a set of recordings: each hypothesis against its reference, summed. */
+export function corpusWordErrors(references: readonly string[], hypotheses: readonly string[]): WerCounts {
+  const total = { errors: 0, referenceWords: 0 };
+  references.forEach((reference, index) => {
+    const counts = wordErrors(reference, hypotheses[index] ?? '');
+    total.errors += counts.errors;
+    total.referenceWords += counts.referenceWords;
+  });
+  return total;
+}
+
 export function wordErrorRate(reference: string, hypothesis: string): number {
   const { errors, referenceWords } = wordErrors(reference, hypothesis);
   return referenceWords === 0 ? (errors === 0 ? 0 : 1) : errors / referenceWords;
