@@ -11,12 +11,12 @@ import { speechRegions, type TimeSpan } from './vad/speech-regions';
 import { decodeBatch, languageProbabilities, type Decoded, type DecoderStart } from './whisper/decode-loop';
 import { chooseLanguage } from './whisper/language-choice';
 import { bestOf, isSilence, needsFallback, QUALITY, repeatsLongPhrase } from './whisper/quality';
-import { buildSegments } from './whisper/segments';
+import { buildSegments, joinWords } from './whisper/segments';
 import { promptTokens } from './whisper/special-tokens';
 import { MEL_FRAMES } from './whisper/log-mel';
 import { WhisperModel, type WhisperModelFiles } from './whisper/whisper-model';
 import { WarmSessions } from './warm-sessions';
-import { LEAD_IN_SEC, locate, packWindows, piecesToHearAgain, secondLook, windowTail, type AudioWindow } from './whisper/windows';
+import { centredIn, LEAD_IN_SEC, locate, packWindows, piecesToHearAgain, secondLook, windowTail, type AudioWindow } from './whisper/windows';
 import { FRAME_SEC, tokenStartTimes } from './whisper/word-alignment';
 
 export interface TranscribeRequest {
@@ -230,7 +230,7 @@ async function transcribeWindows(
       const decoded = windowSegments(attempt, model, window, language!);
       const covered = coveredSec(attempt.decoded, model, window.durationSec);
       const redo = piecesToHearAgain(window, covered, decoded);
-      fresh.push(...withoutWordsIn(decoded, redo));
+      fresh.push(...withoutWordsIn(decoded, redo, language!));
       again.push(...redo.map(secondLook));
       const tail = windowTail(window, covered);
       if (tail) again.push(tail);
@@ -420,14 +420,13 @@ function windowSegments(attempt: Attempt, model: WhisperModel, window: AudioWind
 }
 
 /** The segments less the words in `pieces` (decoded again on their own); a segment left with none goes. */
-function withoutWordsIn(segments: readonly Segment[], pieces: readonly TimeSpan[]): Segment[] {
-  if (pieces.length === 0) return [...segments];
-  const taken = (word: Segment['words'][number]) => pieces.some((piece) => (word.start + word.end) / 2 >= piece.start && (word.start + word.end) / 2 <= piece.end);
+function withoutWordsIn(segments: readonly Segment[], pieces: readonly TimeSpan[], language: string): readonly Segment[] {
+  if (pieces.length === 0) return segments;
   return segments.flatMap((segment) => {
-    const words = segment.words.filter((word) => !taken(word));
+    const words = segment.words.filter((word) => !pieces.some((piece) => centredIn(piece, word)));
     if (words.length === segment.words.length) return [segment];
     if (words.length === 0) return [];
-    return [{ ...segment, words, text: words.map((word) => word.text).join(' '), start: words[0]!.start, end: words[words.length - 1]!.end }];
+    return [{ ...segment, words, text: joinWords(words, language), start: words[0]!.start, end: words[words.length - 1]!.end }];
   });
 }
 

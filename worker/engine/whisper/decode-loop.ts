@@ -88,16 +88,18 @@ export async function decodeBatch(model: WhisperModel, input: DecodeInput): Prom
   const decoderFetches = ['logits', ...alignmentLayers.map((layer) => `cross_attentions.${layer}`)];
   for (let layer = 0; layer < dims.layers; layer++) decoderFetches.push(`present.${layer}.decoder.key`, `present.${layer}.decoder.value`);
   const firstFetches = [...decoderFetches];
-  if (!start) firstFetches.push(...encoderCacheNames(model, 'present'));
+  if (!start) firstFetches.push(...cacheNames(model, 'present', 'encoder'));
   if (start) {
     results.forEach((result, b) => (result.noSpeechProb = start.noSpeechProbs[b] ?? 0));
-    // The rest of the prompt, a token a step: the cached branch has no causal mask for several at once.
+    // The rest of the prompt, a token a step, as generation feeds the cached branch (it was exported for one).
+    const presents = cacheNames(model, 'present', 'decoder');
+    const pasts = cacheNames(model, 'past_key_values', 'decoder');
     for (let fed = start.consumed; fed < input.prompt.length - 1; fed++) {
       const out = await model.decode(
         { input_ids: new ort.Tensor('int64', new BigInt64Array(batch).fill(BigInt(input.prompt[fed]!)), [batch, 1]), encoder_hidden_states: input.encoded, use_cache_branch: new ort.Tensor('bool', [true], [1]), ...past },
-        decoderCacheNames(model, 'present'),
+        presents,
       );
-      decoderCacheNames(model, 'past_key_values').forEach((name, index) => (past[name] = out[decoderCacheNames(model, 'present')[index]!]!));
+      pasts.forEach((name, index) => (past[name] = out[presents[index]!]!));
     }
     inputIds = new BigInt64Array(batch).fill(BigInt(input.prompt[input.prompt.length - 1]!));
     stepLength = 1;
@@ -204,12 +206,9 @@ function alignmentRow(
   return row;
 }
 
-function encoderCacheNames(model: WhisperModel, prefix: 'present' | 'past_key_values'): string[] {
-  return Array.from({ length: model.dims.layers }, (_, layer) => [`${prefix}.${layer}.encoder.key`, `${prefix}.${layer}.encoder.value`]).flat();
-}
-
-function decoderCacheNames(model: WhisperModel, prefix: 'present' | 'past_key_values'): string[] {
-  return Array.from({ length: model.dims.layers }, (_, layer) => [`${prefix}.${layer}.decoder.key`, `${prefix}.${layer}.decoder.value`]).flat();
+/** The decoder's cache inputs (past_key_values) or outputs (present) of one half, every layer's keys and values. */
+function cacheNames(model: WhisperModel, prefix: 'present' | 'past_key_values', part: 'decoder' | 'encoder'): string[] {
+  return Array.from({ length: model.dims.layers }, (_, layer) => [`${prefix}.${layer}.${part}.key`, `${prefix}.${layer}.${part}.value`]).flat();
 }
 
 /**
@@ -223,8 +222,8 @@ export async function languageProbabilities(model: WhisperModel, encoded: ort.Te
   const batch = encoded.dims[0]!;
   const ids = new BigInt64Array(batch * prefix.length);
   for (let b = 0; b < batch; b++) prefix.forEach((id, i) => (ids[b * prefix.length + i] = BigInt(id)));
-  const presents = [...encoderCacheNames(model, 'present'), ...decoderCacheNames(model, 'present')];
-  const pasts = [...encoderCacheNames(model, 'past_key_values'), ...decoderCacheNames(model, 'past_key_values')];
+  const presents = [...cacheNames(model, 'present', 'encoder'), ...cacheNames(model, 'present', 'decoder')];
+  const pasts = [...cacheNames(model, 'past_key_values', 'encoder'), ...cacheNames(model, 'past_key_values', 'decoder')];
   const out = await model.decode(
     { input_ids: new ort.Tensor('int64', ids, [batch, prefix.length]), encoder_hidden_states: encoded, use_cache_branch: new ort.Tensor('bool', [false], [1]), ...emptyCache(model, batch) },
     ['logits', ...presents],

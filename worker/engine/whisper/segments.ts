@@ -23,6 +23,11 @@ export interface SegmentStats {
 /** Languages written without spaces: every character run that decodes cleanly is a word. */
 const UNSPACED = new Set(['zh', 'ja', 'th', 'lo', 'my', 'yue']);
 
+/** Words as a line of text in their language: spaced, or run together where it is written so. */
+export function joinWords(words: ReadonlyArray<{ text: string }>, language: string): string {
+  return words.map((word) => word.text).join(UNSPACED.has(language) ? '' : ' ');
+}
+
 /**
  * Splits a timestamped token sequence into segments (<|t0|> text <|t1|>) with their words, times
  * still relative to the window. A segment left open when decoding stopped ends with the audio.

@@ -17,9 +17,10 @@ export interface WhisperModelFiles {
 }
 
 /**
- * Seconds of silence the encoder hears after a window's audio (see inputFrames). Measured on the real
- * read speech (npm run bench:peers): 10 s keeps whisper-tiny's and whisper-base's word error rate at or
- * below the full window's; 2 s cost whisper-tiny a third more errors; sherpa-onnx pads 10 s too.
+ * Seconds of silence the encoder hears after a window's audio (see inputFrames). Measured by changing
+ * this value and transcribing the 21 real utterances of ../shared/audio/read-speech through the CLI
+ * (bench:peers' short workload): with 10 s whisper-tiny made 17 word errors and whisper-base 8, as
+ * against 27 and 9 on full windows; with 2 s, whisper-tiny made 23. sherpa-onnx pads 10 s too.
  */
 export const ENCODER_TAIL_SEC = 10;
 
@@ -184,8 +185,8 @@ export class WhisperModel {
 async function openPair(files: WhisperModelFiles, order: readonly ExecutionProvider[], threads: number | undefined) {
   const onnx = (name: string): string => path.join(files.dir, 'onnx', `${name}${files.dtypeSuffix}.onnx`);
   const bytes = anyLengthEncoder(await readFile(onnx('encoder_model'))) ?? undefined;
-  // Without the arena: a full window's attention (400 MB for base) is not kept after it (worker peak 1.29 → 1.09 GB
-  // on bench:peers' long file, same speed).
+  // Without the arena: a full window's attention (400 MB for base) is not kept after it (with the unread outputs
+  // already gone, the worker's peak on bench:peers' long file went from 1.28 to 1.09 GB, same speed).
   const encoder = await openSession(onnx('encoder_model'), order, { threads, bytes, memoryArena: false });
   // The decoder must share the encoder's provider: mixing would copy the encoder states every step.
   const sameAndAfter = order.slice(order.indexOf(encoder.provider));

@@ -83,22 +83,27 @@ const MIN_UNDERHEARD_SEC = 1.5;
  */
 export function piecesToHearAgain(window: AudioWindow, coveredSec: number, segments: ReadonlyArray<{ words: ReadonlyArray<TimeSpan> }>): Piece[] {
   if (window.secondLook || window.pieces.length < 2 || segments.every((segment) => segment.words.length === 0)) return [];
-  const inside = (piece: Piece, word: TimeSpan) => (word.start + word.end) / 2 >= piece.start && (word.start + word.end) / 2 <= piece.end;
   const again = new Set<number>();
   let before = LEAD_IN_SEC;
   window.pieces.forEach((piece, index) => {
     before += lengthOf(piece);
     if (before > coveredSec + 1e-9 || lengthOf(piece) < MIN_TAIL_SEC) return;
-    const heard = segments.flatMap((segment) => segment.words.filter((word) => inside(piece, word)));
+    const heard = segments.flatMap((segment) => segment.words.filter((word) => centredIn(piece, word)));
     if (heard.length === 0) again.add(index);
     else if (heard.length === 1 && lengthOf(piece) >= MIN_UNDERHEARD_SEC) {
       again.add(index);
       const previous = window.pieces[index - 1];
-      const shared = previous && segments.some((segment) => segment.words.some((word) => inside(previous, word)) && segment.words.some((word) => inside(piece, word)));
+      const shared = previous && segments.some((segment) => segment.words.some((word) => centredIn(previous, word)) && segment.words.some((word) => centredIn(piece, word)));
       if (shared) again.add(index - 1);
     }
   });
   return [...again].sort((a, b) => a - b).map((index) => ({ ...window.pieces[index]! }));
+}
+
+/** Whether a word's middle falls in the stretch: where it belongs (alignment puts starts early, into the silence before). */
+export function centredIn(piece: TimeSpan, word: TimeSpan): boolean {
+  const middle = (word.start + word.end) / 2;
+  return middle >= piece.start && middle <= piece.end;
 }
 
 /** A window of one stretch, looked at a second time (see piecesToHearAgain). */
