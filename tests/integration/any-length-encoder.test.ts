@@ -40,5 +40,7 @@ describe('Whisper’s encoder on audio shorter than 30 s', () => {
     });
     expect(anyLengthEncoder(plain)).toBeNull();
     expect(anyLengthEncoder(new Uint8Array([0x3a, 0x02, 0x0a]))).toBeNull();
+    // A graph field claiming more bytes than the file holds.
+    expect(anyLengthEncoder(new Uint8Array([0x3a, 0x7f, 0x0a, 0x01, 0x41]))).toBeNull();
   });
 });

@@ -131,6 +131,8 @@ function fields(bytes: Uint8Array, start: number, end: number): Field[] {
       const length = reader.uint32();
       field.start = reader.pos;
       field.end = reader.pos + length;
+      // A length past its message is a damaged file: never read beyond the bytes given.
+      if (field.end > end) throw new RangeError('A field runs past its message.');
       reader.pos = field.end;
     } else {
       reader.skipType(field.wire);
