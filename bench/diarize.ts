@@ -9,7 +9,7 @@
 // npm run fetch-models leaves resources/models); its speed is measured anyway, on a long real
 // recording, with models of the real ones' size built here, beside sherpa-onnx on the same models.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,7 +34,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'verbatim-bench-diarize-'));
 const ffmpeg = resolveTools({ ffmpegPath: null, ffprobePath: null }).ffmpeg;
 const automatic = { exact: null, min: null, max: null };
 
-type Set = 'synthetic' | 'real voices' | 'AMI meetings';
+type Set = 'synthetic' | 'real voices' | 'one voice, 2–10 s' | 'one voice, 10–60 s' | 'AMI meetings';
 interface Case {
   id: string;
   set: Set;
@@ -53,7 +53,15 @@ function cases(): Case[] {
   });
   const synthetic = ['dialogue-2spk', 'podcast-3spk'].map((id) => fromRttm('synthetic', 'synthetic', id));
   const real = ['three-voices', 'three-voices-quick', 'two-readers'].map((id) => fromRttm('real voices', 'real-speakers', id));
-  const made = madeConversations(audio, path.join(work, 'made')).map((made): Case => ({ id: made.id, set: 'real voices', source: made.pcm, reference: made.reference }));
+  const made = madeConversations(audio, path.join(work, 'made')).map(
+    (made): Case => ({ id: made.id, set: new Set(made.reference.map((turn) => turn.speaker)).size === 1 ? 'one voice, 10–60 s' : 'real voices', source: made.pcm, reference: made.reference }),
+  );
+  // Each read utterance alone: a voice memo must stay one speaker. Its reference is filled in below with
+  // its speech regions as the VAD finds them, so only confusion and the count are judged.
+  const readSpeech = path.join(audio, 'read-speech/wav');
+  const alone = readdirSync(readSpeech)
+    .filter((name) => name.endsWith('.wav'))
+    .map((name): Case => ({ id: path.basename(name, '.wav'), set: 'one voice, 2–10 s', source: path.join(readSpeech, name), reference: [] }));
   const ami = path.join(audio, 'ami-debug');
   const rttm = parseRttm(readFileSync(path.join(ami, 'debug.train.rttm'), 'utf8'));
   const uem = parseUem(readFileSync(path.join(ami, 'debug.train.uem'), 'utf8'));
@@ -64,7 +72,7 @@ function cases(): Case[] {
       const id = name.normalize('NFD').replace(/\p{Mn}/gu, '');
       return { id, set: 'AMI meetings', source: path.join(ami, `${name}.wav`), reference: rttm.filter((turn) => turn.file === id), uem: uem.get(id) };
     });
-  return [...synthetic, ...real, ...made, ...meetings];
+  return [...synthetic, ...real, ...made, ...alone, ...meetings];
 }
 
 function decode(source: string, name: string): PcmFile {
@@ -131,6 +139,7 @@ for (const item of cases()) {
   let started = performance.now();
   const regions = speechRegions(probabilities, VAD_FRAME_SEC, pcm.durationSec, DIARIZATION_REGION_OPTIONS);
   const regionsSec = (performance.now() - started) / 1000;
+  if (item.reference.length === 0) item.reference = regions.map((region) => ({ file: item.id, start: region.start, end: region.end, speaker: 'reader' }));
   started = performance.now();
   record('built-in', item, pcm, diarizeBuiltin(pcm, regions, automatic), regionsSec + (performance.now() - started) / 1000);
   record('one speaker (alternative)', item, pcm, regions.map((region) => ({ ...region, speaker: 0 })), regionsSec);

@@ -21,6 +21,13 @@ const RECIPES: ReadonlyArray<{ id: string; pauseSec: number; clips: string[] }> 
   // One voice: a count of one must stay one (a lecture, a dictation), even across recording sessions.
   { id: 'made-lj-alone', pauseSec: 0.4, clips: ['lj-0001', 'lj-0002', 'lj-0003', 'lj-0004', 'lj-0005', 'lj-0006'] },
   { id: 'made-leijun-alone', pauseSec: 0.4, clips: ['leijun-sr-1', 'leijun-test-sr-1', 'leijun-sr-2', 'leijun-test-sr-2', 'leijun-test-sr-3'] },
+  // Monologues of 15–60 s: one reader, one session, or one person's clips from several sessions.
+  { id: 'made-lj-15s', pauseSec: 0.4, clips: ['lj-0001', 'lj-0002'] },
+  { id: 'made-lj-30s', pauseSec: 0.4, clips: ['lj-0003', 'lj-0004', 'lj-0005', 'lj-0006'] },
+  { id: 'made-lj-60s', pauseSec: 0.4, clips: ['lj-0005', 'lj-0006', 'lj-0007', 'lj-0008', 'lj-0009', 'lj-0010', 'lj-0011', 'lj-0012'] },
+  { id: 'made-austen-alone', pauseSec: 0.4, clips: ['austen-0870', 'austen-0880', 'austen-0890', 'austen-0920', 'austen-0930'] },
+  { id: 'made-fangjun-alone', pauseSec: 0.4, clips: ['fangjun-sr-1', 'fangjun-sr-2', 'fangjun-sr-3', 'fangjun-test-sr-1', 'fangjun-test-sr-2'] },
+  { id: 'made-liudehua-alone', pauseSec: 0.4, clips: ['liudehua-sr-1', 'liudehua-sr-2', 'liudehua-test-sr-1', 'liudehua-test-sr-2'] },
   { id: 'made-lj-austen', pauseSec: 0.35, clips: ['lj-0009', 'austen-0880', 'lj-0011', 'austen-0930', 'lj-0013', 'austen-0870', 'lj-0016'] },
 ];
 
