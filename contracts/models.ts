@@ -63,5 +63,8 @@ export const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q
 /** The neural diarization tier's models: segmentation, then speaker embedding. */
 export const NEURAL_MODELS = ['pyannote-segmentation-3.0', 'wespeaker-campplus'] as const;
 
-/** The reason a transcript gives when "auto" ran the built-in tier because the neural models are missing; the renderer offers their download beside it. */
+/** How a transcript's reason begins when the built-in tier stood in for missing neural models; the renderer offers their download beside it. */
 export const NEURAL_NOT_INSTALLED = 'the neural speaker models are not installed';
+
+/** The reason when they could not be downloaded: why, after the words the renderer's offer looks for. */
+export const neuralDownloadFailed = (why: string): string => `${NEURAL_NOT_INSTALLED}, and their download failed: ${why}`;

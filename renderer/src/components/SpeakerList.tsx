@@ -114,17 +114,17 @@ export function SpeakerList({ mediaId, transcript }: { mediaId: number; transcri
   );
 }
 
-/** Whether the built-in tier stood in for neural models that are not installed. */
-export function needsNeuralModels(transcript: Transcript): boolean {
-  return transcript.diarization?.fallbacks.some((fallback) => fallback.provider === 'neural' && fallback.reason === NEURAL_NOT_INSTALLED) ?? false;
+/** Why the built-in tier stood in for neural models that are not installed (and could not be downloaded), or null. */
+export function missingNeuralModels(transcript: Transcript): string | null {
+  return transcript.diarization?.fallbacks.find((fallback) => fallback.provider === 'neural' && fallback.reason.startsWith(NEURAL_NOT_INSTALLED))?.reason ?? null;
 }
 
 /**
- * One line above the transcript where the built-in tier stood in for missing neural models (a
- * source checkout; the packaged app ships them), with their download and its size. Files
- * transcribed afterwards use them.
+ * One line above the transcript where the built-in tier stood in for neural models that could not be
+ * had (the first job downloads them; offline, or behind a blocking proxy, that fails), with why, and
+ * their download again with its size. Files transcribed afterwards use them.
  */
-export function NeuralModelsOffer() {
+export function NeuralModelsOffer({ reason }: { reason: string }) {
   const { models, downloads, download, loadModels } = useSettingsStore();
   const wanted = NEURAL_MODELS.map((id) => models.find((model) => model.id === id));
   const missing = wanted.filter((model) => model && model.installed === null);
@@ -138,7 +138,7 @@ export function NeuralModelsOffer() {
     <p className="notice" data-testid="neural-offer">
       {installed
         ? 'The neural speaker models are installed: files transcribed from now on use them.'
-        : 'Labelled by the built-in method: the neural speaker models are not installed.'}{' '}
+        : `Labelled by the built-in method: ${reason}.`}{' '}
       {!installed && (
         <button type="button" className="button small" disabled={busy || models.length === 0} onClick={() => missing.forEach((model) => void download(model!.id))}>
           {busy ? 'Downloading…' : `Download speaker models (${formatBytes(missing.reduce((total, model) => total + model!.sizeBytes, 0))})`}

@@ -9,7 +9,7 @@ import { neighbourSegment, positionAt } from '../transcript-position';
 import { SegmentRow, searchTerms } from './SegmentRow';
 import { ShortcutHelp } from './ShortcutHelp';
 import { ExportOptionsButton } from './ExportOptionsButton';
-import { NeuralModelsOffer, SpeakerList, needsNeuralModels } from './SpeakerList';
+import { NeuralModelsOffer, SpeakerList, missingNeuralModels } from './SpeakerList';
 import { TranscribeAgainButton } from './TranscribeAgainButton';
 
 const PROVIDER_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'NVIDIA GPU (CUDA)', webgpu: 'GPU (WebGPU)', dml: 'GPU (DirectML)', coreml: 'Apple Neural Engine / GPU (Core ML)' };
@@ -44,6 +44,7 @@ export function TranscriptView({ mediaId, fileName, transcript, details }: { med
   const playing = usePlayerStore((state) => state.playing);
   const [activeSegment = null, activeWord = null] = playingKey ? playingKey.split(':').map((part) => (part === '' ? null : Number(part))) : [];
   const names = new Map(transcript.speakers.map((speaker) => [speaker.id, speaker.name]));
+  const neuralMissing = missingNeuralModels(transcript);
   // The library's search terms, marked in the transcript it opened, until the search is cleared.
   const query = useLibraryStore((state) => state.query);
   const searched = useMemo(() => searchTerms(query), [query]);
@@ -133,7 +134,7 @@ export function TranscriptView({ mediaId, fileName, transcript, details }: { med
           <ExportOptionsButton />
         </div>
       </div>
-      {needsNeuralModels(transcript) && <NeuralModelsOffer />}
+      {neuralMissing && <NeuralModelsOffer reason={neuralMissing} />}
       <div className="detail-body">
         <div className="transcript-main" ref={scroller}>
           {segments.length === 0 ? (
