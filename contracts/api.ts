@@ -127,9 +127,15 @@ export const apiRequests = {
     params: z.object({ mediaId: Id, from: SpeakerIndex, into: SpeakerIndex }).strict(),
     result: EditableTranscript,
   },
+  /** Full-text search of every transcript; with `speaker`, only what the speakers of that name say (an empty query lists it all). */
   'transcripts.search': {
-    params: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(500).optional() }).strict(),
+    params: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(500).optional(), speaker: z.string().max(200).optional() }).strict(),
     result: z.array(SearchHit),
+  },
+  /** The people named in the library, for limiting a search to one of them. */
+  'speakers.names': {
+    params: z.object({}).strict(),
+    result: z.array(z.object({ name: z.string(), recordings: z.number().int().nonnegative() })),
   },
   'models.list': { params: z.object({}).strict(), result: z.array(ModelStatus) },
   'models.remove': { params: ModelRef, result: z.null() },

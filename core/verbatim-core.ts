@@ -466,8 +466,12 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     return this.local.partial(mediaId);
   }
 
-  searchTranscripts(query: string, limit?: number): SearchHit[] {
-    return this.transcripts.search(query, limit);
+  searchTranscripts(query: string, limit?: number, speaker?: string): SearchHit[] {
+    return this.transcripts.search(query, limit, speaker);
+  }
+
+  speakerNames(): Array<{ name: string; recordings: number }> {
+    return this.transcripts.speakerNames();
   }
 
   /** Copy diagnostics (core/diagnostics.ts): never transcript text; file names and paths only when asked for. */

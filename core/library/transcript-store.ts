@@ -170,10 +170,26 @@ export class TranscriptStore {
    * prefix (results come while typing). Newest segments first: FTS5 walks its rowids in order and
    * stops at the limit, where ranking would score every match (all of them, for a short prefix).
    * Then what speakers the user named say, when the query matches their name ("Dr Okafor").
+   * With `speaker`, only what the speakers of that name say, in every recording (an empty query then
+   * lists it all, newest first).
    */
-  search(query: string, limit = 50): SearchHit[] {
+  search(query: string, limit = 50, speaker?: string): SearchHit[] {
     const terms = query.match(/[\p{L}\p{N}]+/gu) ?? [];
-    if (terms.length === 0) return [];
+    const person = speaker?.trim() || null;
+    if (terms.length === 0 && !person) return [];
+    const bySpeaker = person ? 'AND sp.name = ? COLLATE NOCASE' : '';
+    const speakerParams = person ? [person] : [];
+    if (terms.length === 0) {
+      return this.db
+        .all<HitRow & { text: string }>(
+          `SELECT t.media_id AS mediaId, m.file_name AS fileName, s.seq AS segment, s.start_sec AS start, s.end_sec AS end, sp.name AS speaker, s.text
+           FROM speakers sp JOIN transcripts t ON t.id = sp.transcript_id JOIN media m ON m.id = t.media_id
+           JOIN segments s ON s.transcript_id = t.id AND s.speaker = sp.speaker
+           WHERE 1 ${bySpeaker} ORDER BY s.id DESC LIMIT ?`,
+          [...speakerParams, limit],
+        )
+        .map(({ text, ...hit }) => ({ ...hit, parts: [{ text, match: false }], speakerMatch: true }));
+    }
     // Quoted terms: user input never reaches FTS5's query syntax.
     const match = terms.map((term, index) => (index === terms.length - 1 ? `"${term}"*` : `"${term}"`)).join(' ');
     const byText = this.db
@@ -183,11 +199,11 @@ export class TranscriptStore {
          FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
          JOIN transcripts t ON t.id = s.transcript_id JOIN media m ON m.id = t.media_id
          LEFT JOIN speakers sp ON sp.transcript_id = t.id AND sp.speaker = s.speaker
-         WHERE segments_fts MATCH ? ORDER BY segments_fts.rowid DESC LIMIT ?`,
-        [match, limit],
+         WHERE segments_fts MATCH ? ${bySpeaker} ORDER BY segments_fts.rowid DESC LIMIT ?`,
+        [match, ...speakerParams, limit],
       )
       .map(({ marked, ...hit }) => ({ ...hit, parts: snippetParts(marked), speakerMatch: false }));
-    if (byText.length >= limit) return byText;
+    if (byText.length >= limit || person) return byText;
     // Each term starts a word of the name (terms are letters and digits only, so nothing in them is a
     // LIKE wildcard); the default "Speaker N" names are everyone's, so they never match.
     const byName = this.db
@@ -202,6 +218,15 @@ export class TranscriptStore {
       .map(({ text, ...hit }) => ({ ...hit, parts: [{ text, match: false }], speakerMatch: true }));
     const seen = new Set(byText.map((hit) => `${hit.mediaId}:${hit.segment}`));
     return [...byText, ...byName.filter((hit) => !seen.has(`${hit.mediaId}:${hit.segment}`))].slice(0, limit);
+  }
+
+  /** The people named in the library (default "Speaker N" labels left out), each with how many recordings they speak in. */
+  speakerNames(): Array<{ name: string; recordings: number }> {
+    return this.db.all<{ name: string; recordings: number }>(
+      `SELECT MIN(sp.name) AS name, COUNT(DISTINCT t.media_id) AS recordings
+       FROM speakers sp JOIN transcripts t ON t.id = sp.transcript_id
+       WHERE sp.name NOT GLOB 'Speaker [0-9]*' GROUP BY sp.name COLLATE NOCASE ORDER BY MIN(sp.name) COLLATE NOCASE`,
+    );
   }
 }
 

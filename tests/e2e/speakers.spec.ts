@@ -65,6 +65,20 @@ test.describe('fixing who said what in the real UI', () => {
     await page.getByTestId('transcript').getByRole('button', { name: 'Copy', exact: true }).click();
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toMatch(/^Narrator: /);
 
+    // Search limited to the person: with no words typed, everything Narrator says, and nothing else.
+    const whose = page.getByRole('combobox', { name: 'Whose words to search' });
+    await whose.selectOption('Narrator');
+    const hits = page.getByTestId('search-hit');
+    await expect(hits).toHaveCount(2);
+    for (const text of await hits.allInnerTexts()) expect(text).toContain('Narrator: ');
+    // A word of the part given to Narrator, searched with the limit on: found, and only as Narrator's.
+    await page.getByRole('searchbox', { name: 'Search all transcripts' }).fill(words[2]!.replace(/[^\p{L}\p{N}]/gu, ''));
+    await expect(page.getByTestId('search-hit').first()).toContainText('Narrator: ');
+    for (const text of await hits.allInnerTexts()) expect(text).toContain('Narrator: ');
+    await page.getByRole('searchbox', { name: 'Search all transcripts' }).fill('');
+    await whose.selectOption('');
+    await expect(hits).toHaveCount(0);
+
     // Merge the halves: one row again, and Undo takes exactly that back.
     await segmentMenu(page, 1, 'Merge with next');
     await expect(segments).toHaveCount(count);

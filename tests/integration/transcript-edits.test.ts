@@ -128,4 +128,28 @@ describe('search by who said it', () => {
     ]);
     db.close();
   });
+
+  it('limits a search to one person across recordings; with no words, lists all they said; lists the named people', () => {
+    const { db, store, edits, mediaId } = open(path.join(scratchDir('edits'), 'library.sqlite'));
+    store.save(mediaId, null, transcript);
+    const other = new MediaStore(db).upsert({ path: '/recordings/follow-up.wav', contentHash: 'def', sizeBytes: 1 }).id;
+    store.save(other, null, transcript);
+    edits.renameSpeaker(mediaId, 1, 'Dr Ngozi Okafor');
+    edits.renameSpeaker(other, 0, 'dr ngozi okafor');
+    expect(store.speakerNames()).toEqual([{ name: 'Dr Ngozi Okafor', recordings: 2 }]);
+    // "day" is said by both speakers in both recordings; limited to her, only her segments, names matched without case.
+    expect(store.search('day').length).toBe(4);
+    const hers = store.search('day', 50, 'DR NGOZI OKAFOR');
+    expect(hers.map((hit) => [hit.mediaId, hit.segment, hit.speaker])).toEqual([
+      [other, 1, 'dr ngozi okafor'],
+      [mediaId, 2, 'Dr Ngozi Okafor'],
+    ]);
+    expect(store.search('', 50, 'Dr Ngozi Okafor').map((hit) => [hit.mediaId, hit.segment])).toEqual([
+      [other, 1],
+      [other, 0],
+      [mediaId, 2],
+    ]);
+    expect(store.search('day', 50, 'Nobody')).toEqual([]);
+    db.close();
+  });
 });

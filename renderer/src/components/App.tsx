@@ -54,8 +54,9 @@ export function App() {
             if (id in transcripts) void fetch(id);
             if (id in details) void fetchDetail(id).catch(() => undefined);
           }
-          const { query, search } = useLibraryStore.getState();
-          if (query) void search(query);
+          const { query, speaker, search, loadSpeakerNames } = useLibraryStore.getState();
+          if (query || speaker) void search(query);
+          void loadSpeakerNames().catch(() => undefined);
         }, LIBRARY_RELOAD_MS);
       }),
     ];

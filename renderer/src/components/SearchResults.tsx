@@ -15,13 +15,14 @@ export function groupHits(hits: readonly SearchHit[]): Array<{ mediaId: number; 
 
 /** Matching segments across the library, by recording; a click opens the recording at that moment. */
 export function SearchResults() {
-  const { hits, query, open } = useLibraryStore();
+  const { hits, query, speaker, open } = useLibraryStore();
   const groups = groupHits(hits);
+  const asked = [query.trim() && `“${query.trim()}”`, speaker && `said by ${speaker}`].filter(Boolean).join(' ');
   return (
-    <section className="search-results" aria-label={`Results for ${query}`}>
+    <section className="search-results" aria-label={`Results for ${asked}`}>
       <p className="muted search-count" aria-live="polite">
         {hits.length === 0
-          ? `Nothing found for “${query.trim()}”.`
+          ? `Nothing found ${query.trim() ? 'for ' : ''}${asked}.`
           : `${hits.length}${hits.length >= 50 ? '+' : ''} ${hits.length === 1 ? 'match' : 'matches'} in ${groups.length} ${groups.length === 1 ? 'recording' : 'recordings'}`}
       </p>
       {groups.map((group) => (

@@ -7,10 +7,10 @@ import { SearchResults } from './SearchResults';
 
 type Tab = 'library' | 'queue';
 
-/** Library and Queue as tabs; while a search is typed, its results take the panel. */
+/** Library and Queue as tabs; while a search is typed (or limited to a person), its results take the panel. */
 export function Sidebar() {
   const [tab, setTab] = useState<Tab>('library');
-  const searching = useLibraryStore((state) => state.query.trim() !== '');
+  const searching = useLibraryStore((state) => state.query.trim() !== '' || state.speaker !== null);
   const active = useJobsStore((state) => Object.values(state.jobs).filter((job) => job.state === 'queued' || job.state === 'running').length);
   if (searching) {
     return (

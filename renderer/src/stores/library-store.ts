@@ -14,6 +14,10 @@ interface LibraryState {
   /** Recordings ticked for a batch export. */
   checked: number[];
   query: string;
+  /** The person a search is limited to (a speaker name), or null for anyone. */
+  speaker: string | null;
+  /** The people named in the library, offered as that limit. */
+  speakerNames: string[];
   hits: SearchHit[];
   load(): Promise<void>;
   setSort(sort: LibrarySort, descending: boolean): Promise<void>;
@@ -23,6 +27,8 @@ interface LibraryState {
   toggleChecked(mediaId: number): void;
   clearChecked(): void;
   search(query: string): Promise<void>;
+  limitToSpeaker(speaker: string | null): Promise<void>;
+  loadSpeakerNames(): Promise<void>;
   remove(mediaId: number): Promise<void>;
 }
 
@@ -40,6 +46,8 @@ export const useLibraryStore = create<LibraryState>((set, get) => ({
   selectedId: null,
   checked: [],
   query: '',
+  speaker: null,
+  speakerNames: [],
   hits: [],
 
   async load() {
@@ -81,12 +89,23 @@ export const useLibraryStore = create<LibraryState>((set, get) => ({
   async search(query) {
     const sequence = ++searchSequence;
     set({ query });
-    if (!query.trim()) {
+    const { speaker } = get();
+    if (!query.trim() && !speaker) {
       set({ hits: [] });
       return;
     }
-    const hits = await attempt('searching', () => api.invoke('transcripts.search', { query }));
+    const hits = await attempt('searching', () => api.invoke('transcripts.search', { query, ...(speaker ? { speaker } : {}) }));
     if (sequence === searchSequence && hits) set({ hits });
+  },
+
+  async limitToSpeaker(speaker) {
+    set({ speaker });
+    await get().search(get().query);
+  },
+
+  async loadSpeakerNames() {
+    const names = await api.invoke('speakers.names', {});
+    set((state) => ({ speakerNames: names.map((entry) => entry.name), speaker: names.some((entry) => entry.name === state.speaker) ? state.speaker : null }));
   },
 
   async remove(mediaId) {
