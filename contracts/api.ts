@@ -6,6 +6,7 @@ import { API_TOKEN_PATTERN, PoolStatus } from './cloud-api';
 import { AddOutcome, EditableTranscript, EngineRun, ExportFormat, Id, JobOptions, JobView, LibraryItem, LibrarySort, LiveSessionView, MediaDetail, ModelDownload, Placement, PoolUrl, SearchHit, Segment, Settings, SettingsPatch } from './domain';
 import { LiveCaption, PcmBytes } from './live-protocol';
 import { ModelStatus } from './models';
+import { Voice, VoiceName } from './voices';
 
 const JobRef = z.object({ jobId: Id }).strict();
 const MediaRef = z.object({ mediaId: Id }).strict();
@@ -22,6 +23,7 @@ export const ExportedFile = z.object({
 });
 export type ExportedFile = z.infer<typeof ExportedFile>;
 const SpeakerIndex = z.number().int().nonnegative().max(1000);
+const SpeakerRef = z.object({ mediaId: Id, speaker: SpeakerIndex }).strict();
 const SegmentIndex = z.number().int().nonnegative();
 
 const PoolToken = z.string().trim().regex(API_TOKEN_PATTERN, 'A pool token looks like vbt_xxxxxxxx_ followed by 32 letters and digits.');
@@ -132,6 +134,19 @@ export const apiRequests = {
     params: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(500).optional(), speaker: z.string().max(200).optional() }).strict(),
     result: z.array(SearchHit),
   },
+  /** The voices saved in the voice library. */
+  'voices.list': { params: z.object({}).strict(), result: z.array(Voice) },
+  /** Saves a named speaker's voice (opt-in, per person): later recordings recognise them. */
+  'voices.remember': { params: SpeakerRef, result: EditableTranscript },
+  /** Accepts the suggested voice for a speaker: the speaker takes its name (undoable) and their print joins it. */
+  'voices.confirm': { params: SpeakerRef, result: EditableTranscript },
+  /** Declines the suggested voice for a speaker; it is not suggested for them again. */
+  'voices.reject': { params: SpeakerRef, result: EditableTranscript },
+  'voices.rename': { params: z.object({ voiceId: Id, name: VoiceName }).strict(), result: Voice },
+  /** Two saved voices that are one person. */
+  'voices.merge': { params: z.object({ from: Id, into: Id }).strict(), result: Voice },
+  /** Deletes a saved voice and every print of it. */
+  'voices.delete': { params: z.object({ voiceId: Id }).strict(), result: z.null() },
   /** The people named in the library, for limiting a search to one of them. */
   'speakers.names': {
     params: z.object({}).strict(),

@@ -1,6 +1,7 @@
 // Domain records shared by every process. Each is a zod schema (runtime validation at the
 // boundaries) and the TypeScript type inferred from it, so the two can never drift apart.
 import { z } from 'zod';
+import { SpeakerVoice } from './voices';
 import { UpdateChannel } from './updates';
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'canceled'] as const;
@@ -292,6 +293,12 @@ export const Settings = z.object({
   /** Look for updates at start and every few hours, and download them in the background (the installed app). */
   checkForUpdates: z.boolean(),
   updateChannel: UpdateChannel,
+  /**
+   * The voice library: new transcripts' speakers are matched against the voices the user saved, and each
+   * recording's speaker prints are kept (on this machine only) so a voice can be saved from it. Off: no
+   * prints are kept and nothing is matched; saved voices stay until deleted.
+   */
+  recogniseVoices: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -306,8 +313,8 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
 export const EditHistory = z.object({ undo: z.number().int().nonnegative(), redo: z.number().int().nonnegative() });
 export type EditHistory = z.infer<typeof EditHistory>;
 
-/** A transcript as the editor sees it: the transcript and its edit history. */
-export const EditableTranscript = Transcript.extend({ history: EditHistory });
+/** A transcript as the editor sees it: the transcript, its edit history, and which speakers are (or may be) saved voices. */
+export const EditableTranscript = Transcript.extend({ history: EditHistory, voices: z.array(SpeakerVoice) });
 export type EditableTranscript = z.infer<typeof EditableTranscript>;
 
 export const LIBRARY_SORTS = ['date', 'name', 'duration'] as const;

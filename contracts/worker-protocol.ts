@@ -1,6 +1,7 @@
 // The main↔worker contract. The same messages travel over Electron's utilityProcess port and over
 // a Node child_process IPC channel; both ends validate what they receive.
 import { z } from 'zod';
+import { SpeakerPrint } from './voices';
 import { Device, DiarizationTier, EngineRun, Id, JobKind, MediaInfo, ProviderFallback, Segment, SpeakerCount, Stage, Task, Transcript, Waveform } from './domain';
 
 export const ToolPaths = z.object({
@@ -96,6 +97,8 @@ export const ProcessMediaOutput = z.object({
   pcmPath: z.string(),
   decodedSec: z.number().nonnegative(),
   transcript: Transcript.nullable(),
+  /** The speakers' voice prints, where diarization ran: the core keeps them only while the voice library is on. */
+  prints: z.array(SpeakerPrint).max(256).default([]),
 });
 export type ProcessMediaOutput = z.infer<typeof ProcessMediaOutput>;
 

@@ -20,6 +20,7 @@ const DEFAULTS: Settings = {
   exportOptions: DEFAULT_EXPORT_OPTIONS,
   checkForUpdates: true,
   updateChannel: 'stable',
+  recogniseVoices: true,
 };
 /** Where the settings live in the library's key-value table. */
 export const SETTINGS_KEY = 'app.settings';

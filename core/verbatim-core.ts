@@ -34,6 +34,8 @@ import { SettingsStore } from './library/settings-store';
 import { TranscriptStore } from './library/transcript-store';
 import { TranscriptEdits } from './library/transcript-edits';
 import { TranscriptEditing } from './editing/transcript-editing';
+import { SpeakerVoices } from './voices/speaker-voices';
+import { VoiceLibrary } from './voices/voice-library';
 import { ModelDownloads } from './models/model-downloads';
 import { SpeakerModels } from './models/speaker-models';
 import { ModelManager } from './models/model-manager';
@@ -122,6 +124,9 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
   readonly models: ModelManager;
   /** Text, speaker and segment edits, each undoable. */
   readonly editing: TranscriptEditing;
+  /** Saved voices (the voice library), and their links to each recording's speakers. */
+  readonly voices: VoiceLibrary;
+  readonly speakerVoices: SpeakerVoices;
   /** Downloads started from Settings, with progress events. */
   readonly downloads: ModelDownloads;
   /** Transcripts as files, made by jobs in the light lane. */
@@ -152,7 +157,16 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     this.media = new MediaStore(this.db);
     this.jobs = new JobStore(this.db);
     this.transcripts = new TranscriptStore(this.db);
-    this.editing = new TranscriptEditing(this.transcripts, new TranscriptEdits(this.db, this.transcripts), (mediaId) => void this.getMedia(mediaId), (mediaId) => this.emit('library.changed', [mediaId]));
+    this.voices = new VoiceLibrary(this.db);
+    const changed = (mediaId: number): void => void this.emit('library.changed', [mediaId]);
+    this.editing = new TranscriptEditing(
+      this.transcripts,
+      new TranscriptEdits(this.db, this.transcripts),
+      (mediaId) => void this.getMedia(mediaId),
+      changed,
+      (mediaId, speakers) => this.voices.linksFor(mediaId, speakers),
+    );
+    this.speakerVoices = new SpeakerVoices(this.voices, this.editing, changed);
     const env = options.env ?? process.env;
     this.resources = resourcePaths(options.resourcesDir);
     const settingsStore = new SettingsStore(this.db);
@@ -211,6 +225,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       transcripts: this.transcripts,
       models: this.models,
       speakerModels,
+      voices: this.voices,
       supervisor: this.supervisor,
       decoder: this.decoder,
       appSettings: this.appSettings,
@@ -428,6 +443,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
     await this.offload.checkBeforeSaving(this.appSettings.get(), patch);
     const next = await this.appSettings.update(patch);
     this.offload.settingsSaved();
+    if (patch.recogniseVoices === false) this.voices.forgetRecordingPrints();
     // Turned on, or another channel: look now rather than in a few hours.
     if (patch.checkForUpdates !== undefined || patch.updateChannel !== undefined) void this.updates.check();
     return next;

@@ -1,4 +1,5 @@
-import type { EditableTranscript } from '../../contracts/domain';
+import type { EditableTranscript, Speaker } from '../../contracts/domain';
+import type { SpeakerVoice } from '../../contracts/voices';
 import { JobError } from '../errors';
 import type { TranscriptEdits, SpeakerChoice } from '../library/transcript-edits';
 import type { TranscriptStore } from '../library/transcript-store';
@@ -14,12 +15,14 @@ export class TranscriptEditing {
     /** Throws the not-found error for a recording that is not in the library. */
     private readonly requireMedia: (mediaId: number) => void,
     private readonly changed: (mediaId: number) => void,
+    /** Which of the transcript's speakers are, or may be, saved voices. */
+    private readonly voicesOf: (mediaId: number, speakers: readonly Speaker[]) => SpeakerVoice[] = () => [],
   ) {}
 
   get(mediaId: number): EditableTranscript | null {
     this.requireMedia(mediaId);
     const transcript = this.transcripts.get(mediaId);
-    return transcript && { ...transcript, history: this.edits.history(mediaId) };
+    return transcript && { ...transcript, history: this.edits.history(mediaId), voices: this.voicesOf(mediaId, transcript.speakers) };
   }
 
   editText(mediaId: number, segment: number, text: string): EditableTranscript {

@@ -220,6 +220,13 @@ export class TranscriptStore {
     return [...byText, ...byName.filter((hit) => !seen.has(`${hit.mediaId}:${hit.segment}`))].slice(0, limit);
   }
 
+  /** Gives speakers names before anyone has edited them (saved voices recognised in a new transcript). */
+  nameSpeakers(mediaId: number, names: ReadonlyArray<{ speaker: number; name: string }>): void {
+    for (const { speaker, name } of names) {
+      this.db.run('UPDATE speakers SET name = ? WHERE speaker = ? AND transcript_id = (SELECT id FROM transcripts WHERE media_id = ?)', [name, speaker, mediaId]);
+    }
+  }
+
   /** The people named in the library (default "Speaker N" labels left out), each with how many recordings they speak in. */
   speakerNames(): Array<{ name: string; recordings: number }> {
     return this.db.all<{ name: string; recordings: number }>(

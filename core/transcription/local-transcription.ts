@@ -13,6 +13,7 @@ import type { MediaStore } from '../library/media-store';
 import type { TranscriptStore } from '../library/transcript-store';
 import type { InstalledModel, ModelManager } from '../models/model-manager';
 import type { SpeakerModels } from '../models/speaker-models';
+import type { VoiceLibrary } from '../voices/voice-library';
 import type { libraryPaths, resourcePaths } from '../paths';
 import type { JobRunner, RunContext } from '../queue/job-queue';
 import type { MachineSpeeds } from '../queue/machine-speeds';
@@ -37,6 +38,8 @@ export interface LocalTranscriptionDeps {
   transcripts: TranscriptStore;
   models: ModelManager;
   speakerModels: SpeakerModels;
+  /** The voice library: a new transcript's speakers are matched against it. */
+  voices: VoiceLibrary;
   supervisor: WorkerSupervisor;
   /** A second engine process that only decodes: files transcribed elsewhere (the pool) still get their audio and waveform here. */
   decoder: WorkerSupervisor;
@@ -188,6 +191,11 @@ export class LocalTranscription {
         d.transcripts.save(job.mediaId, job.id, transcript);
         d.jobs.saveEngine(job.id, transcript.engine);
         if (transcript.diarization) d.jobs.saveDiarization(job.id, transcript.diarization);
+        // Prints are kept only while the library is on; saved voices the speakers are get their names now.
+        if (d.appSettings.get().recogniseVoices) {
+          d.voices.keepPrints(job.mediaId, output.prints);
+          if (output.prints.length > 0) d.transcripts.nameSpeakers(job.mediaId, d.voices.recognise(job.mediaId));
+        }
       }
     });
     d.stored(job.mediaId);

@@ -59,7 +59,7 @@ export async function processMedia(
     signal.throwIfAborted();
   } else prepared = await probeAndDecode(input, stages);
   const { info, decoded } = prepared;
-  const base = { info, waveform: decoded.waveform, pcmPath: decoded.pcmPath, decodedSec: decoded.decodedSec };
+  const base = { info, waveform: decoded.waveform, pcmPath: decoded.pcmPath, decodedSec: decoded.decodedSec, prints: [] };
   if (!input.transcribe) return { ...base, transcript: null };
 
   const { transcript, speech } = await transcribe(
@@ -79,11 +79,11 @@ export async function processMedia(
   if (!input.diarize) return { ...base, transcript };
   onTranscript(transcript);
   try {
-    const { turns, run } = await diarize({ pcmPath: decoded.pcmPath, speech, ...input.diarize }, stages.diarize);
+    const { turns, run, prints } = await diarize({ pcmPath: decoded.pcmPath, speech, ...input.diarize }, stages.diarize);
     const segments = assignSpeakers(transcript.segments, turns);
     const speakerIds = [...new Set(turns.map((turn) => turn.speaker))].sort((a, b) => a - b);
     const speakers = speakerIds.map((id) => ({ id, name: `Speaker ${id + 1}` }));
-    return { ...base, transcript: { ...transcript, segments, speakers, turns, diarization: run } };
+    return { ...base, transcript: { ...transcript, segments, speakers, turns, diarization: run }, prints };
   } catch (error) {
     signal.throwIfAborted();
     // The transcript stands without speaker labels; the reason travels with it to the user.

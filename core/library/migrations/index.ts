@@ -9,6 +9,7 @@ import jobOptions from './008-job-options';
 import jobErrorCodes from './009-job-error-codes';
 import mediaSpeech from './010-media-speech';
 import jobCheckpoints from './011-job-checkpoints';
+import voices from './012-voices';
 
 /** Schema history, oldest first. The position in this list is the schema version. */
-export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings, offload, structuralEdits, jobOptions, jobErrorCodes, mediaSpeech, jobCheckpoints];
+export const migrations: readonly string[] = [initial, transcripts, speakers, editing, liveRecordings, offload, structuralEdits, jobOptions, jobErrorCodes, mediaSpeech, jobCheckpoints, voices];

@@ -9,6 +9,8 @@ import { DEFAULT_REGION_OPTIONS, speechRegions, type RegionOptions } from '../va
 import { diarizeBuiltin } from './builtin-diarizer';
 import { diarizeNeural } from './neural-diarizer';
 import type { SpeakerTurn } from './turns';
+import { cepstralPrints } from './voice-prints';
+import type { SpeakerPrint } from '../../../contracts/voices';
 
 /**
  * Regions for the built-in tier: pauses of 0.2 s already end a region (people rarely hand over the
@@ -29,12 +31,19 @@ export interface DiarizeRequest extends DiarizeSettings {
   threads?: number;
 }
 
+export interface Diarization {
+  turns: SpeakerTurn[];
+  run: DiarizationRun;
+  /** Each speaker's voice prints (the built-in tier's always, the neural tier's when it ran), for the voice library. */
+  prints: SpeakerPrint[];
+}
+
 /**
  * Who spoke when, on the tier the request names. A neural run that fails falls back to the
  * built-in tier and says why; the built-in tier failing is left to the caller, which keeps the
  * transcript unlabelled.
  */
-export async function diarize(request: DiarizeRequest, context: StageContext): Promise<{ turns: SpeakerTurn[]; run: DiarizationRun }> {
+export async function diarize(request: DiarizeRequest, context: StageContext): Promise<Diarization> {
   const pcm = new PcmFile(request.pcmPath);
   try {
     const fallbacks: ProviderFallback[] = [...request.fallbacks];
@@ -42,14 +51,19 @@ export async function diarize(request: DiarizeRequest, context: StageContext): P
     if (request.tier === 'neural' && request.neural) {
       try {
         const result = await diarizeNeural(pcm, request.neural, providerOrder(request.device, process.platform), request.speakers, progress, context.signal, request.threads);
-        return { turns: result.turns, run: { tier: 'neural', provider: result.provider, fallbacks: [...fallbacks, ...result.fallbacks], error: null } };
+        const neuralPrints = result.prints.map(({ speaker, vector }): SpeakerPrint => ({ speaker, kind: 'neural:wespeaker-campplus', vector: Array.from(vector) }));
+        return {
+          turns: result.turns,
+          run: { tier: 'neural', provider: result.provider, fallbacks: [...fallbacks, ...result.fallbacks], error: null },
+          prints: [...neuralPrints, ...cepstralPrints(pcm, result.turns)],
+        };
       } catch (error) {
         context.signal.throwIfAborted();
         fallbacks.push({ provider: 'neural', reason: `failed: ${firstLine(error)}` });
       }
     }
     const turns = runBuiltin(pcm, request.speech, request.speakers, progress);
-    return { turns, run: { tier: 'builtin', provider: 'cpu', fallbacks, error: null } };
+    return { turns, run: { tier: 'builtin', provider: 'cpu', fallbacks, error: null }, prints: cepstralPrints(pcm, turns) };
   } finally {
     pcm.close();
   }

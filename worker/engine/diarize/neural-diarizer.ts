@@ -7,7 +7,7 @@ import { absorbSmallClusters, centroids, clusterItems, nearestCentroid, type Clu
 import { fbank, fbankFrameCount, FBANK_FRAME_LENGTH, FBANK_FRAME_SHIFT, subtractBinMeans, type Fbank } from './fbank';
 import { embeddingConvention, segmentationConvention, type EmbeddingConvention, type SegmentationConvention } from './model-conventions';
 import { activityToTurns, aggregateWindows, cleanFrames, LOCAL_SPEAKERS, powersetToActivity, type WindowActivity } from './powerset';
-import { tidyTurns, type SpeakerTurn } from './turns';
+import { appearanceOrder, tidyTurns, type SpeakerTurn } from './turns';
 
 export interface NeuralModelPaths {
   segmentation: string;
@@ -49,6 +49,8 @@ const MIN_CLEAN_SEC = 0.5;
 
 export interface NeuralResult {
   turns: SpeakerTurn[];
+  /** Each speaker's voice print: the unit mean of its windows' embeddings, by the speaker numbers of `turns`. */
+  prints: Array<{ speaker: number; vector: Float32Array }>;
   provider: ExecutionProvider;
   fallbacks: ProviderFallback[];
 }
@@ -118,26 +120,24 @@ export async function diarizeNeural(
       }
       onProgress(Math.min(pcm.durationSec, (batchStarts.at(-1)! + windowSamples) / SAMPLE_RATE));
     }
-    if (items.length === 0 && unsure.length === 0) return { turns: [], provider: segmentation.provider, fallbacks: [...segmentation.fallbacks, ...embedding.fallbacks] };
+    if (items.length === 0 && unsure.length === 0) return { turns: [], prints: [], provider: segmentation.provider, fallbacks: [...segmentation.fallbacks, ...embedding.fallbacks] };
     const clustered = items.length > 0 ? items : unsure.map((item) => ({ ...item, weight: MIN_CLEAN_SEC }));
     let labels = clusterItems(clustered, options.clusterThreshold, count, options.minSpeakerSec);
     labels = absorbSmallClusters(clustered, labels, options.minSpeakerSec, count);
     clustered.forEach((item, i) => ((windows[item.window]!.speakers as number[])[item.local] = labels[i]!));
+    const centres = centroids(clustered, labels);
     if (clustered === items) {
-      const centres = centroids(clustered, labels);
       for (const item of unsure) (windows[item.window]!.speakers as number[])[item.local] = nearestCentroid(item.vector, centres);
     }
     const speakerCount = Math.max(...labels) + 1;
     const gridFrames = Math.ceil(pcm.durationSec / frameSec);
     const active = aggregateWindows(windows, windows[0]!.frames, frameSec, gridFrames, speakerCount);
     const centre = framing.receptiveFieldSize / 2 / SAMPLE_RATE;
-    const turns = tidyTurns(
-      activityToTurns(active, speakerCount, frameSec, options.minGapSec)
-        .map((turn) => ({ ...turn, start: turn.start + centre, end: Math.min(turn.end + centre, pcm.durationSec) }))
-        .filter((turn) => turn.end - turn.start > options.minTurnSec),
-      options.minGapSec,
-    );
-    return { turns, provider: embedding.provider, fallbacks: [...segmentation.fallbacks, ...embedding.fallbacks] };
+    const found = activityToTurns(active, speakerCount, frameSec, options.minGapSec)
+      .map((turn) => ({ ...turn, start: turn.start + centre, end: Math.min(turn.end + centre, pcm.durationSec) }))
+      .filter((turn) => turn.end - turn.start > options.minTurnSec);
+    const prints = [...appearanceOrder(found)].map(([label, speaker]) => ({ speaker, vector: unitVector(centres[label]!) }));
+    return { turns: tidyTurns(found, options.minGapSec), prints, provider: embedding.provider, fallbacks: [...segmentation.fallbacks, ...embedding.fallbacks] };
   } finally {
     await segmentation.release();
     await embedding.release();
@@ -241,4 +241,9 @@ class ResilientSession {
   release(): Promise<void> {
     return this.session.release();
   }
+}
+
+function unitVector(vector: Float32Array): Float32Array {
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
 }

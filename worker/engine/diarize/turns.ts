@@ -24,9 +24,17 @@ export function tidyTurns(turns: readonly SpeakerTurn[], maxGapSec: number): Spe
     open.set(turn.speaker, copy);
     out.push(copy);
   }
-  const order = new Map<number, number>();
-  for (const turn of out) if (!order.has(turn.speaker)) order.set(turn.speaker, order.size);
+  const order = appearanceOrder(out);
   return out.map((turn) => ({ ...turn, speaker: order.get(turn.speaker)! }));
+}
+
+/** Each speaker's number once renumbered by first appearance, as tidyTurns numbers them. */
+export function appearanceOrder(turns: readonly SpeakerTurn[]): Map<number, number> {
+  const order = new Map<number, number>();
+  for (const turn of [...turns].filter((each) => each.end > each.start).sort((a, b) => a.start - b.start || a.end - b.end)) {
+    if (!order.has(turn.speaker)) order.set(turn.speaker, order.size);
+  }
+  return order;
 }
 
 /** Seconds each speaker overlaps [start, end). */
