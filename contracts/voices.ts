@@ -47,3 +47,6 @@ export const SpeakerVoice = z.object({
   score: z.number(),
 });
 export type SpeakerVoice = z.infer<typeof SpeakerVoice>;
+
+/** A label diarization gave ("Speaker 3"), not a name of the user's: saved voices may replace it. */
+export const isDefaultSpeakerName = (name: string): boolean => /^Speaker \d+$/.test(name);

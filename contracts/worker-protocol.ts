@@ -2,7 +2,7 @@
 // a Node child_process IPC channel; both ends validate what they receive.
 import { z } from 'zod';
 import { SpeakerPrint } from './voices';
-import { Device, DiarizationTier, EngineRun, Id, JobKind, MediaInfo, ProviderFallback, Segment, SpeakerCount, Stage, Task, Transcript, Waveform } from './domain';
+import { Device, DiarizationTier, EngineRun, Id, JobKind, MediaInfo, ProviderFallback, Segment, SpeakerCount, SpeakerTurn, Stage, Task, Transcript, Waveform } from './domain';
 
 export const ToolPaths = z.object({
   ffmpegPath: z.string().nullable(),
@@ -87,6 +87,11 @@ export const ProcessMediaInput = DecodeRequest.extend({
   resume: TranscribeCheckpoint.optional(),
   /** Ask for a checkpoint after every batch of windows. */
   checkpoints: z.boolean().optional(),
+  /**
+   * The speakers' turns of a transcript made elsewhere (the pool): without transcribing, their voice
+   * prints are taken here, so the voice library is matched on this machine and its prints never travel.
+   */
+  printTurns: z.array(SpeakerTurn).max(100_000).optional(),
 });
 export type ProcessMediaInput = z.infer<typeof ProcessMediaInput>;
 

@@ -205,6 +205,7 @@ export class VerbatimCore extends EventEmitter<CoreEvents> {
       audioSecOf: (job) => estimatedAudioSec(job, this.bytesPerAudioSec) ?? 0,
       localSecOf: (job) => this.expectedNow()(job, estimatedAudioSec(job, this.bytesPerAudioSec) ?? 0),
       decodeHere: (job, signal) => this.local.decodeOnly(job, signal, this.log),
+      matchVoicesHere: (job, turns, signal) => this.local.matchVoicesHere(job, turns, signal, this.log),
       markJob: (id) => this.coalescer.mark(id),
       wakeQueue: () => this.queue?.wake(),
       stored,

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { OffloadStatus } from '../../contracts/api';
 import type { PoolJobView, PoolStatus } from '../../contracts/cloud-api';
-import type { Lane, RunsOn, Settings } from '../../contracts/domain';
+import type { Lane, RunsOn, Settings, Transcript } from '../../contracts/domain';
 import { JobError } from '../errors';
 import type { Database } from '../library/database';
 import type { JobRecord, JobStore } from '../library/job-store';
@@ -37,6 +37,8 @@ export interface OffloadOptions {
   localSecOf(job: JobRecord): number;
   /** Decodes the file here (no transcription) while the pool transcribes it: its player and waveform. */
   decodeHere(job: JobRecord, signal: AbortSignal): Promise<void>;
+  /** Matches a pool transcript's speakers against the voice library, on this machine. */
+  matchVoicesHere(job: JobRecord, turns: Transcript['turns'], signal: AbortSignal): Promise<void>;
   markJob(jobId: number): void;
   wakeQueue(): void;
   stored(mediaId: number): void;
@@ -92,6 +94,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
         onRemote: (jobId, view) => (view ? this.remote.set(jobId, view) : this.remote.delete(jobId)),
         stored: o.stored,
         decodeHere: o.decodeHere,
+        matchVoicesHere: o.matchVoicesHere,
         log: o.log,
       }),
     };

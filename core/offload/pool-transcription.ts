@@ -36,6 +36,8 @@ export interface PoolTranscriptionDeps {
   stored(mediaId: number): void;
   /** Decodes the file here meanwhile (never throws): the player and waveform, as for a local job. */
   decodeHere(job: JobRecord, signal: AbortSignal): Promise<void>;
+  /** Matches the transcript's speakers against the voice library here (never throws): prints never go to the pool. */
+  matchVoicesHere(job: JobRecord, turns: Transcript['turns'], signal: AbortSignal): Promise<void>;
   log(message: string): void;
 }
 
@@ -66,6 +68,7 @@ export function poolTranscriptionRunner(deps: PoolTranscriptionDeps): JobRunner 
           failedTries.delete(job.id);
           deps.link.succeeded();
           await decoded;
+          await deps.matchVoicesHere(job, transcript.turns, context.signal);
           return;
         }
         if (final.state === 'canceled' || final.state === 'failed') {

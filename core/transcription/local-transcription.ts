@@ -2,9 +2,9 @@
 // engine process, the transcript kept the moment it exists, then decoded audio and speakers.
 import { settingsFor } from './job-settings';
 import { checkUnchanged } from '../content-hash';
-import type { Segment, Settings } from '../../contracts/domain';
+import type { Segment, Settings, SpeakerTurn } from '../../contracts/domain';
 import type { LiveSettings } from '../../contracts/live-protocol';
-import { MODEL_DAMAGED, type DecodeRequest, type ProcessMediaInput, type SpeechFound, type TranscribeSettings, type ToolPaths } from '../../contracts/worker-protocol';
+import { MODEL_DAMAGED, type DecodeRequest, type ProcessMediaInput, type ProcessMediaOutput, type SpeechFound, type TranscribeSettings, type ToolPaths } from '../../contracts/worker-protocol';
 import type { AppSettings } from '../app-settings';
 import { BackToQueueError, JobError, WorkerCrashError } from '../errors';
 import type { Database } from '../library/database';
@@ -83,20 +83,49 @@ export class LocalTranscription {
   decodeOnly(job: JobRecord, signal: AbortSignal, log: (message: string) => void): Promise<void> {
     const run = async (): Promise<void> => {
       if (signal.aborted || this.d.media.get(job.mediaId)?.info) return;
-      const { output } = await this.d.decoder.run({
-        jobId: job.id,
-        kind: job.kind,
-        input: { ...this.decodeRequest(job), transcribe: null, diarize: null },
-        signal,
-        onProgress: () => undefined,
-        timeoutMs: this.d.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.d.bytesPerAudioSec())),
-      });
+      const output = await this.decodeWithoutTranscribing(job, signal);
       this.d.media.saveDecoded(job.mediaId, output);
       this.d.stored(job.mediaId);
     };
-    const done = this.decoding.then(run).catch((error: unknown) => log(`[decode] ${job.fileName}: ${error instanceof Error ? error.message : String(error)}`));
+    return this.onDecoder(run, (error) => log(`[decode] ${job.fileName}: ${error}`));
+  }
+
+  /** The file decoded on the decoding engine (found in the cache if decoded before), and the prints of `printTurns`' speakers. */
+  private async decodeWithoutTranscribing(job: JobRecord, signal: AbortSignal, printTurns?: SpeakerTurn[]): Promise<ProcessMediaOutput> {
+    const { output } = await this.d.decoder.run({
+      jobId: job.id,
+      kind: job.kind,
+      input: { ...this.decodeRequest(job), transcribe: null, diarize: null, ...(printTurns ? { printTurns } : {}) },
+      signal,
+      onProgress: () => undefined,
+      timeoutMs: this.d.jobTimeoutMs ?? jobTimeLimitMs(estimatedAudioSec(job, this.d.bytesPerAudioSec())),
+    });
+    return output;
+  }
+
+  /** The decoding engine takes one file at a time: each task waits for the one before; a failure is only reported. */
+  private onDecoder(task: () => Promise<void>, report: (error: string) => void): Promise<void> {
+    const done = this.decoding.then(task).catch((error: unknown) => report(error instanceof Error ? error.message : String(error)));
     this.decoding = done;
     return done;
+  }
+
+  /**
+   * Matches the speakers of a transcript made on the pool against the voice library, here: the audio
+   * is decoded (or found in the cache) and their prints taken on this machine, which is the only one
+   * that holds saved voices. Never throws: the transcript stands without it.
+   */
+  matchVoicesHere(job: JobRecord, turns: readonly SpeakerTurn[], signal: AbortSignal, log: (message: string) => void): Promise<void> {
+    if (!this.d.appSettings.get().recogniseVoices || turns.length === 0) return Promise.resolve();
+    const run = async (): Promise<void> => {
+      const output = await this.decodeWithoutTranscribing(job, signal, [...turns]);
+      this.d.db.transaction(() => {
+        this.d.voices.keepPrints(job.mediaId, output.prints);
+        this.d.transcripts.nameSpeakers(job.mediaId, this.d.voices.recognise(job.mediaId));
+      });
+      this.d.stored(job.mediaId);
+    };
+    return this.onDecoder(run, (error) => log(`[voices] ${job.fileName}: ${error}`));
   }
 
   /** What live captions run with: the chosen speech model, which must be installed already (a download would keep the user waiting to speak). */

@@ -1,7 +1,8 @@
 import type { EditableTranscript } from '../../contracts/domain';
 import type { TranscriptEditing } from '../editing/transcript-editing';
 import { JobError } from '../errors';
-import { isDefaultSpeakerName, type VoiceLibrary } from './voice-library';
+import { isDefaultSpeakerName } from '../../contracts/voices';
+import type { VoiceLibrary } from './voice-library';
 
 /** What the transcript view asks of the voice library: each answers with the transcript as it now is. */
 export class SpeakerVoices {

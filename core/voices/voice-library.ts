@@ -1,5 +1,5 @@
 import type { Speaker } from '../../contracts/domain';
-import { VOICE_PRINT_KINDS, type SpeakerPrint, type SpeakerVoice, type Voice, type VoicePrintKind } from '../../contracts/voices';
+import { isDefaultSpeakerName, VOICE_PRINT_KINDS, type SpeakerPrint, type SpeakerVoice, type Voice, type VoicePrintKind } from '../../contracts/voices';
 import { JobError } from '../errors';
 import type { Database } from '../library/database';
 import { matchVoices, type PrintOf } from './voice-matching';
@@ -9,9 +9,6 @@ interface PrintRow {
   kind: string;
   vector: Buffer;
 }
-
-/** A default label, which a saved voice may replace: "Speaker 3". */
-export const isDefaultSpeakerName = (name: string): boolean => /^Speaker \d+$/.test(name);
 
 const toBlob = (vector: readonly number[] | Float32Array): Buffer => Buffer.from(Float32Array.from(vector).buffer);
 

@@ -97,6 +97,25 @@ describe('cloud offload', () => {
     expect(await poolCount('SELECT count(*) FROM uploads WHERE tenant_id = $1', [tenantId])).toBe(1);
   }, 240_000);
 
+  it('matches a transcript made on the pool against the voice library here, where the saved voices are', async () => {
+    const { token } = await pool.tenant('voices');
+    const core = desktop('voices', poolEnv(token));
+    const clip = (name: string): string => path.join(sharedAudio, 'real-speakers/clips', `${name}.wav`);
+    const [saved] = await core.addFiles([clip('leijun-sr-1')], { diarization: 'builtin' });
+    await waitForJobs(core, allFinished, 60_000);
+    core.editing.renameSpeaker(saved!.mediaId, 0, 'Lei Jun');
+    core.speakerVoices.remember(saved!.mediaId, 0);
+    await core.updateSettings({ offloadMode: 'always' });
+    const [later] = await core.addFiles([clip('leijun-sr-2')], { diarization: 'builtin' });
+    const jobs = await waitForJobs(core, (all) => all.length === 2 && allFinished(all), 120_000);
+    expect(jobs.find((job) => job.id === later!.jobId)).toMatchObject({ state: 'done', runsOn: 'pool' });
+    // The pool sent back turns; the prints were taken from the audio here and matched here (cosine 0.90: named at once).
+    const transcript = core.editing.get(later!.mediaId)!;
+    expect(transcript.engine.ranOn).toBe('pool');
+    expect(transcript.speakers[0]!.name).toBe('Lei Jun');
+    expect(transcript.voices).toEqual([expect.objectContaining({ speaker: 0, name: 'Lei Jun', state: 'named' })]);
+  }, 240_000);
+
   it('sends a waiting job to the cloud when the user chooses Run in the cloud, and canceling it cancels it on the pool', async () => {
     const { token, tenantId } = await pool.tenant('placement');
     // This machine measured quick: a file queued behind a short one is done here sooner than uploaded.

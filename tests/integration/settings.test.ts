@@ -23,7 +23,9 @@ describe('settings', () => {
     askWhenAdding: true, addOptions: {},
     exportOptions: { timestamps: true, speakers: true, lineChars: 42 },
     // The installed app looks for stable updates unless turned off.
-    checkForUpdates: true, updateChannel: 'stable' };
+    checkForUpdates: true, updateChannel: 'stable',
+    // Saved voices are recognised; nothing is saved until the user chooses to, person by person.
+    recogniseVoices: true };
 
   it('start at the defaults, persist what the user sets, and survive a restart; the models folder comes from the host\'s picker', async () => {
     const dataDir = scratchDir('data');

@@ -19,7 +19,7 @@ async function transcribe(file: string): Promise<number> {
   return added!.mediaId;
 }
 
-const count = (sql: string): number => (core as unknown as { db: { get<T>(sql: string): T } }).db.get<{ n: number }>(sql)!.n;
+const count = (sql: string): number => core!.db.get<{ n: number }>(sql)!.n;
 
 /**
  * The voice library end to end, on real clips of the same people recorded on different occasions:

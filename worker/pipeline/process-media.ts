@@ -8,6 +8,10 @@ import type { WarmSessions } from '../engine/warm-sessions';
 import type { YieldGate } from './yield-gate';
 import { probeAndDecode, type Decoded, type WorkAhead } from './work-ahead';
 import { stageContexts } from './stage-progress';
+import { PcmFile } from '../engine/audio/pcm-file';
+import { cepstralPrints } from '../engine/diarize/voice-prints';
+import type { SpeakerPrint } from '../../contracts/voices';
+import type { SpeakerTurn } from '../../contracts/domain';
 
 /**
  * Relative cost of each stage on a CPU (decoding runs ~1000× realtime, speech detection ~200×,
@@ -60,7 +64,7 @@ export async function processMedia(
   } else prepared = await probeAndDecode(input, stages);
   const { info, decoded } = prepared;
   const base = { info, waveform: decoded.waveform, pcmPath: decoded.pcmPath, decodedSec: decoded.decodedSec, prints: [] };
-  if (!input.transcribe) return { ...base, transcript: null };
+  if (!input.transcribe) return { ...base, transcript: null, prints: input.printTurns ? printsOf(decoded.pcmPath, input.printTurns) : [] };
 
   const { transcript, speech } = await transcribe(
     {
@@ -89,5 +93,15 @@ export async function processMedia(
     // The transcript stands without speaker labels; the reason travels with it to the user.
     const run = { tier: input.diarize.tier, provider: 'none', fallbacks: input.diarize.fallbacks, error: firstLine(error) };
     return { ...base, transcript: { ...transcript, diarization: run } };
+  }
+}
+
+/** The voice prints of a transcript's speakers made elsewhere, from the audio decoded here. */
+function printsOf(pcmPath: string, turns: readonly SpeakerTurn[]): SpeakerPrint[] {
+  const pcm = new PcmFile(pcmPath);
+  try {
+    return cepstralPrints(pcm, turns);
+  } finally {
+    pcm.close();
   }
 }

@@ -6,6 +6,7 @@ import { ChoiceSelect, LanguageSelect, TASK_LABEL } from './ChoiceSelect';
 import { CloudOffloadSettings } from './CloudOffloadSettings';
 import { DiagnosticsSection } from './DiagnosticsSection';
 import { UpdatesSection } from './Updates';
+import { VoicesSection } from './VoicesSection';
 import { ModelList } from './ModelList';
 import { providerName } from './TranscriptView';
 
@@ -74,6 +75,9 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
               <ChoiceSelect value={settings.diarization} choices={DIARIZATION_MODES} labels={DIARIZATION_LABEL} onChange={(diarization) => void update({ diarization })} />
             </Field>
             <SpeakerCountField value={settings.speakers} disabled={settings.diarization === 'off'} onSave={(speakers) => void update({ speakers })} />
+          </Section>
+          <Section title="Voices">
+            <VoicesSection settings={settings} update={update} />
           </Section>
           <Section title="Models">
             <ModelList chosen={settings.model} onChoose={(model) => void update({ model })} />

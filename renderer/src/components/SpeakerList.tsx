@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { DiarizationRun, Transcript } from '../../../contracts/domain';
+import type { DiarizationRun, EditableTranscript, Transcript } from '../../../contracts/domain';
+import { isDefaultSpeakerName } from '../../../contracts/voices';
 import { NEURAL_MODELS, NEURAL_NOT_INSTALLED } from '../../../contracts/models';
 import { formatBytes } from '../../../contracts/byte-size';
 import { useSettingsStore } from '../stores/settings-store';
@@ -25,10 +26,15 @@ export function speakerColour(speaker: number): string {
 }
 const SPEAKER_COLOURS = 8;
 
-/** The transcript's speakers: rename one, or merge two labels found for one person. */
-export function SpeakerList({ mediaId, transcript }: { mediaId: number; transcript: Transcript }) {
-  const { renameSpeaker, mergeSpeakers } = useTranscriptStore();
+/**
+ * The transcript's speakers: rename one, or merge two labels found for one person; save a named
+ * one's voice (after a note that a voice print is personal data), and answer a suggested saved voice.
+ */
+export function SpeakerList({ mediaId, transcript }: { mediaId: number; transcript: EditableTranscript }) {
+  const { renameSpeaker, mergeSpeakers, rememberVoice, confirmVoice, rejectVoice } = useTranscriptStore();
+  const recognising = useSettingsStore((state) => state.settings?.recogniseVoices ?? false);
   const [editing, setEditing] = useState<number | null>(null);
+  const [remembering, setRemembering] = useState<number | null>(null);
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const run = transcript.diarization;
@@ -88,29 +94,107 @@ export function SpeakerList({ mediaId, transcript }: { mediaId: number; transcri
                 {speaker.name}
               </button>
             )}
-            {transcript.speakers.length > 1 && (
-              <select
-                aria-label={`Merge ${speaker.name} into`}
-                value=""
-                onChange={(event) => act(mergeSpeakers(mediaId, speaker.id, Number(event.target.value)))}
-              >
-                <option value="" disabled>
-                  Merge into…
-                </option>
-                {transcript.speakers
-                  .filter((other) => other.id !== speaker.id)
-                  .map((other) => (
-                    <option key={other.id} value={other.id}>
-                      {other.name}
-                    </option>
-                  ))}
-              </select>
-            )}
+            <MergeIntoSelect label={`Merge ${speaker.name} into`} own={speaker.id} choices={transcript.speakers} onMerge={(into) => act(mergeSpeakers(mediaId, speaker.id, into))} />
+            <VoiceControls
+              speaker={speaker}
+              link={transcript.voices.find((voice) => voice.speaker === speaker.id)}
+              canRemember={recognising}
+              asking={remembering === speaker.id}
+              onAsk={(ask) => setRemembering(ask ? speaker.id : null)}
+              onRemember={() => {
+                setRemembering(null);
+                act(rememberVoice(mediaId, speaker.id));
+              }}
+              onConfirm={() => act(confirmVoice(mediaId, speaker.id))}
+              onReject={() => act(rejectVoice(mediaId, speaker.id))}
+            />
           </li>
         ))}
       </ul>
       {problem && <p className="job-error">{problem}</p>}
     </section>
+  );
+}
+
+/** "Merge into…": one of the other named things (speakers, saved voices); nothing when there is no other. */
+export function MergeIntoSelect({ label, own, choices, onMerge }: { label: string; own: number; choices: ReadonlyArray<{ id: number; name: string }>; onMerge(into: number): void }) {
+  const others = choices.filter((other) => other.id !== own);
+  if (others.length === 0) return null;
+  return (
+    <select aria-label={label} value="" onChange={(event) => onMerge(Number(event.target.value))}>
+      <option value="" disabled>
+        Merge into…
+      </option>
+      {others.map((other) => (
+        <option key={other.id} value={other.id}>
+          {other.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** One speaker's place in the voice library: a suggested voice to answer, a recognised one, or saving theirs. */
+function VoiceControls({
+  speaker,
+  link,
+  canRemember,
+  asking,
+  onAsk,
+  onRemember,
+  onConfirm,
+  onReject,
+}: {
+  speaker: { id: number; name: string };
+  link: EditableTranscript['voices'][number] | undefined;
+  canRemember: boolean;
+  asking: boolean;
+  onAsk(ask: boolean): void;
+  onRemember(): void;
+  onConfirm(): void;
+  onReject(): void;
+}) {
+  if (link?.state === 'suggested') {
+    return (
+      <span className="voice-suggestion" data-testid="voice-suggestion">
+        <span title="Sounds like a voice you saved">{link.name}?</span>
+        <button type="button" className="button small" aria-label={`Yes, ${speaker.name} is ${link.name}`} onClick={onConfirm}>
+          Yes
+        </button>
+        <button type="button" className="button ghost small" aria-label={`No, ${speaker.name} is not ${link.name}`} onClick={onReject}>
+          No
+        </button>
+      </span>
+    );
+  }
+  if (link?.state === 'named') {
+    return (
+      <span className="muted voice-badge" data-testid="voice-badge" title="Recognised from the voices saved in Settings ▸ Voices">
+        saved voice
+      </span>
+    );
+  }
+  if (!canRemember || isDefaultSpeakerName(speaker.name)) return null;
+  if (!asking) {
+    return (
+      <button type="button" className="button ghost small" onClick={() => onAsk(true)}>
+        Remember voice…
+      </button>
+    );
+  }
+  return (
+    <div className="voice-consent" role="group" aria-label={`Save ${speaker.name}'s voice`}>
+      <p>
+        Save {speaker.name}’s voice, so new recordings name them? A voice print is personal data: it stays on this computer (never uploaded, not
+        even to a cloud pool). Ask {speaker.name} first; delete it any time in Settings ▸ Voices.
+      </p>
+      <button type="button" className="button small" onClick={onRemember}>
+        Save voice
+      </button>
+      <button type="button" className="button ghost small" onClick={() => onAsk(false)}>
+        Cancel
+      </button>
+    </div>
   );
 }
 

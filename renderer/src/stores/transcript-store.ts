@@ -20,6 +20,10 @@ interface TranscriptState {
   mergeWithNext(mediaId: number, segment: number): Promise<void>;
   renameSpeaker(mediaId: number, speaker: number, name: string): Promise<void>;
   mergeSpeakers(mediaId: number, from: number, into: number): Promise<void>;
+  /** The voice library, from a transcript: save a named speaker's voice, accept or decline a suggested one. */
+  rememberVoice(mediaId: number, speaker: number): Promise<void>;
+  confirmVoice(mediaId: number, speaker: number): Promise<void>;
+  rejectVoice(mediaId: number, speaker: number): Promise<void>;
 }
 
 export const useTranscriptStore = create<TranscriptState>((set) => {
@@ -78,6 +82,15 @@ export const useTranscriptStore = create<TranscriptState>((set) => {
     },
     async mergeSpeakers(mediaId, from, into) {
       keep(mediaId, await attempt('merging speakers', () => api.invoke('speakers.merge', { mediaId, from, into })));
+    },
+    async rememberVoice(mediaId, speaker) {
+      keep(mediaId, await attempt('saving the voice', () => api.invoke('voices.remember', { mediaId, speaker })));
+    },
+    async confirmVoice(mediaId, speaker) {
+      keep(mediaId, await attempt('naming the speaker', () => api.invoke('voices.confirm', { mediaId, speaker })));
+    },
+    async rejectVoice(mediaId, speaker) {
+      keep(mediaId, await attempt('declining the suggestion', () => api.invoke('voices.reject', { mediaId, speaker })));
     },
   };
 });
