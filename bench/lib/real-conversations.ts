@@ -28,11 +28,27 @@ const RECIPES: ReadonlyArray<{ id: string; pauseSec: number; clips: string[] }> 
   { id: 'made-austen-alone', pauseSec: 0.4, clips: ['austen-0870', 'austen-0880', 'austen-0890', 'austen-0920', 'austen-0930'] },
   { id: 'made-fangjun-alone', pauseSec: 0.4, clips: ['fangjun-sr-1', 'fangjun-sr-2', 'fangjun-sr-3', 'fangjun-test-sr-1', 'fangjun-test-sr-2'] },
   { id: 'made-liudehua-alone', pauseSec: 0.4, clips: ['liudehua-sr-1', 'liudehua-sr-2', 'liudehua-test-sr-1', 'liudehua-test-sr-2'] },
+  // Meetings of six and eight people: the five voices above and far-field AMI participants, each
+  // cut where they speak alone (ami_<speaker>-<meeting>-<start>-<end>, from ../ami-debug's RTTM).
+  {
+    id: 'made-six',
+    pauseSec: 0.3,
+    clips: ['fangjun-sr-2', 'lj-0003', 'ami_MEO069-trn03-2-8', 'leijun-test-sr-1', 'austen-0890', 'liudehua-sr-2', 'ami_MEO069-trn03-12-18', 'fangjun-test-sr-1', 'lj-0007', 'leijun-sr-2', 'austen-0920', 'liudehua-test-sr-2'],
+  },
+  {
+    id: 'made-eight',
+    pauseSec: 0.3,
+    clips: [
+      'fangjun-sr-2', 'ami_FEE078-trn05-9.5-14.5', 'lj-0003', 'ami_MEO069-trn03-2-8', 'leijun-test-sr-1', 'austen-0890', 'ami_MEE075-trn04-17-21',
+      'liudehua-sr-2', 'ami_MEO069-trn03-12-18', 'fangjun-test-sr-1', 'ami_FEE078-trn05-14.5-19', 'lj-0007', 'leijun-sr-2', 'austen-0920', 'liudehua-test-sr-2', 'ami_MEE075-trn04-21.8-23.9',
+    ],
+  },
   { id: 'made-lj-austen', pauseSec: 0.35, clips: ['lj-0009', 'austen-0880', 'lj-0011', 'austen-0930', 'lj-0013', 'austen-0870', 'lj-0016'] },
 ];
 
 function clipPath(sharedAudio: string, clip: string): string {
   const [speaker, rest] = [clip.slice(0, clip.indexOf('-')), clip.slice(clip.indexOf('-') + 1)];
+  if (speaker.startsWith('ami_')) return path.join(sharedAudio, 'ami-debug', `${rest.split('-')[0]}.wav`);
   if (speaker === 'austen') return path.join(sharedAudio, 'read-speech/wav', `sense_and_sensibility_01_austen_64kb-${rest}.wav`);
   if (speaker === 'lj') return path.join(sharedAudio, 'read-speech/wav', `LJ001-${rest}.wav`);
   return path.join(sharedAudio, 'real-speakers/clips', `${clip}.wav`);
@@ -54,7 +70,10 @@ export function madeConversations(sharedAudio: string, workDir: string): MadeCon
     const reference: Turn[] = [];
     let at = 0.5;
     for (const clip of clips) {
-      const samples = readWav(clipPath(sharedAudio, clip));
+      const whole = readWav(clipPath(sharedAudio, clip));
+      // An AMI cut: its seconds within the meeting.
+      const [, , from, to] = clip.startsWith('ami_') ? clip.split('-').map(Number) : [];
+      const samples = from === undefined ? whole : whole.subarray(Math.round(from * 16_000), Math.round(to! * 16_000));
       reference.push({ file: id, start: at, end: at + samples.length / 16_000, speaker: clip.slice(0, clip.indexOf('-')) });
       parts.push(samples, new Float32Array(Math.round(pauseSec * 16_000)));
       at += samples.length / 16_000 + Math.round(pauseSec * 16_000) / 16_000;
