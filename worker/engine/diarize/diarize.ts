@@ -55,7 +55,7 @@ export async function diarize(request: DiarizeRequest, context: StageContext): P
         return {
           turns: result.turns,
           run: { tier: 'neural', provider: result.provider, fallbacks: [...fallbacks, ...result.fallbacks], error: null },
-          prints: [...neuralPrints, ...cepstralPrints(pcm, result.turns)],
+          prints: usable([...neuralPrints, ...cepstralPrints(pcm, result.turns)]),
         };
       } catch (error) {
         context.signal.throwIfAborted();
@@ -63,10 +63,15 @@ export async function diarize(request: DiarizeRequest, context: StageContext): P
       }
     }
     const turns = runBuiltin(pcm, request.speech, request.speakers, progress);
-    return { turns, run: { tier: 'builtin', provider: 'cpu', fallbacks, error: null }, prints: cepstralPrints(pcm, turns) };
+    return { turns, run: { tier: 'builtin', provider: 'cpu', fallbacks, error: null }, prints: usable(cepstralPrints(pcm, turns)) };
   } finally {
     pcm.close();
   }
+}
+
+/** A print with a NaN (a silent or broken stretch) is left out: the transcript must not fail on the voice library's account. */
+function usable(prints: SpeakerPrint[]): SpeakerPrint[] {
+  return prints.filter((print) => print.vector.every(Number.isFinite));
 }
 
 function runBuiltin(pcm: PcmFile, speech: SpeechProbabilities, speakers: SpeakerCount, progress: (doneSec: number) => void): SpeakerTurn[] {
