@@ -103,7 +103,7 @@ export const ProcessMediaOutput = z.object({
   decodedSec: z.number().nonnegative(),
   transcript: Transcript.nullable(),
   /** The speakers' voice prints, where diarization ran: the core keeps them only while the voice library is on. */
-  prints: z.array(SpeakerPrint).max(256).default([]),
+  prints: z.array(SpeakerPrint).max(4096).default([]),
 });
 export type ProcessMediaOutput = z.infer<typeof ProcessMediaOutput>;
 
