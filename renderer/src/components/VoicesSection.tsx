@@ -8,7 +8,7 @@ import { MergeIntoSelect } from './SpeakerList';
  * Settings ▸ Voices: the voice library. Recognition on or off, and the saved voices — rename, merge
  * two that are one person, delete (which deletes every print of that voice).
  */
-export function VoicesSection({ settings, update }: { settings: Settings; update(patch: Partial<Settings>): Promise<void> }) {
+export function VoicesSection({ settings, update }: { settings: Settings; update: (patch: Partial<Settings>) => Promise<boolean> }) {
   const [voices, setVoices] = useState<Voice[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<{ id: number; draft: string } | null>(null);
