@@ -73,11 +73,15 @@ describe('neural diarization tier, with test-built models', () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });
 
-  it('clusters the window embeddings into the speaker count asked for, one label per voice', async () => {
-    const { turns } = await run(2, ['cpu'], apart);
+  it('clusters the window embeddings into the speaker count asked for, one label and one voice print per voice', async () => {
+    const { turns, prints } = await run(2, ['cpu'], apart);
     expect(turns.map((turn) => turn.speaker)).toEqual([0, 1]);
     expect(Math.abs(turns[0]!.end - 8)).toBeLessThan(0.1);
     expect(Math.abs(turns[1]!.start - 20)).toBeLessThan(0.1);
+    // Each voice's print for the voice library: unit length, numbered as the turns are, and not alike.
+    expect(prints.map((print) => print.speaker)).toEqual([0, 1]);
+    for (const { vector } of prints) expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+    expect(prints[0]!.vector.reduce((sum, value, i) => sum + value * prints[1]!.vector[i]!, 0)).toBeLessThan(0.9);
   });
 
   it('falls back from a GPU provider that cannot start, and records why', async () => {
