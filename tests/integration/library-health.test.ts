@@ -37,7 +37,7 @@ describe('a library that heals', () => {
     buildLibrary(dataDir, 2, 2, text).close();
     // As the previous version left it: one migration fewer.
     const raw = new BetterSqlite3(paths.database);
-    raw.exec(`ALTER TABLE jobs DROP COLUMN checkpoint; PRAGMA user_version = ${migrations.length - 1}`);
+    raw.exec(`DROP TABLE speaker_voices; DROP TABLE speaker_prints; DROP TABLE voice_prints; DROP TABLE voices; PRAGMA user_version = ${migrations.length - 1}`);
     raw.close();
     const db = openLibrary(paths.database, paths.backups, { log: () => undefined });
     expect(db.schemaVersion).toBe(migrations.length);
