@@ -10,6 +10,12 @@ interface PrintRow {
   vector: Buffer;
 }
 
+/** A voice with how many prints it has and how many recordings it names a speaker in. */
+const VOICE_ROWS = `SELECT v.id, v.name,
+         (SELECT COUNT(*) FROM voice_prints p WHERE p.voice_id = v.id) AS prints,
+         (SELECT COUNT(DISTINCT sv.media_id) FROM speaker_voices sv WHERE sv.voice_id = v.id AND sv.state = 'named') AS recordings
+  FROM voices v`;
+
 const toBlob = (vector: readonly number[] | Float32Array): Buffer => Buffer.from(Float32Array.from(vector).buffer);
 
 function toPrint(row: PrintRow): PrintOf<number> | null {
@@ -113,12 +119,7 @@ export class VoiceLibrary {
   }
 
   list(): Voice[] {
-    return this.db.all<Voice>(
-      `SELECT v.id, v.name,
-              (SELECT COUNT(*) FROM voice_prints p WHERE p.voice_id = v.id) AS prints,
-              (SELECT COUNT(DISTINCT sv.media_id) FROM speaker_voices sv WHERE sv.voice_id = v.id AND sv.state = 'named') AS recordings
-       FROM voices v ORDER BY v.name COLLATE NOCASE`,
-    );
+    return this.db.all<Voice>(`${VOICE_ROWS} ORDER BY v.name COLLATE NOCASE`);
   }
 
   rename(voiceId: number, name: string): Voice {
@@ -148,7 +149,7 @@ export class VoiceLibrary {
   }
 
   private voice(voiceId: number): Voice {
-    const voice = this.list().find((each) => each.id === voiceId);
+    const voice = this.db.get<Voice>(`${VOICE_ROWS} WHERE v.id = ?`, [voiceId]);
     if (!voice) throw new JobError('There is no such saved voice.', 'not-found');
     return voice;
   }
